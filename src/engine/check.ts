@@ -1,0 +1,42 @@
+// The check API: the one type a check author needs. A check is a pure function of the
+// facts gathered in one probe pass; it never touches the network or the target.
+import type { Facts, TartFact } from '../probe/facts.js';
+
+export type Status = 'pass' | 'info' | 'warn' | 'fail' | 'skip' | 'error';
+
+export interface Result {
+  status: Status;
+  /** one line: the verdict in words */
+  summary: string;
+  /** evidence: the values, lines and files the verdict rests on */
+  details?: string[];
+  /** what to type or change, concrete: a command or a config line */
+  fix?: string[];
+}
+
+/** What a check sees: the probe's facts plus what the doctor knows about how it connected. */
+export interface CheckContext {
+  facts: Facts;
+  /** present only when the target is a Tart VM (--vm) */
+  tart?: TartFact;
+  /** `local`, `ssh` or `vm` */
+  targetKind: 'local' | 'ssh' | 'vm';
+}
+
+export interface Check {
+  /** stable public id, `category.name`; third-party checks use their own prefix */
+  id: string;
+  category: string;
+  /** one line for `list` and the report */
+  title: string;
+  /** what it looks at, why it matters, how to fix: shown by `explain ID` */
+  explain: string;
+  /** return false or a reason string to skip (not applicable to this target) */
+  appliesTo?(ctx: CheckContext): boolean | string;
+  run(ctx: CheckContext): Result | Result[] | Promise<Result | Result[]>;
+}
+
+/** Helper so check modules get type checking without importing the interface by name. */
+export function defineCheck(check: Check): Check {
+  return check;
+}

@@ -1,0 +1,206 @@
+// The one typed snapshot every check reads. Built by parse.ts from the probe's output;
+// checks never gather anything themselves, so this type is the whole contract between
+// what the probe sees on the target and what the checks may conclude.
+
+/** One `ls -ln` style entry. Names are exact (hostile characters preserved). */
+export interface FileEntry {
+  name: string;
+  /** e.g. `-rwxr-xr-x`, `drwx------`, `lrwxr-xr-x` */
+  mode: string;
+  uid: number;
+  size: number;
+  type: 'file' | 'dir' | 'link' | 'other';
+  /** readlink output for symlinks */
+  linkTarget?: string;
+}
+
+/** A text file read on the target, capped. */
+export interface TextFile {
+  path: string;
+  exists: boolean;
+  content: string;
+  size: number;
+  /** true when content was cut at the probe's cap (size keeps the real size) */
+  truncated: boolean;
+}
+
+export interface TmuxBinary {
+  path: string;
+  /** raw `tmux -V` output, e.g. `tmux 3.5a`; null when it could not run */
+  version: string | null;
+  /** which lookups found it */
+  foundBy: Array<'exec' | 'login' | 'known-location'>;
+}
+
+export interface SocketFact {
+  path: string;
+  /** a server answered `list-sessions` (or `display -p`) in time */
+  answers: boolean;
+  timedOut: boolean;
+  /** tmux's message when it did not answer, e.g. `no server running on ...` */
+  error?: string;
+}
+
+export interface SessionFact {
+  id: string;
+  name: string;
+  windows: number;
+  attached: number;
+  /** epoch seconds */
+  created: number;
+}
+
+export interface ClientFact {
+  pid: number;
+  session: string;
+  tty: string;
+  controlMode: boolean;
+}
+
+/** Facts about the default server (socket `default` in the uid's socket dir). */
+export interface ServerFact {
+  socket: string;
+  answers: boolean;
+  timedOut: boolean;
+  error?: string;
+  /** `#{version}` of the running server (may differ from the binary on disk) */
+  version: string | null;
+  pid: number | null;
+  /** epoch seconds */
+  startTime: number | null;
+  sessions: SessionFact[];
+  clients: ClientFact[];
+  /** `show-environment -g`; a removed variable (`-NAME`) maps to null */
+  globalEnv: Record<string, string | null>;
+  /** `show-options -g` (session scope, includes `@user` options), values unquoted */
+  options: Record<string, string>;
+  /** `show-options -s` (server scope: exit-empty, ...) */
+  serverOptions: Record<string, string>;
+  /** `show-hooks -g` lines, verbatim */
+  hooks: string[];
+  /** `list-keys` lines whose key is C-s or C-r in the prefix table, verbatim */
+  keyBindings: string[];
+}
+
+export interface PluginEntry extends FileEntry {
+  /** commit hash from the plugin's .git (HEAD, loose ref or packed-refs), if any */
+  revision?: string;
+}
+
+export interface PluginsFact {
+  /** where TPM installs: `~/.tmux/plugins` or `$XDG_CONFIG_HOME/tmux/plugins` */
+  dir: string;
+  exists: boolean;
+  entries: PluginEntry[];
+  /** listing of `<dir>/tmux-resurrect/scripts` (save.sh, restore.sh, ...) */
+  resurrectScripts: FileEntry[];
+  /** listing of `<dir>/tmux-continuum/scripts` */
+  continuumScripts: FileEntry[];
+  /** `<dir>/tpm/tpm` */
+  tpmScript?: FileEntry;
+}
+
+export interface SaveFileContent {
+  name: string;
+  size: number;
+  content: string;
+  truncated: boolean;
+}
+
+export interface SaveDirFact {
+  /** `option`: from @resurrect-dir (expanded); `home`: ~/.tmux/resurrect; `xdg`: XDG data dir */
+  role: 'option' | 'home' | 'xdg';
+  path: string;
+  exists: boolean;
+  /** the directory itself (mode, owner) */
+  self?: FileEntry;
+  writable: boolean;
+  /** entries of the dir (may be capped; see listingTruncated) */
+  files: FileEntry[];
+  listingTruncated: boolean;
+  /** `last` symlink: target as stored, and the target's content when it resolves */
+  last?: {
+    entry: FileEntry;
+    target?: string;
+    /** the target exists (not dangling) */
+    resolves: boolean;
+    file?: SaveFileContent;
+  };
+  /** content of the newest save files (by name), newest first, each capped */
+  recent: SaveFileContent[];
+}
+
+export interface ProcessFact {
+  pid: number;
+  ppid: number;
+  uid: number;
+  /** `ps -o etime` form: [[dd-]hh:]mm:ss */
+  etime: string;
+  command: string;
+}
+
+export interface Facts {
+  probe: {
+    /** version of the probe script that produced these facts */
+    version: string;
+    /** problems the probe itself met (timeouts, unreadable files), human-readable */
+    warnings: string[];
+  };
+  host: {
+    user: string;
+    uid: number;
+    home: string;
+    shell: string;
+    hostname: string;
+    /** `uname -s`: Darwin, Linux, ... */
+    os: string;
+    /** `sw_vers -productVersion` on macOS, else os-release PRETTY_NAME or `uname -r` */
+    osVersion: string;
+    /** target clock, epoch seconds */
+    now: number;
+    /** `date +%z`, e.g. `+0100` */
+    tzOffset: string;
+  };
+  /** the environment of the non-login exec that ran the probe */
+  env: {
+    path: string;
+    tmux?: string;
+    tmuxPane?: string;
+    tmuxTmpdir?: string;
+    xdgDataHome?: string;
+    xdgConfigHome?: string;
+  };
+  /** `$SHELL -l -c` run by the probe, bounded */
+  login: {
+    ok: boolean;
+    timedOut: boolean;
+    path?: string;
+    /** `command -v tmux` in the login shell */
+    tmux?: string;
+    error?: string;
+  };
+  /** `command -v tmux` in the non-login exec */
+  execTmux?: string;
+  tmuxBinaries: TmuxBinary[];
+  /** socket dir(s) searched and each socket found in them */
+  socketDirs: string[];
+  sockets: SocketFact[];
+  server: ServerFact | null;
+  configs: TextFile[];
+  plugins: PluginsFact;
+  saveDirs: SaveDirFact[];
+  /** shell startup/logout files: ~/.zlogout, ~/.bash_logout, ~/.zshrc, ~/.zprofile, ~/.zshenv, ~/.bashrc, ~/.bash_profile, ~/.profile */
+  dotfiles: TextFile[];
+  /** `~/tmux_no_auto_restore` exists (continuum's halt file) */
+  noAutoRestore: boolean;
+  /** processes whose command mentions tmux, resurrect or continuum */
+  processes: ProcessFact[];
+}
+
+/** Host-side facts about the Tart VM, gathered before connecting (only with --vm). */
+export interface TartFact {
+  vm: string;
+  tartPath: string;
+  state: string;
+  ip: string;
+}
