@@ -1,0 +1,73 @@
+// Runs every selected check at once, each isolated: a throw, a bad return or a missed
+// deadline becomes an `error` result for that check and never ends the run.
+import type { Check, CheckContext, Result, Status } from './check.js';
+
+export interface CheckOutcome {
+  id: string;
+  category: string;
+  title: string;
+  status: Status;
+  summary: string;
+  details: string[];
+  fix: string[];
+  durationMs: number;
+}
+
+const SEVERITY: Record<Status, number> = { skip: 0, pass: 1, info: 2, warn: 3, fail: 4, error: 5 };
+const STATUSES = new Set(Object.keys(SEVERITY));
+
+export function worst(statuses: Status[]): Status {
+  return statuses.reduce<Status>((w, s) => (SEVERITY[s] > SEVERITY[w] ? s : w), 'skip');
+}
+
+/** A check may return several results; the report shows one line per check. */
+function fold(results: Result[]): Pick<CheckOutcome, 'status' | 'summary' | 'details' | 'fix'> {
+  for (const r of results) if (!r || !STATUSES.has(r.status) || typeof r.summary !== 'string') throw new Error('returned a result without a valid status and summary');
+  if (results.length === 0) throw new Error('returned no result');
+  const status = worst(results.map((r) => r.status));
+  const lead = results.find((r) => r.status === status)!;
+  const others = results.filter((r) => r !== lead);
+  return {
+    status,
+    summary: lead.summary,
+    details: [...(lead.details ?? []), ...others.flatMap((r) => [`${r.status}: ${r.summary}`, ...(r.details ?? []).map((d) => `  ${d}`)])],
+    fix: [...new Set(results.flatMap((r) => r.fix ?? []))],
+  };
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
+export async function runCheck(check: Check, ctx: CheckContext, timeoutMs: number): Promise<CheckOutcome> {
+  const start = performance.now();
+  const base = { id: check.id, category: check.category, title: check.title };
+  try {
+    const applies = check.appliesTo ? check.appliesTo(ctx) : true;
+    let folded;
+    if (applies !== true) {
+      folded = { status: 'skip' as const, summary: typeof applies === 'string' ? applies : 'not applicable to this target', details: [], fix: [] };
+    } else {
+      const r = await withDeadline(Promise.resolve().then(() => check.run(ctx)), timeoutMs);
+      folded = fold(Array.isArray(r) ? r : [r]);
+    }
+    return { ...base, ...folded, durationMs: Math.round(performance.now() - start) };
+  } catch (e) {
+    return {
+      ...base,
+      status: 'error',
+      summary: `the check itself failed: ${(e as Error)?.message ?? String(e)}`,
+      details: [],
+      fix: ['report this as a cal-doctor bug with `cal-doctor --json` output'],
+      durationMs: Math.round(performance.now() - start),
+    };
+  }
+}
+
+export function runChecks(checks: Check[], ctx: CheckContext, timeoutMs = 5000): Promise<CheckOutcome[]> {
+  return Promise.all(checks.map((c) => runCheck(c, ctx, timeoutMs)));
+}

@@ -1,0 +1,225 @@
+// `--host` / `--vm`: one ssh2 connection, one exec of `/bin/sh -s` with the probe on stdin.
+// Every way a connection can fail becomes a TargetError with one line and a hint.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import type { AuthenticationType, Client as ClientType, ClientChannel } from 'ssh2';
+import SSHConfig from 'ssh-config';
+import { collect } from './collect.js';
+import { recordHostKey, verifyHostKey, type HostKeyPolicy, type HostKeyVerdict } from './known-hosts.js';
+import { TargetError, type RunResult, type Target } from './target.js';
+
+const { Client, utils } = ssh2;
+
+export interface SshOptions {
+  /** `host`, `user@host`, `user@host:port`, `[v6addr]:port` or a ~/.ssh/config alias */
+  host: string;
+  user?: string;
+  port?: number;
+  identity?: string;
+  password?: string;
+  hostKeyPolicy: HostKeyPolicy;
+  knownHostsFile?: string;
+  sshConfigFile?: string;
+  connectTimeoutMs: number;
+  kind?: 'ssh' | 'vm';
+  /** a label prefix such as `vm cal-dev` */
+  labelPrefix?: string;
+  /** default user when neither flags, spec nor ssh config name one (`admin` for Tart VMs) */
+  defaultUser?: string;
+}
+
+export interface Endpoint {
+  host: string;
+  port: number;
+  user: string;
+  identityFiles: string[];
+}
+
+/** Splits `user@host:port`; a bare IPv6 address stays whole unless bracketed. */
+export function parseHostSpec(spec: string): { host: string; user?: string; port?: number } {
+  let rest = spec;
+  let user: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at > 0) {
+    user = rest.slice(0, at);
+    rest = rest.slice(at + 1);
+  }
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest);
+  if (bracket) return { user, host: bracket[1]!, port: bracket[2] ? Number(bracket[2]) : undefined };
+  const hostPort = /^([^:]+):(\d+)$/.exec(rest);
+  if (hostPort) return { user, host: hostPort[1]!, port: Number(hostPort[2]) };
+  return { user, host: rest };
+}
+
+function expandHome(p: string): string {
+  return p.startsWith('~/') ? join(homedir(), p.slice(2)) : p;
+}
+
+/** Flags beat the `user@host:port` spec, which beats ~/.ssh/config, which beats defaults. */
+export function resolveEndpoint(opts: SshOptions): Endpoint {
+  const spec = parseHostSpec(opts.host);
+  let computed: Record<string, string | string[]> = {};
+  const configFile = opts.sshConfigFile ?? join(homedir(), '.ssh', 'config');
+  if (existsSync(configFile)) {
+    try {
+      computed = SSHConfig.parse(readFileSync(configFile, 'utf8')).compute(spec.host, { ignoreCase: true, matchExec: false });
+    } catch (e) {
+      throw new TargetError(`cannot read ${configFile}: ${(e as Error).message}`);
+    }
+  }
+  const one = (k: string) => {
+    const v = computed[k];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const many = (k: string) => {
+    const v = computed[k];
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
+  };
+  const port = opts.port ?? spec.port ?? (one('port') ? Number(one('port')) : 22);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new TargetError(`invalid port: ${port}`);
+  return {
+    host: one('hostname') ?? spec.host,
+    port,
+    user: opts.user ?? spec.user ?? one('user') ?? opts.defaultUser ?? userInfo().username,
+    identityFiles: [
+      ...(opts.identity ? [opts.identity] : []),
+      ...many('identityfile').map(expandHome),
+      ...['id_ed25519', 'id_ecdsa', 'id_rsa'].map((k) => join(homedir(), '.ssh', k)),
+    ],
+  };
+}
+
+type AuthMethod = AuthenticationType | { type: string; username: string; [k: string]: unknown };
+
+function authMethods(ep: Endpoint, opts: SshOptions, tried: string[]): AuthMethod[] {
+  const methods: AuthMethod[] = [];
+  if (process.env.SSH_AUTH_SOCK) {
+    methods.push({ type: 'agent', username: ep.user, agent: process.env.SSH_AUTH_SOCK });
+    tried.push('ssh-agent');
+  }
+  const seen = new Set<string>();
+  for (const file of ep.identityFiles) {
+    if (seen.has(file) || !existsSync(file)) continue;
+    seen.add(file);
+    let key: Buffer;
+    try {
+      key = readFileSync(file);
+    } catch {
+      continue;
+    }
+    const parsed = utils.parseKey(key);
+    if (parsed instanceof Error) {
+      if (file === opts.identity) throw new TargetError(`cannot use key ${file}: ${parsed.message}`, 'load it into ssh-agent (ssh-add) if it has a passphrase');
+      continue; // an encrypted default key: the agent may still hold it
+    }
+    methods.push({ type: 'publickey', username: ep.user, key });
+    tried.push(`key ${file}`);
+  }
+  if (opts.password !== undefined) {
+    methods.push({ type: 'password', username: ep.user, password: opts.password });
+    tried.push('password');
+  }
+  return methods;
+}
+
+function connectError(e: Error & { level?: string; code?: string }, ep: Endpoint, tried: string[], hostKey: HostKeyVerdict | undefined, timeoutMs: number): TargetError {
+  const where = `${ep.user}@${ep.host}:${ep.port}`;
+  if (hostKey === 'changed')
+    return new TargetError(`host key for ${ep.host}:${ep.port} does not match known_hosts: refusing to connect`, 'if the machine was rebuilt, remove the old key with ssh-keygen -R, or pass --insecure-host-key for Tart VMs whose IPs are reused');
+  if (hostKey === 'unknown')
+    return new TargetError(`host key for ${ep.host}:${ep.port} is not in known_hosts`, 'run once with --accept-new-host-key to trust and record it, or --insecure-host-key (Tart VMs change IPs)');
+  if (e.level === 'client-authentication')
+    return new TargetError(`authentication refused for ${where} (tried: ${tried.join(', ') || 'nothing'})`, 'check --user, --identity, or pass the password with --password-env VAR');
+  if (e.level === 'client-timeout' || /timed out/i.test(e.message))
+    return new TargetError(`no SSH answer from ${ep.host}:${ep.port} within ${Math.round(timeoutMs / 1000)} s`, 'is the machine up and sshd running? For a freshly booted VM, use --wait');
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return new TargetError(`connection refused by ${ep.host}:${ep.port}: nothing listens there`, 'enable Remote Login (sshd) on the target, or check --port');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new TargetError(`unknown host name: ${ep.host}`, 'check the name, or use an IP / ~/.ssh/config alias');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new TargetError(`host unreachable: ${ep.host}`);
+    case 'ECONNRESET':
+      return new TargetError(`connection to ${where} was closed by the remote side`);
+  }
+  return new TargetError(`cannot connect to ${where}: ${e.message}`);
+}
+
+export class SshTarget implements Target {
+  readonly kind: 'ssh' | 'vm';
+  readonly label: string;
+  private constructor(private readonly client: ClientType, ep: Endpoint, opts: SshOptions) {
+    this.kind = opts.kind ?? 'ssh';
+    const where = `${ep.user}@${ep.host}${ep.port === 22 ? '' : `:${ep.port}`}`;
+    this.label = opts.labelPrefix ? `${opts.labelPrefix} (${where})` : where;
+  }
+
+  static connect(opts: SshOptions): Promise<SshTarget> {
+    const ep = resolveEndpoint(opts);
+    const tried: string[] = [];
+    const queue = authMethods(ep, opts, tried);
+    if (queue.length === 0)
+      return Promise.reject(new TargetError(`no way to authenticate to ${ep.host}: no key in ~/.ssh, no ssh-agent, no password`, 'pass --identity FILE, start ssh-agent, or --password-env VAR'));
+    const knownHosts = opts.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
+    let hostKey: HostKeyVerdict | undefined;
+    const client = new Client();
+    return new Promise((resolve, reject) => {
+      client.on('ready', () => resolve(new SshTarget(client, ep, opts)));
+      client.on('error', (e) => {
+        client.end();
+        reject(connectError(e, ep, tried, hostKey, opts.connectTimeoutMs));
+      });
+      client.connect({
+        host: ep.host,
+        port: ep.port,
+        username: ep.user,
+        readyTimeout: opts.connectTimeoutMs,
+        authHandler: (_left, _partial, next) => {
+          next((queue.shift() ?? false) as AuthenticationType);
+        },
+        hostVerifier: (key: Buffer) => {
+          if (opts.hostKeyPolicy === 'insecure') return true;
+          const verdict = verifyHostKey(knownHosts, ep.host, ep.port, key);
+          if (verdict === 'match') return true;
+          if (verdict === 'unknown' && opts.hostKeyPolicy === 'accept-new') {
+            recordHostKey(knownHosts, ep.host, ep.port, key);
+            return true;
+          }
+          hostKey = verdict;
+          return false;
+        },
+      });
+    });
+  }
+
+  runScript(script: string, opts: { timeoutMs: number }): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      this.client.exec('/bin/sh -s', (err, stream: ClientChannel) => {
+        if (err) return reject(new TargetError(`the target refused to run a command: ${err.message}`));
+        let exit: { code: number | null; signal?: string } = { code: null };
+        stream.on('exit', (code: number | null, signal?: string) => {
+          exit = { code, signal };
+        });
+        const abort = () => {
+          try {
+            stream.signal('KILL');
+          } catch {
+            /* channel already closed */
+          }
+          stream.close();
+        };
+        stream.on('error', () => {});
+        collect(stream, stream.stderr, opts.timeoutMs, abort, (done) => stream.on('close', () => done(exit.code, exit.signal))).then(resolve, reject);
+        stream.end(script);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.client.end();
+  }
+}

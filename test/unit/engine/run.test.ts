@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { Check, CheckContext } from '../../../src/engine/check.js';
+import { runCheck, runChecks, worst } from '../../../src/engine/run.js';
+import { exitCode, summarize, type Report } from '../../../src/engine/report.js';
+
+const ctx = { facts: {}, targetKind: 'local' } as unknown as CheckContext;
+const check = (over: Partial<Check>): Check => ({ id: 'x.y', category: 'x', title: 't', explain: 'e', run: () => ({ status: 'pass', summary: 'ok' }), ...over });
+
+describe('check runner', () => {
+  it('turns a throwing check into an error result instead of ending the run', async () => {
+    const outcomes = await runChecks([check({ id: 'a.throws', run: () => { throw new Error('boom'); } }), check({ id: 'b.fine' })], ctx);
+    expect(outcomes.map((o) => [o.id, o.status])).toEqual([['a.throws', 'error'], ['b.fine', 'pass']]);
+    expect(outcomes[0]!.summary).toContain('boom');
+  });
+
+  it('bounds a check that never settles', async () => {
+    const o = await runCheck(check({ run: () => new Promise(() => {}) }), ctx, 50);
+    expect(o.status).toBe('error');
+    expect(o.summary).toMatch(/within 50 ms/);
+  });
+
+  it('rejects a result without a valid status', async () => {
+    const o = await runCheck(check({ run: () => ({ status: 'great', summary: 'x' }) as never }), ctx, 1000);
+    expect(o.status).toBe('error');
+  });
+
+  it('folds several results into the worst, keeping every piece of evidence and fix', async () => {
+    const o = await runCheck(
+      check({ run: () => [
+        { status: 'pass', summary: 'installed', details: ['rev abc'] },
+        { status: 'fail', summary: 'not loaded', details: ['no TMUX_PLUGIN_MANAGER_PATH'], fix: ['restart tmux'] },
+        { status: 'warn', summary: 'old', fix: ['restart tmux', 'upgrade'] },
+      ] }),
+      ctx,
+      1000,
+    );
+    expect(o.status).toBe('fail');
+    expect(o.summary).toBe('not loaded');
+    expect(o.details).toEqual(['no TMUX_PLUGIN_MANAGER_PATH', 'pass: installed', '  rev abc', 'warn: old']);
+    expect(o.fix).toEqual(['restart tmux', 'upgrade']);
+  });
+
+  it('skips a check that does not apply, with its reason', async () => {
+    const o = await runCheck(check({ appliesTo: () => 'only with --vm', run: () => { throw new Error('must not run'); } }), ctx, 1000);
+    expect(o).toMatchObject({ status: 'skip', summary: 'only with --vm' });
+  });
+
+  it('orders severities', () => {
+    expect(worst(['pass', 'info', 'skip'])).toBe('info');
+    expect(worst(['warn', 'error', 'fail'])).toBe('error');
+  });
+});
+
+describe('exit codes', () => {
+  const report = (statuses: Array<'pass' | 'warn' | 'fail' | 'error'>, error?: string): Report => {
+    const checks = statuses.map((status, i) => ({ id: `c.${i}`, category: 'c', title: '', status, summary: '', details: [], fix: [], durationMs: 0 }));
+    return { tool: 'cal-doctor', version: '0', target: { kind: 'local', label: 'local' }, startedAt: '', durationMs: 0, summary: summarize(checks), checks, error: error ? { message: error } : undefined };
+  };
+  it('is 0 with warnings, 1 with a failure or crashed check, 2 when the doctor could not run', () => {
+    expect(exitCode(report(['pass', 'warn']))).toBe(0);
+    expect(exitCode(report(['pass', 'warn']), true)).toBe(1);
+    expect(exitCode(report(['pass', 'fail']))).toBe(1);
+    expect(exitCode(report(['error']))).toBe(1);
+    expect(exitCode(report([], 'host unreachable'))).toBe(2);
+  });
+});
