@@ -2,7 +2,7 @@
 import type { CheckContext } from './engine/check.js';
 import { loadChecks, selectChecks } from './engine/discover.js';
 import { summarize, type Report } from './engine/report.js';
-import { runChecks } from './engine/run.js';
+import { runChecks, type CheckOutcome } from './engine/run.js';
 import { gatherFacts } from './probe/gather.js';
 import type { TartFact } from './probe/facts.js';
 import type { HostKeyPolicy } from './target/known-hosts.js';
@@ -13,6 +13,12 @@ import { TargetError, type Target } from './target/target.js';
 import { VERSION } from './version.js';
 
 export type TargetSpec = { kind: 'local' } | { kind: 'ssh'; host: string } | { kind: 'vm'; name: string };
+
+/** Progress for live displays; the plain report needs none of it. */
+export type DoctorEvent =
+  | { type: 'phase'; phase: 'connecting' | 'probing' | 'checking'; label: string }
+  | { type: 'checks'; checks: Array<Pick<CheckOutcome, 'id' | 'category' | 'title'>> }
+  | { type: 'result'; outcome: CheckOutcome };
 
 export interface DoctorOptions {
   target: TargetSpec;
@@ -31,6 +37,7 @@ export interface DoctorOptions {
   /** bound for the whole probe, ms */
   timeoutMs?: number;
   connectTimeoutMs?: number;
+  onEvent?: (e: DoctorEvent) => void;
 }
 
 export async function connect(opts: DoctorOptions): Promise<{ target: Target; tart?: TartFact }> {
@@ -69,18 +76,26 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
   };
   // Loading checks overlaps with connecting: neither needs the other.
   const loading = loadChecks(opts.checksDirs ?? []);
+  const emit = opts.onEvent ?? (() => {});
   let target: Target | undefined;
   try {
-    const [{ checks, problems }, conn] = await Promise.all([loading, connect(opts)]);
+    emit({ type: 'phase', phase: 'connecting', label: report.target.label });
+    const selecting = loading.then(({ checks, problems }) => {
+      if (problems.length) report.loadProblems = problems;
+      const { selected, unknown } = selectChecks(checks, opts.only ?? [], opts.skip ?? []);
+      if (unknown.length) throw new TargetError(`unknown check id or category: ${unknown.join(', ')}`, 'see `cal-doctor list`');
+      emit({ type: 'checks', checks: selected.map(({ id, category, title }) => ({ id, category, title })) });
+      return selected;
+    });
+    const [selected, conn] = await Promise.all([selecting, connect(opts)]);
     target = conn.target;
-    if (problems.length) report.loadProblems = problems;
-    const { selected, unknown } = selectChecks(checks, opts.only ?? [], opts.skip ?? []);
-    if (unknown.length) throw new TargetError(`unknown check id or category: ${unknown.join(', ')}`, 'see `cal-doctor list`');
+    emit({ type: 'phase', phase: 'probing', label: target.label });
     const facts = await gatherFacts(target, { tmuxTimeoutSec: opts.tmuxTimeoutSec ?? 2, timeoutMs: opts.timeoutMs ?? 30_000 });
     report.target = { kind: target.kind, label: target.label, os: `${facts.host.os} ${facts.host.osVersion}`.trim(), user: facts.host.user, hostname: facts.host.hostname };
     if (facts.probe.warnings.length) report.probeWarnings = facts.probe.warnings;
     const ctx: CheckContext = { facts, tart: conn.tart, targetKind: target.kind };
-    report.checks = await runChecks(selected, ctx);
+    emit({ type: 'phase', phase: 'checking', label: target.label });
+    report.checks = await runChecks(selected, ctx, 5000, (outcome) => emit({ type: 'result', outcome }));
     report.summary = summarize(report.checks);
   } catch (e) {
     if (!(e instanceof TargetError)) throw e;

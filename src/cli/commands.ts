@@ -63,11 +63,18 @@ async function explainCheck(a: ParsedArgs): Promise<number> {
 
 async function runDoctorCommand(a: ParsedArgs): Promise<number> {
   const { runDoctor } = await import('../doctor.js');
-  const report = await runDoctor(doctorOptions(a));
+  const opts = doctorOptions(a);
+  const color = colorWanted(process.stdout, a.color);
+  // ink (and React) load only for a person at a terminal; pipes and CI get the plain table.
+  if (!a.json && color && process.stdout.isTTY && !process.env.CI) {
+    const { runLive } = await import('../report/live.js');
+    return exitCode(await runLive((onEvent) => runDoctor({ ...opts, onEvent }), a.verbose));
+  }
+  const report = await runDoctor(opts);
   if (a.json) out(JSON.stringify(report, null, 2) + '\n');
   else {
     const { renderTable } = await import('../report/table.js');
-    out(renderTable(report, paint(colorWanted(process.stdout, a.color)), { verbose: a.verbose, width: process.stdout.columns }));
+    out(renderTable(report, paint(color), { verbose: a.verbose, width: process.stdout.columns }));
   }
   // JSON keeps stdout machine-readable, so the could-not-run line also goes to stderr.
   if (report.error && a.json) err(`cal-doctor: ${report.error.message}${report.error.hint ? ` (${report.error.hint})` : ''}\n`);

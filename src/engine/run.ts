@@ -68,6 +68,13 @@ export async function runCheck(check: Check, ctx: CheckContext, timeoutMs: numbe
   }
 }
 
-export function runChecks(checks: Check[], ctx: CheckContext, timeoutMs = 5000): Promise<CheckOutcome[]> {
-  return Promise.all(checks.map((c) => runCheck(c, ctx, timeoutMs)));
+/** All at once; results come back in the checks' order whatever order they finish in. */
+export function runChecks(checks: Check[], ctx: CheckContext, timeoutMs = 5000, onResult?: (o: CheckOutcome) => void): Promise<CheckOutcome[]> {
+  return Promise.all(
+    checks.map(async (c) => {
+      const o = await runCheck(c, ctx, timeoutMs);
+      onResult?.(o);
+      return o;
+    }),
+  );
 }

@@ -1,0 +1,58 @@
+// A fake `tart` on PATH (test/harness/bin/tart, POSIX sh) reading its VMs from a state
+// file. Output shapes and exit codes follow the real tart: see the script's header.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { makeTempDir } from './util.js';
+
+export interface FakeVm {
+  name: string;
+  state: 'running' | 'stopped' | 'suspended';
+  /** what `tart ip` prints; without it a running VM has "no IP address found" */
+  ip?: string;
+  source?: 'local' | 'OCI';
+  disk?: number;
+  size?: number;
+  /** ISO 8601 */
+  accessed?: string;
+}
+
+export interface FakeTart {
+  /** the directory holding `tart`; put it first on PATH */
+  pathDir: string;
+  /** FAKE_TART_STATE, FAKE_TART_LOG and PATH (pathDir + this process's PATH) */
+  env: Record<string, string>;
+  /** replace the VM list (e.g. to simulate `tart stop`) */
+  setVms(vms: FakeVm[]): void;
+  /** each call's argv, oldest first */
+  calls(): string[][];
+  cleanup(): void;
+}
+
+export const FAKE_TART_DIR = fileURLToPath(new URL('./bin/', import.meta.url)).replace(/\/$/, '');
+
+export function fakeTart(vms: FakeVm[]): FakeTart {
+  const dir = makeTempDir('cal-tart-');
+  const statePath = join(dir, 'vms.json');
+  const logPath = join(dir, 'calls.log');
+  const setVms = (list: FakeVm[]) => {
+    for (const vm of list) {
+      // the script's parser splits objects on `}` and fields on `|`
+      if (Object.values(vm).some((v) => typeof v === 'string' && /[{}"|\n\\]/.test(v))) {
+        throw new Error(`fake tart: VM fields must not hold braces, quotes, backslashes, '|' or newlines: ${JSON.stringify(vm)}`);
+      }
+    }
+    writeFileSync(statePath, JSON.stringify(list, null, 2) + '\n');
+  };
+  setVms(vms);
+  return {
+    pathDir: FAKE_TART_DIR,
+    env: { FAKE_TART_STATE: statePath, FAKE_TART_LOG: logPath, PATH: `${FAKE_TART_DIR}:${process.env.PATH ?? ''}` },
+    setVms,
+    calls: () =>
+      existsSync(logPath)
+        ? readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\t'))
+        : [],
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

@@ -1,0 +1,138 @@
+// A throwaway HOME with the real TPM/resurrect/continuum copied in, and its own tmux
+// socket dir. Nothing here touches the tester's HOME or /tmp/tmux-UID.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { VENDOR_PLUGINS } from '../shared.js';
+import { cleanupAtExit, makeTempDir, processesWhere, signal, SYSTEM_PATH, TMUX, which } from './util.js';
+
+export type PluginName = 'tpm' | 'tmux-resurrect' | 'tmux-continuum';
+export const ALL_PLUGINS: readonly PluginName[] = ['tpm', 'tmux-resurrect', 'tmux-continuum'];
+
+/** Where the vendored plugin checkouts live (read-only; they are copied per home). */
+export const VENDOR_PLUGINS_DIR = VENDOR_PLUGINS;
+
+/** The `~/.tmux.conf` lines of seed/BUG-005.md. */
+export const SEED_CONFIG_LINES: readonly string[] = [
+  "set -g @plugin 'tmux-plugins/tmux-resurrect'",
+  "set -g @plugin 'tmux-plugins/tmux-continuum'",
+  "set -g @resurrect-capture-pane-contents 'on'",
+  "set -g @continuum-restore 'on'",
+  "set -g @continuum-save-interval '15'",
+];
+
+/** The seed's config made loadable by TPM: tpm's own @plugin first, `run tpm` last. */
+export function defaultTmuxConf(): string {
+  return ["set -g @plugin 'tmux-plugins/tpm'", ...SEED_CONFIG_LINES, "run '~/.tmux/plugins/tpm/tpm'"].join('\n') + '\n';
+}
+
+export interface MakeHomeOptions {
+  /** plugins copied into ~/.tmux/plugins (default: all three) */
+  plugins?: readonly PluginName[];
+  /** the whole ~/.tmux.conf (default: defaultTmuxConf()) */
+  config?: string;
+  /** extra files, relative to HOME (e.g. `.zlogout`); `mode` defaults to 0644 */
+  files?: Record<string, string | { content: string; mode: number }>;
+  /** the SHELL panes run (default: zsh as on macOS, else bash) */
+  shell?: string;
+}
+
+export interface Home {
+  /** temp root: holds `home/`, `tmux/` and other per-test dirs outside HOME */
+  root: string;
+  /** HOME */
+  dir: string;
+  /** TMUX_TMPDIR; the server's socket is `socket` */
+  tmuxTmpdir: string;
+  socket: string;
+  pluginsDir: string;
+  /** resurrect's save dir for this HOME: ~/.local/share/tmux/resurrect (not created) */
+  saveDir: string;
+  plugins: readonly PluginName[];
+  /** PATH handed to shells/sessions; brew.ts swaps it for a PATH without tmux */
+  path: string;
+  shell: string;
+  /** tmux server pids started for this home (killed by cleanup) */
+  pids: Set<number>;
+  /** HOME, TMUX_TMPDIR, PATH, SHELL — and nothing else (no XDG_*, no TMUX) */
+  env(): Record<string, string>;
+  /** kills this home's tmux server and any process still running from it, then deletes it */
+  cleanup(): void;
+}
+
+export function makeHome(opts: MakeHomeOptions = {}): Home {
+  const root = makeTempDir('cal-home-');
+  const dir = join(root, 'home');
+  const tmuxTmpdir = join(root, 'tmux');
+  const socket = join(tmuxTmpdir, `tmux-${process.getuid?.() ?? 0}`, 'default');
+  const pluginsDir = join(dir, '.tmux', 'plugins');
+  const plugins = opts.plugins ?? ALL_PLUGINS;
+  try {
+    if (socket.length > 100) throw new Error(`tmux socket path too long for a unix socket: ${socket} (use a shorter TMPDIR)`);
+    populate(dir, tmuxTmpdir, pluginsDir, plugins, opts);
+  } catch (err) {
+    rmSync(root, { recursive: true, force: true });
+    throw err;
+  }
+  const home: Home = {
+    root,
+    dir,
+    tmuxTmpdir,
+    socket,
+    pluginsDir,
+    saveDir: join(dir, '.local', 'share', 'tmux', 'resurrect'),
+    plugins,
+    path: SYSTEM_PATH,
+    shell: opts.shell ?? which('zsh', SYSTEM_PATH) ?? which('bash', SYSTEM_PATH) ?? '/bin/sh',
+    pids: new Set(),
+    env() {
+      return { HOME: home.dir, TMUX_TMPDIR: home.tmuxTmpdir, PATH: home.path, SHELL: home.shell };
+    },
+    cleanup() {
+      forget();
+      cleanupHome(home);
+    },
+  };
+  const forget = cleanupAtExit(() => cleanupHome(home));
+  return home;
+}
+
+function populate(dir: string, tmuxTmpdir: string, pluginsDir: string, plugins: readonly PluginName[], opts: MakeHomeOptions): void {
+  mkdirSync(pluginsDir, { recursive: true });
+  mkdirSync(tmuxTmpdir, { mode: 0o700 });
+  for (const name of plugins) {
+    cpSync(join(VENDOR_PLUGINS_DIR, name), join(pluginsDir, name), { recursive: true });
+  }
+  makeWritable(pluginsDir);
+
+  writeFileSync(join(dir, '.tmux.conf'), opts.config ?? defaultTmuxConf());
+  // an interactive zsh with no rc file starts zsh-newuser-install in the pane
+  writeFileSync(join(dir, '.zshrc'), '');
+  for (const [rel, spec] of Object.entries(opts.files ?? {})) {
+    const { content, mode } = typeof spec === 'string' ? { content: spec, mode: 0o644 } : spec;
+    const path = join(dir, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content, { mode });
+    chmodSync(path, mode);
+  }
+}
+
+function makeWritable(path: string): void {
+  const st = statSync(path);
+  chmodSync(path, st.mode | 0o200);
+  if (st.isDirectory()) for (const entry of readdirSync(path)) makeWritable(join(path, entry));
+}
+
+function cleanupHome(home: Home): void {
+  if (!existsSync(home.root)) return;
+  for (const pid of home.pids) signal(pid, 'SIGCONT'); // a SIGSTOPped server would hang kill-server
+  if (TMUX && existsSync(home.socket)) {
+    spawnSync(TMUX, ['kill-server'], { env: { ...home.env(), PATH: SYSTEM_PATH }, timeout: 3_000, stdio: 'ignore' });
+  }
+  // the server, plugin scripts, logout hooks...: every process naming a path of this home
+  const marker = home.root + '/';
+  const leftovers = processesWhere((argv) => argv.some((a) => a.includes(marker)));
+  for (const pid of [...home.pids, ...leftovers]) signal(pid, 'SIGKILL');
+  home.pids.clear();
+  rmSync(home.root, { recursive: true, force: true, maxRetries: 3 });
+}
