@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Integration files start real tmux servers; continuum counts every tmux process of the
+    // user, so two files at once would make each other's servers look unhealthy.
+    fileParallelism: false,
     reporters: ['default'],
   },
 });

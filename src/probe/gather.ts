@@ -1,0 +1,61 @@
+// Runs probe.sh on a target (one exec) and parses what it printed into Facts.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Facts } from './facts.js';
+import { parseProbeOutput, probeOutputComplete, splitRecords } from './parse.js';
+import { TargetError, type RunResult, type Target } from '../target/target.js';
+
+let source: string | undefined;
+
+/** The probe script as shipped (read once; the build copies it next to the compiled JS). */
+export function probeSource(): string {
+  source ??= readFileSync(fileURLToPath(new URL('./probe.sh', import.meta.url)), 'utf8');
+  return source;
+}
+
+/** The exact script a target runs: `CAL_TMUX_TIMEOUT=N` then probe.sh. */
+export function probeScript(tmuxTimeoutSec: number): string {
+  if (!Number.isInteger(tmuxTimeoutSec) || tmuxTimeoutSec < 1 || tmuxTimeoutSec > 3600) {
+    throw new RangeError(`tmux timeout must be a whole number of seconds from 1 to 3600, got ${tmuxTimeoutSec}`);
+  }
+  return `CAL_TMUX_TIMEOUT=${tmuxTimeoutSec}\n${probeSource()}`;
+}
+
+function firstLine(s: string): string {
+  return (
+    s
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? ''
+  );
+}
+
+/** One line saying how a run ended: `exit 127: sh: 1: base64: not found`. */
+export function describeRun(res: RunResult): string {
+  const how =
+    res.code !== null ? `exit ${res.code}` : res.signal ? `killed by ${res.signal}` : 'no exit status (channel closed or timed out)';
+  const err = firstLine(res.stderr);
+  const bytes = res.stdout.length === 0 ? ', no output' : `, ${res.stdout.length} bytes of output`;
+  return err !== '' ? `${how}${bytes}: ${err}` : `${how}${bytes}`;
+}
+
+export async function gatherFacts(
+  target: Target,
+  opts: { tmuxTimeoutSec: number; timeoutMs: number },
+): Promise<Facts> {
+  const script = probeScript(opts.tmuxTimeoutSec);
+  const res = await target.runScript(script, { timeoutMs: opts.timeoutMs });
+  if (!probeOutputComplete(res.stdout)) {
+    throw new TargetError(
+      `probe was cut off: ${describeRun(res)}`,
+      'the target shell did not run the probe to its end; try again with a larger --timeout, or run `sh -s < probe.sh` on the target by hand',
+    );
+  }
+  if (splitRecords(res.stdout).records.has('nobase64')) {
+    throw new TargetError(`probe could not run on ${target.label}: the target has no base64 command`);
+  }
+  const facts = parseProbeOutput(res.stdout);
+  if (res.code !== 0) facts.probe.warnings.push(`the probe shell ended with ${describeRun(res)}`);
+  else if (res.stderr.trim() !== '') facts.probe.warnings.push(`the probe shell printed on stderr: ${firstLine(res.stderr)}`);
+  return facts;
+}

@@ -1,0 +1,669 @@
+# shellcheck shell=sh
+# cal-doctor probe: gathers every fact of src/probe/facts.ts in one read-only pass.
+#
+# Run with `/bin/sh -s`, this script on stdin; the runner prepends `CAL_TMUX_TIMEOUT=N`.
+# Portable POSIX sh (dash, bash 3.2 --posix as macOS /bin/sh) over BSD or GNU userland.
+# It never writes on the target: no temp files, no tmux command that changes anything,
+# never starts a tmux server (every tmux call names an existing socket with -S).
+#
+# Output: a sequence of records `@@<key>\n<base64 of value>\n`; keys are made only of
+# constants and counters, every value from outside travels base64-encoded (GNU base64
+# wraps at 76 columns, macOS does not). A "kv" record's value is a list of `name=value`
+# items, each ended by a NUL byte (a shell variable cannot hold NUL, so a NUL never
+# occurs inside an item). A "raw" record's value is the exact bytes of a file or
+# listing. The last record is `@@end`; without it the probe was cut off.
+
+CAL_PROBE_VERSION=1.0.0
+
+# Caps (bytes unless said otherwise)
+CAL_CAP_TEXT=262144      # config and shell dotfiles
+CAL_CAP_LAST=1048576     # the file `last` points to
+CAL_CAP_RECENT=65536     # each of the newest save files
+CAL_RECENT_MAX=20        # how many of the newest save files
+CAL_CAP_LSLINES=20000    # entries of a save-dir listing
+CAL_CAP_OUT=262144       # output of one tmux call, ps output
+CAL_CAP_LOGIN=16384      # output of the login shell
+CAL_SOCKETS_MAX=16       # non-default sockets asked whether a server answers
+
+# cal_kv KEY ITEM...: one kv record.
+cal_kv() {
+	_k=$1
+	shift
+	printf '@@%s\n' "$_k"
+	printf '%s\0' "$@" | base64
+}
+
+# cal_raw KEY PATH CAP: raw record of the first CAP+1 bytes of PATH (one byte more
+# than the cap, so the reader can tell the file was longer).
+cal_raw() {
+	printf '@@%s\n' "$1"
+	head -c "$(($3 + 1))" 2>/dev/null <"$2" | base64
+}
+
+# cal_bounded SECONDS CMD ARG...: runs CMD with a watchdog that SIGKILLs it after
+# SECONDS. Status 137 (128+KILL) means it was killed. Neither the watchdog nor its
+# sleep outlives the call; the watchdog writes nowhere, so it cannot hold the output
+# channel open.
+cal_bounded() {
+	_bt=$1
+	shift
+	"$@" &
+	_bp=$!
+	(
+		_bs=
+		_bq=
+		# SIGKILL for the sleep: a TERM reaching it between fork and exec would be
+		# swallowed by the trap handler it inherited from this subshell
+		trap '_bq=1; if [ -n "$_bs" ]; then kill -9 "$_bs" 2>/dev/null; fi' TERM
+		sleep "$_bt" &
+		_bs=$!
+		if [ -z "$_bq" ]; then
+			wait "$_bs"
+		fi
+		if [ -n "$_bq" ]; then
+			# stopped by the caller (possibly before $_bs was set): reap the sleep
+			kill -9 "$_bs" 2>/dev/null
+			wait "$_bs" 2>/dev/null
+			exit 0
+		fi
+		kill -9 "$_bp" 2>/dev/null
+	) </dev/null >/dev/null 2>&1 &
+	_bw=$!
+	wait "$_bp" 2>/dev/null
+	_brc=$?
+	kill "$_bw" 2>/dev/null
+	wait "$_bw" 2>/dev/null
+	return "$_brc"
+}
+
+# cal_capture CMD ARG...: runs CMD with stdout and stderr into a pipe of its own, then
+# prints what it got. Run in the background by cal_bounded, this subshell is the only
+# holder of the caller's pipe: when the watchdog kills it, the caller sees EOF even if
+# CMD left a child behind (a login file that hangs) or its stdout is stuck in a
+# stopped tmux server's socket queue.
+cal_capture() {
+	# exec: no shell lingers in between holding inherited descriptors
+	_x=$(exec "$@" 2>&1)
+	_xr=$?
+	printf '%s' "$_x"
+	return "$_xr"
+}
+
+# cal_cap VALUE: sets _cv to VALUE cut to CAL_CAP_OUT bytes, _ct to 1 when cut.
+cal_cap() {
+	_cv=$1
+	_ct=0
+	if [ "${#_cv}" -gt "$CAL_CAP_OUT" ]; then
+		_cv=$(printf '%s' "$1" | head -c "$CAL_CAP_OUT")
+		_ct=1
+	fi
+}
+
+# cal_replace STRING NEEDLE REPLACEMENT: sets _r to STRING with every NEEDLE replaced.
+cal_replace() {
+	_s=$1
+	_r=
+	while :; do
+		case $_s in
+		*"$2"*)
+			_r=$_r${_s%%"$2"*}$3
+			_s=${_s#*"$2"}
+			;;
+		*)
+			_r=$_r$_s
+			break
+			;;
+		esac
+	done
+}
+
+# cal_git_rev DIR: sets _rev to the commit checked out in DIR, read from .git files.
+cal_git_rev() {
+	_rev=
+	_gd=$1/.git
+	if [ -f "$_gd" ]; then
+		_l=
+		IFS= read -r _l 2>/dev/null <"$_gd"
+		case $_l in
+		'gitdir: '*)
+			_gd=${_l#gitdir: }
+			case $_gd in
+			/*) ;;
+			*) _gd=$1/$_gd ;;
+			esac
+			;;
+		esac
+	fi
+	[ -f "$_gd/HEAD" ] && [ -r "$_gd/HEAD" ] || return 0
+	_h=
+	IFS= read -r _h 2>/dev/null <"$_gd/HEAD"
+	case $_h in
+	'ref: '*)
+		_ref=${_h#ref: }
+		if [ -f "$_gd/$_ref" ] && [ -r "$_gd/$_ref" ]; then
+			IFS= read -r _rev 2>/dev/null <"$_gd/$_ref"
+		elif [ -f "$_gd/packed-refs" ] && [ -r "$_gd/packed-refs" ]; then
+			while read -r _a _b; do
+				if [ "$_b" = "$_ref" ]; then
+					_rev=$_a
+					break
+				fi
+			done <"$_gd/packed-refs"
+		fi
+		;;
+	*) _rev=$_h ;;
+	esac
+}
+
+# cal_ping SOCKET: does a server answer on SOCKET? Sets _o (tmux's error message) and
+# _rc (137: timed out). tmux hands its stdin and stdout to the server as file
+# descriptors; a stopped server leaves them queued on its socket, and a pipe queued
+# there never sees EOF. So the first call to any server gets /dev/null as stdout and
+# only its stderr (never passed on) is captured; the calls that need output follow
+# only once the server has answered.
+cal_ping() {
+	_o=$(cal_bounded "$cal_t" "$cal_tb" -u -S "$1" display-message -p '#{pid}' 2>&1 >/dev/null)
+	_rc=$?
+	cal_cap "$_o"
+	_o=$_cv
+}
+
+# cal_tmux ARG...: one bounded call to the default server; sets _o (output, capped),
+# _ct (1 when capped), _rc (137: timed out, and then cal_hung=1)
+cal_tmux() {
+	_o=$(cal_bounded "$cal_t" cal_capture "$cal_tb" -u -S "$cal_sock" "$@" 2>&1)
+	_rc=$?
+	cal_cap "$_o"
+	_o=$_cv
+	if [ "$_rc" -eq 137 ]; then
+		cal_hung=1
+	fi
+}
+
+# ---------------------------------------------------------------------------------
+# host, environment, login shell, tmux binaries -> @@meta
+cal_meta() {
+	set -- "probe.version=$CAL_PROBE_VERSION" "probe.timeout=$cal_t" "probe.logintimeout=$cal_lt"
+
+	_id=$(LC_ALL=C id 2>/dev/null)
+	cal_uid=${_id#uid=}
+	cal_uid=${cal_uid%%[!0-9]*}
+	case $_id in
+	'uid='[0-9]*'('*)
+		_u=${_id#*\(}
+		_u=${_u%%\)*}
+		;;
+	*) _u=${USER:-${LOGNAME:-}} ;;
+	esac
+	if [ -z "$cal_uid" ]; then
+		cal_uid=$(id -u 2>/dev/null)
+	fi
+	cal_os=$(uname -s 2>/dev/null)
+	cal_host=$(hostname 2>/dev/null) || cal_host=
+	if [ -z "$cal_host" ]; then
+		cal_host=$(uname -n 2>/dev/null)
+	fi
+	_ver=
+	if [ "$cal_os" = Darwin ] && command -v sw_vers >/dev/null 2>&1; then
+		_ver=$(sw_vers -productVersion 2>/dev/null)
+	elif [ -r /etc/os-release ]; then
+		while IFS= read -r _l || [ -n "$_l" ]; do
+			case $_l in
+			PRETTY_NAME=*)
+				_ver=${_l#PRETTY_NAME=}
+				case $_ver in
+				\"*\") _ver=${_ver#\"} && _ver=${_ver%\"} ;;
+				\'*\') _ver=${_ver#\'} && _ver=${_ver%\'} ;;
+				esac
+				;;
+			esac
+		done </etc/os-release
+	fi
+	if [ -z "$_ver" ]; then
+		_ver=$(uname -r 2>/dev/null)
+	fi
+	_d=$(date '+%s %z' 2>/dev/null)
+	set -- "$@" "host.user=$_u" "host.uid=$cal_uid" "host.home=${HOME:-}" \
+		"host.shell=${SHELL:-}" "host.hostname=$cal_host" "host.os=$cal_os" \
+		"host.osversion=$_ver" "host.now=${_d%% *}" "host.tz=${_d#* }"
+
+	set -- "$@" "env.path=${PATH:-}"
+	if [ -n "${TMUX+x}" ]; then set -- "$@" "env.tmux=$TMUX"; fi
+	if [ -n "${TMUX_PANE+x}" ]; then set -- "$@" "env.tmux_pane=$TMUX_PANE"; fi
+	if [ -n "${TMUX_TMPDIR+x}" ]; then set -- "$@" "env.tmux_tmpdir=$TMUX_TMPDIR"; fi
+	if [ -n "${XDG_DATA_HOME+x}" ]; then set -- "$@" "env.xdg_data_home=$XDG_DATA_HOME"; fi
+	if [ -n "${XDG_CONFIG_HOME+x}" ]; then set -- "$@" "env.xdg_config_home=$XDG_CONFIG_HOME"; fi
+
+	cal_exec_tmux=$(command -v tmux 2>/dev/null) || cal_exec_tmux=
+	if [ -n "$cal_exec_tmux" ]; then set -- "$@" "exec.tmux=$cal_exec_tmux"; fi
+
+	# The login shell: prints its PATH and `command -v tmux` between markers (rc files
+	# may print anything around them), then execs away so no logout file runs.
+	cal_login_tmux=
+	set -- "$@" "login.shell=${SHELL:-}"
+	if [ -n "${SHELL:-}" ] && [ -x "$SHELL" ] && [ ! -d "$SHELL" ]; then
+		_lc="printf '\\n@@CAL-PATH@@%s@@CAL-TMUX@@' \"\$PATH\"; command -v tmux; printf '@@CAL-END@@\\n'; exec /bin/sh -c :"
+		_lo=$(cal_bounded "$cal_lt" cal_capture "$SHELL" -l -c "$_lc" 2>&1)
+		_lrc=$?
+		set -- "$@" "login.ran=1" "login.rc=$_lrc"
+		if [ "$_lrc" -eq 137 ]; then set -- "$@" "login.timedout=1"; fi
+		case $_lo in
+		*@@CAL-PATH@@*@@CAL-TMUX@@*@@CAL-END@@*)
+			_lp=${_lo##*@@CAL-PATH@@}
+			_lt=${_lp#*@@CAL-TMUX@@}
+			_lp=${_lp%%@@CAL-TMUX@@*}
+			_lt=${_lt%%@@CAL-END@@*}
+			_lt=${_lt%"$NL"}
+			cal_login_tmux=$_lt
+			set -- "$@" "login.markers=1" "login.path=$_lp" "login.tmux=$_lt"
+			;;
+		*) set -- "$@" "login.markers=0" ;;
+		esac
+		if [ "${#_lo}" -gt "$CAL_CAP_LOGIN" ]; then
+			_lo=$(printf '%s' "$_lo" | head -c "$CAL_CAP_LOGIN")
+		fi
+		set -- "$@" "login.out=$_lo"
+	else
+		set -- "$@" "login.ran=0"
+	fi
+
+	# Every distinct tmux binary, and which one talks to the server.
+	cal_tb=
+	_seen=
+	_n=0
+	for _p in "$cal_exec_tmux" "$cal_login_tmux" /opt/homebrew/bin/tmux /usr/local/bin/tmux /usr/bin/tmux; do
+		case $_p in
+		/*) ;;
+		*) continue ;;
+		esac
+		case $_seen in
+		*"$US$_p$US"*) continue ;;
+		esac
+		_seen=$_seen$US$_p$US
+		if [ ! -f "$_p" ] || [ ! -x "$_p" ]; then continue; fi
+		_fb=
+		if [ "$_p" = "$cal_exec_tmux" ]; then _fb="$_fb exec"; fi
+		if [ "$_p" = "$cal_login_tmux" ]; then _fb="$_fb login"; fi
+		case $_p in
+		/opt/homebrew/bin/tmux | /usr/local/bin/tmux | /usr/bin/tmux) _fb="$_fb known-location" ;;
+		esac
+		_o=$(cal_bounded "$cal_t" "$_p" -V 2>&1)
+		_rc=$?
+		cal_cap "$_o"
+		set -- "$@" "bin.$_n.path=$_p" "bin.$_n.foundby=${_fb# }" "bin.$_n.rc=$_rc" "bin.$_n.out=$_cv"
+		if [ "$_rc" -eq 137 ]; then set -- "$@" "bin.$_n.timedout=1"; fi
+		if [ -z "$cal_tb" ]; then cal_tb=$_p; fi
+		_n=$((_n + 1))
+	done
+	set -- "$@" "server.bin=$cal_tb"
+
+	if [ -e "${HOME:-}/tmux_no_auto_restore" ]; then
+		set -- "$@" "misc.noautorestore=1"
+	else
+		set -- "$@" "misc.noautorestore=0"
+	fi
+	cal_kv meta "$@"
+}
+
+# ---------------------------------------------------------------------------------
+# the default server -> @@server
+cal_server() {
+	cal_rdir_srv=
+	cal_hung=
+	set -- "server.socket=$cal_sock"
+	if [ -S "$cal_sock" ]; then
+		set -- "$@" "server.exists=1"
+	else
+		set -- "$@" "server.exists=0"
+	fi
+	if [ -z "$cal_tb" ] || [ ! -S "$cal_sock" ]; then
+		set -- "$@" "server.called=0"
+		cal_kv server "$@"
+		return 0
+	fi
+	set -- "$@" "server.called=1"
+	cal_ping "$cal_sock"
+	cal_srv_rc=$_rc
+	if [ "$_rc" -ne 0 ]; then
+		set -- "$@" "srv.display.rc=$_rc" "srv.display.out=$_o"
+		if [ "$_rc" -eq 137 ]; then set -- "$@" "srv.display.timedout=1"; fi
+		cal_kv server "$@"
+		return 0
+	fi
+	cal_tmux display-message -p "#{version}$US#{pid}$US#{start_time}$US#{socket_path}"
+	set -- "$@" "srv.display.rc=$_rc" "srv.display.out=$_o"
+	cal_srv_rc=$_rc
+	if [ "$_rc" -ne 0 ]; then
+		if [ "$_rc" -eq 137 ]; then set -- "$@" "srv.display.timedout=1"; fi
+		cal_kv server "$@"
+		return 0
+	fi
+	for _c in rdir sessions clients env opts sopts hooks keys; do
+		if [ -n "$cal_hung" ]; then
+			set -- "$@" "srv.$_c.skipped=1"
+			continue
+		fi
+		case $_c in
+		rdir) cal_tmux show-options -gqv @resurrect-dir ;;
+		sessions) cal_tmux list-sessions -F "#{session_id}$US#{session_windows}$US#{session_attached}$US#{session_created}$US#{session_name}" ;;
+		clients) cal_tmux list-clients -F "#{client_pid}$US#{client_control_mode}$US#{client_tty}$US#{client_session}" ;;
+		env) cal_tmux show-environment -g -s ;;
+		opts) cal_tmux show-options -g ;;
+		sopts) cal_tmux show-options -s ;;
+		hooks) cal_tmux show-hooks -g ;;
+		keys) cal_tmux list-keys -T prefix ;;
+		esac
+		set -- "$@" "srv.$_c.rc=$_rc" "srv.$_c.out=$_o"
+		if [ "$_rc" -eq 137 ]; then set -- "$@" "srv.$_c.timedout=1"; fi
+		if [ "$_ct" = 1 ]; then set -- "$@" "srv.$_c.trunc=1"; fi
+		if [ "$_c" = rdir ] && [ "$_rc" -eq 0 ]; then cal_rdir_srv=$_o; fi
+	done
+	cal_kv server "$@"
+}
+
+# ---------------------------------------------------------------------------------
+# socket dirs and every socket in them -> @@sockets
+cal_sockets() {
+	set --
+	_n=0
+	_m=0
+	for _d in "$cal_sockdir" "$cal_sockdir2"; do
+		[ -n "$_d" ] || continue
+		set -- "$@" "sockdir.$_n.path=$_d"
+		if [ -d "$_d" ]; then
+			set -- "$@" "sockdir.$_n.exists=1"
+		else
+			set -- "$@" "sockdir.$_n.exists=0"
+		fi
+		_n=$((_n + 1))
+		for _s in "$_d"/* "$_d"/.[!.]* "$_d"/..?*; do
+			[ -S "$_s" ] || continue
+			set -- "$@" "sock.$_m.path=$_s"
+			if [ "$_s" = "$cal_sock" ]; then
+				set -- "$@" "sock.$_m.default=1"
+			elif [ -z "$cal_tb" ] || [ "$_m" -ge "$CAL_SOCKETS_MAX" ]; then
+				set -- "$@" "sock.$_m.skipped=1"
+			else
+				cal_ping "$_s"
+				set -- "$@" "sock.$_m.rc=$_rc" "sock.$_m.out=$_o"
+				if [ "$_rc" -eq 137 ]; then set -- "$@" "sock.$_m.timedout=1"; fi
+			fi
+			_m=$((_m + 1))
+		done
+	done
+	cal_kv sockets "$@"
+}
+
+
+# ---------------------------------------------------------------------------------
+# config files and shell dotfiles -> @@files, @@file.N (raw)
+
+# cal_ls_existing KIND PATH ...: `ls -lnLd` of the PATHs that exist (sizes, modes)
+cal_ls_existing() {
+	_a=$#
+	while [ "$_a" -gt 0 ]; do
+		_f=$2
+		shift 2
+		_a=$((_a - 2))
+		if [ -e "$_f" ]; then set -- "$@" "$_f"; fi
+	done
+	if [ $# -gt 0 ]; then
+		LC_ALL=C ls -lnLd "$@" 2>/dev/null
+	fi
+}
+
+# cal_rdir_from_cfg KIND PATH ...: sets cal_rdir_cfg to the value of the last
+# `set ... @resurrect-dir VALUE` line of the readable config files (quotes removed)
+cal_rdir_from_cfg() {
+	cal_rdir_cfg=
+	_a=$#
+	while [ "$_a" -gt 0 ]; do
+		_kind=$1
+		_f=$2
+		shift 2
+		_a=$((_a - 2))
+		if [ "$_kind" = cfg ] && [ -f "$_f" ] && [ -r "$_f" ]; then set -- "$@" "$_f"; fi
+	done
+	[ $# -gt 0 ] || return 0
+	_g=$(grep -h -e '^[[:space:]]*set[-a-z]*[[:space:]].*@resurrect-dir[[:space:]]' "$@" 2>/dev/null)
+	[ -n "$_g" ] || return 0
+	_v=${_g##*"$NL"}
+	_v=${_v#*@resurrect-dir}
+	_v=${_v#"${_v%%[! 	]*}"}
+	_v=${_v%"${_v##*[! 	]}"}
+	case $_v in
+	\'*)
+		_v=${_v#\'}
+		_v=${_v%%\'*}
+		;;
+	\"*)
+		_v=${_v#\"}
+		_v=${_v%\"*}
+		;;
+	*) _v=${_v%%[ 	]*} ;;
+	esac
+	cal_rdir_cfg=$_v
+}
+
+cal_files() {
+	set -- cfg "$HOME/.tmux.conf"
+	if [ -n "${XDG_CONFIG_HOME:-}" ] && [ "$XDG_CONFIG_HOME" != "$HOME/.config" ]; then
+		set -- "$@" cfg "$XDG_CONFIG_HOME/tmux/tmux.conf"
+	fi
+	set -- "$@" cfg "$HOME/.config/tmux/tmux.conf" \
+		dot "$HOME/.zlogout" dot "$HOME/.bash_logout" dot "$HOME/.zshrc" dot "$HOME/.zprofile" \
+		dot "$HOME/.zshenv" dot "$HOME/.bashrc" dot "$HOME/.bash_profile" dot "$HOME/.profile"
+	_ls=$(cal_ls_existing "$@")
+	if [ -z "$cal_answered" ]; then
+		cal_rdir_from_cfg "$@"
+	fi
+	_a=$#
+	_n=0
+	while [ "$_a" -gt 0 ]; do
+		_kind=$1
+		_f=$2
+		shift 2
+		_a=$((_a - 2))
+		set -- "$@" "file.$_n.kind=$_kind" "file.$_n.path=$_f"
+		if [ -e "$_f" ]; then
+			set -- "$@" "file.$_n.exists=1"
+			if [ -f "$_f" ]; then set -- "$@" "file.$_n.regular=1"; fi
+			if [ -r "$_f" ]; then set -- "$@" "file.$_n.readable=1"; fi
+			if [ -f "$_f" ] && [ -r "$_f" ]; then
+				cal_raw "file.$_n" "$_f" "$CAL_CAP_TEXT"
+			fi
+		fi
+		_n=$((_n + 1))
+	done
+	cal_kv files "count=$_n" "cap=$CAL_CAP_TEXT" "ls=$_ls" "$@"
+}
+
+# ---------------------------------------------------------------------------------
+# TPM plugins -> @@plugins
+cal_plugins() {
+	_xc=${XDG_CONFIG_HOME:-$HOME/.config}/tmux
+	if [ -f "$_xc/tmux.conf" ] && [ -d "$_xc/plugins" ]; then
+		_pd=$_xc/plugins
+	else
+		_pd=$HOME/.tmux/plugins
+	fi
+	set -- "dir=$_pd"
+	if [ -d "$_pd" ]; then
+		set -- "$@" "exists=1" "ls=$(LC_ALL=C ls -lan "$_pd" 2>&1)"
+		_n=0
+		for _p in "$_pd"/* "$_pd"/.[!.]* "$_pd"/..?*; do
+			[ -d "$_p" ] || continue
+			cal_git_rev "$_p"
+			set -- "$@" "plugin.$_n.name=${_p##*/}" "plugin.$_n.rev=$_rev"
+			_n=$((_n + 1))
+		done
+		if [ -d "$_pd/tmux-resurrect/scripts" ]; then
+			set -- "$@" "resurrect.ls=$(LC_ALL=C ls -lan "$_pd/tmux-resurrect/scripts" 2>&1)"
+		fi
+		if [ -d "$_pd/tmux-continuum/scripts" ]; then
+			set -- "$@" "continuum.ls=$(LC_ALL=C ls -lan "$_pd/tmux-continuum/scripts" 2>&1)"
+		fi
+		if [ -e "$_pd/tpm/tpm" ] || [ -L "$_pd/tpm/tpm" ]; then
+			set -- "$@" "tpm.ls=$(LC_ALL=C ls -lnd "$_pd/tpm/tpm" 2>&1)"
+		fi
+	else
+		set -- "$@" "exists=0"
+	fi
+	cal_kv plugins "$@"
+}
+
+# ---------------------------------------------------------------------------------
+# resurrect save dirs -> @@saves, @@save.N, @@save.N.ls, @@save.N.last, @@save.N.recent(.M)
+
+# cal_expand VALUE: sets _r to VALUE expanded like resurrect's resurrect_dir()
+# ($HOME, then $HOSTNAME, then ~, every occurrence, as literal substrings)
+cal_expand() {
+	cal_replace "$1" "\$HOME" "${HOME:-}"
+	cal_replace "$_r" "\$HOSTNAME" "$cal_host"
+	cal_replace "$_r" "~" "${HOME:-}"
+}
+
+# cal_recent N FILE...: the newest CAL_RECENT_MAX save files (by name)
+cal_recent() {
+	_rn=$1
+	shift
+	if [ ! -e "$1" ] && [ ! -L "$1" ]; then
+		set --
+	fi
+	_total=$#
+	if [ $# -gt "$CAL_RECENT_MAX" ]; then
+		shift $(($# - CAL_RECENT_MAX))
+	fi
+	_a=$#
+	_i=0
+	while [ "$_a" -gt 0 ]; do
+		_f=$1
+		shift
+		_a=$((_a - 1))
+		set -- "$@" "$_i=${_f##*/}"
+		if [ -f "$_f" ] && [ -r "$_f" ]; then
+			cal_raw "save.$_rn.recent.$_i" "$_f" "$CAL_CAP_RECENT"
+		fi
+		_i=$((_i + 1))
+	done
+	cal_kv "save.$_rn.recent" "count=$_total" "cap=$CAL_CAP_RECENT" "$@"
+}
+
+# cal_savedir N ROLE DIR
+cal_savedir() {
+	_sn=$1
+	_d=$3
+	set -- "role=$2" "path=$_d"
+	if [ -d "$_d" ]; then
+		set -- "$@" "exists=1" "self=$(LC_ALL=C ls -lnd "$_d" 2>&1)" "lscap=$CAL_CAP_LSLINES"
+		if [ -w "$_d" ]; then set -- "$@" "writable=1"; fi
+		printf '@@save.%s.ls\n' "$_sn"
+		# shellcheck disable=SC2012 # ls -l is the listing we want; BSD find has no -printf
+		LC_ALL=C ls -lant "$_d" 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
+		_lf=$_d/last
+		if [ -e "$_lf" ] || [ -L "$_lf" ]; then
+			set -- "$@" "last.exists=1" "last.ls=$(LC_ALL=C ls -lnd "$_lf" 2>&1)" "last.cap=$CAL_CAP_LAST"
+			if [ -L "$_lf" ]; then
+				set -- "$@" "last.islink=1" "last.target=$(readlink "$_lf" 2>/dev/null)"
+			fi
+			if [ -e "$_lf" ]; then set -- "$@" "last.resolves=1"; fi
+			if [ -f "$_lf" ]; then
+				set -- "$@" "last.regular=1" "last.lsL=$(LC_ALL=C ls -lnLd "$_lf" 2>&1)"
+				if [ -r "$_lf" ]; then
+					set -- "$@" "last.readable=1"
+					cal_raw "save.$_sn.last" "$_lf" "$CAL_CAP_LAST"
+				fi
+			fi
+		fi
+		cal_recent "$_sn" "$_d"/tmux_resurrect_*.txt
+	elif [ -e "$_d" ]; then
+		set -- "$@" "exists=0" "notdir=1" "self=$(LC_ALL=C ls -lnd "$_d" 2>&1)"
+	else
+		set -- "$@" "exists=0"
+	fi
+	cal_kv "save.$_sn" "$@"
+}
+
+cal_saves() {
+	if [ -n "$cal_answered" ]; then
+		_raw=$cal_rdir_srv
+		_src=server
+	else
+		_raw=$cal_rdir_cfg
+		_src=config
+	fi
+	_sv=0
+	if [ -n "$_raw" ]; then
+		cal_expand "$_raw"
+		cal_savedir "$_sv" option "$_r"
+		_sv=$((_sv + 1))
+	fi
+	cal_savedir "$_sv" home "$HOME/.tmux/resurrect"
+	_sv=$((_sv + 1))
+	cal_savedir "$_sv" xdg "${XDG_DATA_HOME:-$HOME/.local/share}/tmux/resurrect"
+	_sv=$((_sv + 1))
+	cal_kv saves "count=$_sv" "rdir.raw=$_raw" "rdir.source=$_src"
+}
+
+# ---------------------------------------------------------------------------------
+# processes -> @@ps
+cal_ps() {
+	# shellcheck disable=SC2009 # pgrep cannot print ppid/uid/etime
+	_o=$(ps -A -ww -o pid= -o ppid= -o uid= -o etime= -o command= 2>/dev/null |
+		grep -e '[t]mux' -e '[r]esurrect' -e '[c]ontinuum' 2>/dev/null)
+	cal_cap "$_o"
+	cal_kv ps "out=$_cv" "trunc=$_ct"
+}
+
+main() {
+	NL='
+'
+	US=$(printf '\037')
+	case ${CAL_TMUX_TIMEOUT:-} in
+	'' | *[!0-9]*) cal_t=2 ;;
+	*) cal_t=$CAL_TMUX_TIMEOUT ;;
+	esac
+	if [ "$cal_t" -lt 1 ]; then cal_t=1; fi
+	case ${CAL_LOGIN_TIMEOUT:-} in
+	'' | *[!0-9]*) cal_lt=$cal_t ;;
+	*) cal_lt=$CAL_LOGIN_TIMEOUT ;;
+	esac
+	if [ "$cal_lt" -lt 1 ]; then cal_lt=1; fi
+	if ! command -v base64 >/dev/null 2>&1; then
+		printf '@@nobase64\n@@end\n'
+		return 0
+	fi
+	HOME=${HOME:-}
+
+	cal_meta
+	# ls and grep must print their plain formats whatever the user's environment says
+	command unset -v CLICOLOR CLICOLOR_FORCE LS_COLORS LSCOLORS TIME_STYLE QUOTING_STYLE \
+		BLOCK_SIZE LS_BLOCK_SIZE BLOCKSIZE GREP_OPTIONS GREP_COLOR GREP_COLORS 2>/dev/null
+
+	_td=${TMUX_TMPDIR:-/tmp}
+	while :; do
+		case $_td in
+		*/) _td=${_td%/} ;;
+		*) break ;;
+		esac
+	done
+	cal_sockdir=$_td/tmux-$cal_uid
+	cal_sockdir2=
+	if [ "$cal_os" = Darwin ] && [ "$cal_sockdir" != "/private/tmp/tmux-$cal_uid" ] &&
+		[ "$cal_sockdir" != "/tmp/tmux-$cal_uid" ]; then
+		cal_sockdir2=/private/tmp/tmux-$cal_uid
+	fi
+	cal_sock=$cal_sockdir/default
+
+	cal_server
+	cal_answered=
+	if [ "${cal_srv_rc:-1}" -eq 0 ]; then cal_answered=1; fi
+	cal_sockets
+	cal_files
+	cal_plugins
+	cal_saves
+	cal_ps
+	cal_kv end "ok=1"
+}
+
+main </dev/null
