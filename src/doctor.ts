@@ -37,6 +37,8 @@ export interface DoctorOptions {
   /** bound for the whole probe, ms */
   timeoutMs?: number;
   connectTimeoutMs?: number;
+  /** run the active checks (they get the live target) */
+  active?: boolean;
   onEvent?: (e: DoctorEvent) => void;
 }
 
@@ -93,7 +95,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
     const facts = await gatherFacts(target, { tmuxTimeoutSec: opts.tmuxTimeoutSec ?? 2, timeoutMs: opts.timeoutMs ?? 30_000 });
     report.target = { kind: target.kind, label: target.label, os: `${facts.host.os} ${facts.host.osVersion}`.trim(), user: facts.host.user, hostname: facts.host.hostname };
     if (facts.probe.warnings.length) report.probeWarnings = facts.probe.warnings;
-    const ctx: CheckContext = { facts, tart: conn.tart, targetKind: target.kind };
+    const ctx: CheckContext = { facts, tart: conn.tart, targetKind: target.kind, target: opts.active ? target : undefined };
     emit({ type: 'phase', phase: 'checking', label: target.label });
     report.checks = await runChecks(selected, ctx, 5000, (outcome) => emit({ type: 'result', outcome }));
     report.summary = summarize(report.checks);

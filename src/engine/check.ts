@@ -1,6 +1,7 @@
 // The check API: the one type a check author needs. A check is a pure function of the
 // facts gathered in one probe pass; it never touches the network or the target.
 import type { Facts, TartFact } from '../probe/facts.js';
+import type { Target } from '../target/target.js';
 
 export type Status = 'pass' | 'info' | 'warn' | 'fail' | 'skip' | 'error';
 
@@ -21,6 +22,11 @@ export interface CheckContext {
   tart?: TartFact;
   /** `local`, `ssh` or `vm` */
   targetKind: 'local' | 'ssh' | 'vm';
+  /**
+   * Only with --active: the live target, for the few checks that must act (in an isolated
+   * sandbox) rather than read facts. Passive checks never get it.
+   */
+  target?: Target;
 }
 
 export interface Check {

@@ -128,6 +128,8 @@ export interface SaveDirFact {
   };
   /** content of the newest save files (by name), newest first, each capped */
   recent: SaveFileContent[];
+  /** `pane_contents.tar.gz` in this dir, when present: its bytes (capped at 8 MiB) */
+  paneArchive?: { entry: FileEntry; data: Buffer; truncated: boolean };
 }
 
 export interface ProcessFact {
@@ -143,6 +145,8 @@ export interface Facts {
   probe: {
     /** version of the probe script that produced these facts */
     version: string;
+    /** the bound the probe put on each tmux call, seconds */
+    tmuxTimeoutSec: number;
     /** problems the probe itself met (timeouts, unreadable files), human-readable */
     warnings: string[];
   };
@@ -195,6 +199,25 @@ export interface Facts {
   noAutoRestore: boolean;
   /** processes whose command mentions tmux, resurrect or continuum */
   processes: ProcessFact[];
+  /**
+   * Scripts that may start tmux or trigger saves: files directly in ~/scripts, ~/bin and
+   * ~/.local/bin whose content mentions tmux (cal-bootstrap installs ~/scripts/tmux-wrapper.sh),
+   * at most 20, each capped.
+   */
+  scripts: TextFile[];
+  /** `crontab -l` output when the user has one (bounded call), else undefined */
+  crontab?: string;
+  /** macOS: ~/Library/LaunchAgents/*.plist mentioning tmux (continuum's `Tmux.Start.plist` among them) */
+  launchAgents: TextFile[];
+  /** macOS: `launchctl list` lines mentioning tmux (bounded call); undefined elsewhere */
+  launchctl?: string[];
+  /**
+   * Pane dirs saved in `last` (the resolved save dir's), checked on the target for a
+   * `Session.vim` (vim/nvim session strategy). At most 200 dirs are looked at.
+   */
+  savedDirs: Array<{ dir: string; exists: boolean; sessionVim: boolean }>;
+  /** continuum's lock dirs `/tmp/tmux-continuum-<server pid>-lock-<epoch/100>`; stale when the generation in the name is older than 200 s */
+  continuumLocks: Array<{ path: string; stale: boolean }>;
 }
 
 /** Host-side facts about the Tart VM, gathered before connecting (only with --vm). */

@@ -92,7 +92,7 @@ export function healthySaveDir(): SaveDirFact {
 
 export function healthyFacts(): Facts {
   return {
-    probe: { version: '1', warnings: [] },
+    probe: { version: '1', tmuxTimeoutSec: 2, warnings: [] },
     host: { user: 'admin', uid: UID, home: HOME, shell: '/bin/zsh', hostname: 'cal-dev', os: 'Darwin', osVersion: '15.3.1', now: NOW, tzOffset: TZ },
     env: { path: NONLOGIN_PATH },
     login: { ok: true, timedOut: false, path: LOGIN_PATH, tmux: TMUX },
@@ -184,6 +184,11 @@ export function healthyFacts(): Facts {
       { pid: 812, ppid: 1, uid: UID, etime: '05:00:00', command: 'tmux new-session -d -s cal-dev' },
       { pid: 1904, ppid: 1890, uid: UID, etime: '04:58:10', command: 'tmux attach -t cal-dev' },
     ],
+    scripts: [],
+    launchAgents: [],
+    launchctl: [],
+    savedDirs: [],
+    continuumLocks: [],
   };
 }
 
