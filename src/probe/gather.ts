@@ -55,6 +55,8 @@ export async function gatherFacts(
     throw new TargetError(`probe could not run on ${target.label}: the target has no base64 command`);
   }
   const facts = parseProbeOutput(res.stdout);
+  // the probe reports the bound it ran with; without a meta record, it is the one sent
+  if (facts.probe.tmuxTimeoutSec === 0) facts.probe.tmuxTimeoutSec = opts.tmuxTimeoutSec;
   if (res.code !== 0) facts.probe.warnings.push(`the probe shell ended with ${describeRun(res)}`);
   else if (res.stderr.trim() !== '') facts.probe.warnings.push(`the probe shell printed on stderr: ${firstLine(res.stderr)}`);
   return facts;

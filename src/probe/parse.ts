@@ -21,7 +21,7 @@ import type {
 } from './facts.js';
 
 /** Version of the probe script this parser understands (CAL_PROBE_VERSION in probe.sh). */
-export const PROBE_VERSION = '1.0.0';
+export const PROBE_VERSION = '1.1.0';
 
 /** Status a bounded call reports when its watchdog had to SIGKILL it (128 + 9). */
 const KILLED = 137;
@@ -420,7 +420,7 @@ export function parseProcesses(text: string | undefined): ProcessFact[] {
 
 function emptyFacts(): Facts {
   return {
-    probe: { version: '', warnings: [] },
+    probe: { version: '', tmuxTimeoutSec: 0, warnings: [] },
     host: { user: '', uid: -1, home: '', shell: '', hostname: '', os: '', osVersion: '', now: 0, tzOffset: '' },
     env: { path: '' },
     login: { ok: false, timedOut: false },
@@ -434,6 +434,10 @@ function emptyFacts(): Facts {
     dotfiles: [],
     noAutoRestore: false,
     processes: [],
+    scripts: [],
+    launchAgents: [],
+    savedDirs: [],
+    continuumLocks: [],
   };
 }
 
@@ -469,12 +473,16 @@ function build(out: Buffer | string, facts: Facts, warn: (w: string) => void): v
   if (!records.has('meta')) warn('probe output has no meta record: host, login and tmux binary facts are missing');
   buildMeta(meta, facts, warn);
   const timeout = toInt(meta.get('probe.timeout')) ?? 0;
+  facts.probe.tmuxTimeoutSec = timeout;
 
   buildServer(records, facts, warn, timeout);
   buildSockets(records, facts, warn, timeout);
   buildFiles(records, facts, warn);
   buildPlugins(records, facts, warn);
   buildSaves(records, facts, warn);
+  buildSavedDirs(records, facts, warn);
+  facts.scripts = buildMentions(records, 'scripts', 'script', 'scripts', warn);
+  buildJobs(records, facts, warn, timeout);
 
   if (records.has('ps')) {
     const ps = decodeKv(records.get('ps'));
@@ -815,6 +823,11 @@ function buildSaves(records: Map<string, Buffer>, facts: Facts, warn: (w: string
         dir.last = last;
       }
 
+      if (kv.get('archive.exists') === '1') {
+        const archive = buildArchive(kv, records.get(`save.${i}.archive`), files, path, warn);
+        if (archive) dir.paneArchive = archive;
+      }
+
       const rkv = decodeKv(records.get(`save.${i}.recent`));
       const rcap = toInt(rkv.get('cap')) ?? 0;
       const recent: SaveFileContent[] = [];
@@ -834,4 +847,146 @@ function buildSaves(records: Map<string, Buffer>, facts: Facts, warn: (w: string
     }
     facts.saveDirs.push(dir);
   }
+}
+
+const ARCHIVE = 'pane_contents.tar.gz';
+
+/**
+ * `pane_contents.tar.gz` of a save dir: its entry (from the dir's listing) and its bytes,
+ * cut at the probe's cap. Not a regular file: the entry with no bytes. A file whose bytes
+ * did not arrive (unreadable, output lost): undefined, with a warning; the listing still
+ * shows it, and empty data would read as a corrupt archive.
+ */
+function buildArchive(
+  kv: Map<string, string>,
+  raw: Buffer | undefined,
+  files: FileEntry[],
+  dir: string,
+  warn: (w: string) => void,
+): SaveDirFact['paneArchive'] {
+  const where = `${dir}/${ARCHIVE}`;
+  const regular = kv.get('archive.regular') === '1';
+  // the listing is cut after CAL_CAP_LSLINES entries (newest first): it may lack the entry
+  const listed = files.find((f) => f.name === ARCHIVE);
+  const entry: FileEntry = listed
+    ? { ...listed }
+    : { name: ARCHIVE, mode: '', uid: -1, size: raw?.length ?? 0, type: regular ? 'file' : 'other' };
+  if (!regular) {
+    warn(`${where} exists but is not a regular file`);
+    return { entry, data: Buffer.alloc(0), truncated: false };
+  }
+  if (kv.get('archive.readable') !== '1') {
+    warn(`${where} cannot be read`);
+    return undefined;
+  }
+  if (!raw) {
+    warn(`the content of ${where} is missing from the probe output`);
+    return undefined;
+  }
+  const cap = toInt(kv.get('archive.cap')) ?? 0;
+  const truncated = cap > 0 && raw.length > cap;
+  if (truncated) warn(`${where} is ${Math.max(entry.size, raw.length)} bytes; only the first ${cap} were read`);
+  return { entry, data: truncated ? raw.subarray(0, cap) : raw, truncated };
+}
+
+/** `last`'s pane dirs, checked on the target (@@saved). */
+function buildSavedDirs(records: Map<string, Buffer>, facts: Facts, warn: (w: string) => void): void {
+  if (!records.has('saved')) {
+    warn("probe output has no saved record: the pane dirs of `last` were not checked");
+    return;
+  }
+  const kv = decodeKv(records.get('saved'));
+  const dirs: Facts['savedDirs'] = [];
+  for (let i = 0; kv.has(`dir.${i}`); i++) {
+    dirs.push({ dir: kv.get(`dir.${i}`)!, exists: kv.get(`dir.${i}.exists`) === '1', sessionVim: kv.get(`dir.${i}.vim`) === '1' });
+  }
+  if (kv.get('more') === '1') {
+    warn(`\`last\` in ${kv.get('dir') ?? '?'} names more than ${dirs.length} pane dirs; only the first ${dirs.length} were checked`);
+  }
+  facts.savedDirs = dirs;
+}
+
+/**
+ * A @@scripts/@@agents record: the files that mention tmux, each read from its
+ * `<item>.N` raw record (capped), sizes from the record's `ls -lnLd`.
+ */
+function buildMentions(
+  records: Map<string, Buffer>,
+  key: 'scripts' | 'agents',
+  item: string,
+  what: string,
+  warn: (w: string) => void,
+): TextFile[] {
+  if (!records.has(key)) {
+    warn(`probe output has no ${key} record: ${what} that mention tmux were not looked for`);
+    return [];
+  }
+  const kv = decodeKv(records.get(key));
+  const cap = toInt(kv.get('cap')) ?? 0;
+  const sizes = new Map<string, number>();
+  for (const e of parseLsListing(kv.get('ls'), { keepDots: true })) sizes.set(e.name, e.size);
+  const out: TextFile[] = [];
+  for (let i = 0; kv.has(String(i)); i++) {
+    const path = kv.get(String(i))!;
+    const raw = records.get(`${item}.${i}`);
+    if (!raw) warn(`the content of ${path} is missing from the probe output`);
+    const tf = textFile(path, true, raw, cap, sizes.get(path));
+    if (tf.truncated) warn(`${path} is ${tf.size} bytes; only the first ${cap} were read`);
+    out.push(tf);
+  }
+  const matched = toInt(kv.get('matched')) ?? out.length;
+  if (matched > out.length) {
+    warn(`${matched} ${what} mention tmux; only the first ${out.length} were read`);
+  }
+  return out;
+}
+
+/** @@jobs: crontab, launchd (LaunchAgents come in @@agents), continuum's lock dirs. */
+function buildJobs(records: Map<string, Buffer>, facts: Facts, warn: (w: string) => void, timeout: number): void {
+  if (!records.has('jobs')) {
+    warn("probe output has no jobs record: crontab, launchd jobs and continuum's lock dirs were not looked at");
+    return;
+  }
+  const kv = decodeKv(records.get('jobs'));
+  /** output of a bounded call `what` whose items are `name.*`; undefined when it did not answer */
+  const bounded = (name: string, what: string, normalFailure?: RegExp): string | undefined => {
+    if (kv.get(`${name}.ran`) !== '1') return undefined;
+    const rc = toInt(kv.get(`${name}.rc`));
+    const o = kv.get(`${name}.out`) ?? '';
+    if (rc === KILLED || kv.get(`${name}.timedout`) === '1') {
+      warn(`\`${what}\` did not finish within ${timeout}s`);
+      return undefined;
+    }
+    if (rc !== 0) {
+      if (!normalFailure?.test(o)) warn(`\`${what}\` failed: ${firstLine(o) || `exit ${rc ?? '?'}`}`);
+      return undefined;
+    }
+    if (kv.get(`${name}.trunc`) === '1') warn(`the output of \`${what}\` was cut at the probe cap`);
+    return o;
+  };
+  // `crontab: no crontab for admin` (exit 1) is the usual, healthy answer
+  const cron = bounded('cron', 'crontab -l', /no crontab/i);
+  if (cron !== undefined) facts.crontab = cron;
+  if (kv.get('launchd') === '1') {
+    facts.launchAgents = buildMentions(records, 'agents', 'agent', 'LaunchAgents', warn);
+    if (kv.get('launchctl.ran') !== '1') warn('launchctl not found: launchd jobs were not listed');
+    const lines = bounded('launchctl', 'launchctl list');
+    if (lines !== undefined) facts.launchctl = outputLines(lines);
+  }
+  buildLocks(kv, facts, warn);
+}
+
+/** continuum names a lock `…-lock-<epoch/100>`; it expires 100 to 200 s after that. */
+const LOCK_GENERATION = /-lock-(\d+)$/;
+const LOCK_LIFETIME_SEC = 200;
+
+function buildLocks(kv: Map<string, string>, facts: Facts, warn: (w: string) => void): void {
+  const now = facts.host.now;
+  for (let i = 0; kv.has(`lock.${i}`); i++) {
+    const path = kv.get(`lock.${i}`)!;
+    const gen = toInt(LOCK_GENERATION.exec(path)?.[1]);
+    const stale = gen !== null && now > 0 && now - gen * 100 > LOCK_LIFETIME_SEC;
+    facts.continuumLocks.push({ path, stale });
+  }
+  if (kv.get('lock.more') === '1') warn(`more than ${facts.continuumLocks.length} continuum lock dirs; only the first ${facts.continuumLocks.length} are listed`);
 }

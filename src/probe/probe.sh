@@ -13,7 +13,7 @@
 # occurs inside an item). A "raw" record's value is the exact bytes of a file or
 # listing. The last record is `@@end`; without it the probe was cut off.
 
-CAL_PROBE_VERSION=1.0.0
+CAL_PROBE_VERSION=1.1.0
 
 # Caps (bytes unless said otherwise)
 CAL_CAP_TEXT=262144      # config and shell dotfiles
@@ -24,6 +24,11 @@ CAL_CAP_LSLINES=20000    # entries of a save-dir listing
 CAL_CAP_OUT=262144       # output of one tmux call, ps output
 CAL_CAP_LOGIN=16384      # output of the login shell
 CAL_SOCKETS_MAX=16       # non-default sockets asked whether a server answers
+CAL_CAP_ARCHIVE=8388608  # pane_contents.tar.gz of each save dir
+CAL_CAP_SCRIPT=65536     # each script or LaunchAgent that mentions tmux
+CAL_SCRIPTS_MAX=20       # how many scripts, how many LaunchAgents
+CAL_SAVED_MAX=200        # distinct pane dirs of `last` looked at
+CAL_LOCKS_MAX=100        # continuum lock dirs listed
 
 # cal_kv KEY ITEM...: one kv record.
 cal_kv() {
@@ -575,6 +580,19 @@ cal_savedir() {
 				fi
 			fi
 		fi
+		# the pane-contents archive (@resurrect-capture-pane-contents on), bytes as is
+		_pa=$_d/pane_contents.tar.gz
+		if [ -e "$_pa" ] || [ -L "$_pa" ]; then
+			# its entry is in the listing above (newest first: it is rewritten by each save)
+			set -- "$@" "archive.exists=1" "archive.cap=$CAL_CAP_ARCHIVE"
+			if [ -f "$_pa" ]; then
+				set -- "$@" "archive.regular=1"
+				if [ -r "$_pa" ]; then
+					set -- "$@" "archive.readable=1"
+					cal_raw "save.$_sn.archive" "$_pa" "$CAL_CAP_ARCHIVE"
+				fi
+			fi
+		fi
 		cal_recent "$_sn" "$_d"/tmux_resurrect_*.txt
 	elif [ -e "$_d" ]; then
 		set -- "$@" "exists=0" "notdir=1" "self=$(LC_ALL=C ls -lnd "$_d" 2>&1)"
@@ -593,16 +611,208 @@ cal_saves() {
 		_src=config
 	fi
 	_sv=0
+	# the dir resurrect uses: @resurrect-dir, else ~/.tmux/resurrect if it is a
+	# directory, else the XDG one (the order of resurrect's resurrect_dir())
+	_rd=$HOME/.tmux/resurrect
+	_rr=home
 	if [ -n "$_raw" ]; then
 		cal_expand "$_raw"
+		_rd=$_r
+		_rr=option
 		cal_savedir "$_sv" option "$_r"
 		_sv=$((_sv + 1))
 	fi
 	cal_savedir "$_sv" home "$HOME/.tmux/resurrect"
 	_sv=$((_sv + 1))
-	cal_savedir "$_sv" xdg "${XDG_DATA_HOME:-$HOME/.local/share}/tmux/resurrect"
+	_xd=${XDG_DATA_HOME:-$HOME/.local/share}/tmux/resurrect
+	cal_savedir "$_sv" xdg "$_xd"
 	_sv=$((_sv + 1))
+	if [ "$_rr" = home ] && [ ! -d "$_rd" ]; then
+		_rd=$_xd
+		_rr=xdg
+	fi
 	cal_kv saves "count=$_sv" "rdir.raw=$_raw" "rdir.source=$_src"
+	cal_saved "$_rr" "$_rd"
+}
+
+# ---------------------------------------------------------------------------------
+# pane dirs saved in `last` -> @@saved
+
+# cal_saved ROLE DIR: the pane dirs of DIR/last: field 8 of each `pane` line, its `:`
+# dropped and `\ ` read back as a space (what restore's `read` makes of it), each
+# distinct dir (at most CAL_SAVED_MAX) tested with `[ -d ]` and for a Session.vim
+# (resurrect's vim and nvim session strategies test `-e`). A dir is data: it is only
+# ever quoted, tested and printed, never evaluated. The record is written by the
+# pipeline itself (its loop runs in a subshell), NUL-ended items like cal_kv's.
+cal_saved() {
+	_lf=$2/last
+	printf '@@saved\n'
+	{
+		printf '%s\0' "role=$1" "dir=$2"
+		# -f: a FIFO named last would block sed
+		if [ -f "$_lf" ] && [ -r "$_lf" ]; then
+			printf '%s\0' "last=1"
+			# one sed for grep '^pane<TAB>' | sed 's/\\ / /g' | cut -f 8 | sed 's/^://'
+			# (lines with fewer than 8 fields print nothing; `\ ` never makes a tab)
+			LC_ALL=C sed -n -e 's/\\ / /g' \
+				-e "s/^pane$TAB\\([^$TAB]*$TAB\\)\\{6\\}:\\{0,1\\}\\([^$TAB]*\\).*/\\2/p" "$_lf" 2>/dev/null |
+				cal_saved_dirs
+		else
+			printf '%s\0' "last=0"
+		fi
+	} | base64
+}
+
+# cal_saved_dirs: reads dirs, one a line; prints the kv items of the distinct ones
+cal_saved_dirs() {
+	_n=0
+	_seen=$NL
+	while IFS= read -r _sd || [ -n "$_sd" ]; do
+		[ -n "$_sd" ] || continue
+		case $_seen in
+		*"$NL$_sd$NL"*) continue ;;
+		esac
+		if [ "$_n" -ge "$CAL_SAVED_MAX" ]; then
+			printf '%s\0' "more=1"
+			break
+		fi
+		_seen=$_seen$_sd$NL
+		_x=0
+		_v=0
+		# only absolute dirs: a relative one would be looked up from wherever the probe runs
+		case $_sd in
+		/*)
+			if [ -d "$_sd" ]; then _x=1; fi
+			if [ -e "$_sd/Session.vim" ]; then _v=1; fi
+			;;
+		esac
+		printf '%s\0' "dir.$_n=$_sd" "dir.$_n.exists=$_x" "dir.$_n.vim=$_v"
+		_n=$((_n + 1))
+	done
+	printf '%s\0' "count=$_n"
+}
+
+# ---------------------------------------------------------------------------------
+# what else may start tmux or save: scripts, LaunchAgents, crontab, launchd's jobs,
+# continuum's locks -> @@scripts, @@script.N (raw), @@agents, @@agent.N (raw), @@jobs
+
+# cal_mentions KEY GREPOPT FILE...: kv record KEY (`scripts`) of the regular FILEs whose
+# content mentions tmux (any case; one grep for all; GREPOPT `-I` skips binary files),
+# at most CAL_SCRIPTS_MAX, and a raw record `script.N` of each, capped at CAL_CAP_SCRIPT.
+cal_mentions() {
+	_mk=$1
+	_mo=$2
+	shift 2
+	_a=$#
+	while [ "$_a" -gt 0 ]; do
+		_f=$1
+		shift
+		_a=$((_a - 1))
+		# regular files only (-f follows symlinks): a FIFO would block grep
+		if [ -f "$_f" ] && [ -r "$_f" ]; then set -- "$@" "$_f"; fi
+	done
+	_gl=
+	if [ $# -gt 0 ]; then
+		# grep -l prints a name per line; a name is matched whole between newlines below,
+		# so a newline in a name cannot make another file count
+		_gl=$(LC_ALL=C grep -l -i ${_mo:+"$_mo"} -e tmux -- "$@" 2>/dev/null)
+	fi
+	_gl=$NL$_gl$NL
+	_m=0
+	_a=$#
+	while [ "$_a" -gt 0 ]; do
+		_f=$1
+		shift
+		_a=$((_a - 1))
+		case $_gl in
+		*"$NL$_f$NL"*) ;;
+		*) continue ;;
+		esac
+		if [ "$_m" -lt "$CAL_SCRIPTS_MAX" ]; then set -- "$@" "$_f"; fi
+		_m=$((_m + 1))
+	done
+	_ls=
+	if [ $# -gt 0 ]; then _ls=$(LC_ALL=C ls -lnLd -- "$@" 2>/dev/null); fi
+	_n=0
+	_a=$#
+	while [ "$_a" -gt 0 ]; do
+		_f=$1
+		shift
+		_a=$((_a - 1))
+		set -- "$@" "$_n=$_f"
+		cal_raw "${_mk%s}.$_n" "$_f" "$CAL_CAP_SCRIPT"
+		_n=$((_n + 1))
+	done
+	cal_kv "$_mk" "count=$_n" "matched=$_m" "cap=$CAL_CAP_SCRIPT" "ls=$_ls" "$@"
+}
+
+# cal_home_ok: HOME is an absolute path other than / (else ~/bin would be /bin)
+cal_home_ok() {
+	case $HOME in
+	/*[!/]*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+cal_scripts() {
+	set --
+	if cal_home_ok; then
+		for _d in "$HOME/scripts" "$HOME/bin" "$HOME/.local/bin"; do
+			[ -d "$_d" ] || continue
+			set -- "$@" "$_d"/* "$_d"/.[!.]* "$_d"/..?*
+		done
+	fi
+	cal_mentions scripts -I "$@"
+}
+
+# crontab, launchd's jobs, continuum's lock dirs -> @@jobs
+# (one record: each kv record costs a base64 process, and they are small)
+cal_jobs() {
+	set --
+	if command -v crontab >/dev/null 2>&1; then
+		_o=$(cal_bounded "$cal_t" cal_capture crontab -l 2>&1)
+		_rc=$?
+		cal_cap "$_o"
+		set -- "$@" "cron.ran=1" "cron.rc=$_rc" "cron.out=$_cv" "cron.trunc=$_ct"
+		if [ "$_rc" -eq 137 ]; then set -- "$@" "cron.timedout=1"; fi
+	else
+		set -- "$@" "cron.ran=0"
+	fi
+
+	# launchd exists on macOS only
+	if [ "$cal_os" != Darwin ]; then
+		set -- "$@" "launchd=0" "launchctl.ran=0"
+	elif command -v launchctl >/dev/null 2>&1; then
+		_o=$(cal_bounded "$cal_t" cal_capture launchctl list 2>&1)
+		_rc=$?
+		# only the lines that mention tmux (no grep when none does); a failure's message whole
+		if [ "$_rc" -eq 0 ]; then
+			case $_o in
+			*[Tt][Mm][Uu][Xx]*) _o=$(printf '%s\n' "$_o" | LC_ALL=C grep -i -e tmux 2>/dev/null) ;;
+			*) _o= ;;
+			esac
+		fi
+		cal_cap "$_o"
+		set -- "$@" "launchd=1" "launchctl.ran=1" "launchctl.rc=$_rc" "launchctl.out=$_cv" "launchctl.trunc=$_ct"
+		if [ "$_rc" -eq 137 ]; then set -- "$@" "launchctl.timedout=1"; fi
+	else
+		set -- "$@" "launchd=1" "launchctl.ran=0"
+	fi
+
+	# /tmp/tmux-continuum-<server pid>-lock-<epoch/100>; CAL_PROBE_LOCK_GLOB_PREFIX
+	# moves them for the tests only (a glob prefix, matched literally)
+	_lp=${CAL_PROBE_LOCK_GLOB_PREFIX:-/tmp/tmux-continuum-}
+	_n=0
+	for _l in "$_lp"*-lock-*; do
+		[ -e "$_l" ] || [ -L "$_l" ] || continue
+		if [ "$_n" -ge "$CAL_LOCKS_MAX" ]; then
+			set -- "$@" "lock.more=1"
+			break
+		fi
+		set -- "$@" "lock.$_n=$_l"
+		_n=$((_n + 1))
+	done
+	cal_kv jobs "lock.count=$_n" "$@"
 }
 
 # ---------------------------------------------------------------------------------
@@ -618,6 +828,7 @@ cal_ps() {
 main() {
 	NL='
 '
+	TAB='	'
 	US=$(printf '\037')
 	case ${CAL_TMUX_TIMEOUT:-} in
 	'' | *[!0-9]*) cal_t=2 ;;
@@ -662,6 +873,16 @@ main() {
 	cal_files
 	cal_plugins
 	cal_saves
+	cal_scripts
+	if [ "$cal_os" = Darwin ]; then
+		# no -I: a binary plist holds its strings as plain bytes
+		if cal_home_ok; then
+			cal_mentions agents '' "$HOME/Library/LaunchAgents"/*.plist
+		else
+			cal_mentions agents ''
+		fi
+	fi
+	cal_jobs
 	cal_ps
 	cal_kv end "ok=1"
 }

@@ -10,12 +10,15 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Facts } from '../../src/probe/facts.js';
 import { probeScript } from '../../src/probe/gather.js';
@@ -52,7 +55,8 @@ function runProbe(
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     // own process group: afterwards, no process may be left in it
-    const child = spawn(shell.cmd, shell.args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    // from HOME, as an SSH exec runs: a relative path or a `$(touch X)` that ran would land there
+    const child = spawn(shell.cmd, shell.args, { env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -216,7 +220,8 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       expect(probeOutputComplete(run.stdout)).toBe(true);
       expect(run.stderr).toBe('');
       expect(snapshot(root)).toEqual(before); // read-only, and no socket dir was created
-      expect(f.probe.version).toBe('1.0.0');
+      expect(f.probe.version).toBe('1.1.0');
+      expect(f.probe.tmuxTimeoutSec).toBe(2);
       expect(f.host.home).toBe(home);
       expect(f.host.uid).toBe(UID);
       expect(f.host.os).toBe(spawnSync('uname', ['-s'], { encoding: 'utf8' }).stdout.trim());
@@ -304,6 +309,12 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       expect(rs.recent[2]!.content).toContain(':/tmp/a\\ b');
       expect(f.noAutoRestore).toBe(false);
       expect(existsSync(join(home, 'PWNED3'))).toBe(false);
+      // @resurrect-dir from the config wins even though it does not exist: no `last` to read
+      expect(f.savedDirs).toEqual([]);
+      expect(f.saveDirs.some((d) => d.paneArchive !== undefined)).toBe(false);
+      expect(f.scripts).toEqual([]);
+      expect(f.launchAgents).toEqual([]);
+      if (f.host.os !== 'Darwin') expect(f.launchctl).toBeUndefined();
     });
 
     it.skipIf(!TMUX)('with a live server: sessions, env, options, keys; hostile names intact', async () => {
@@ -355,6 +366,165 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       expect(processesInGroup(run.pgid)).toEqual([]);
       // speed: well under a second even with the login shell
       expect(run.ms).toBeLessThan(1_500);
+    });
+
+    it('forensics: pane archive, pane dirs of last, scripts, crontab, continuum locks; hostile names inert', async () => {
+      const tag = shell.cmd.split('/').pop()!;
+      const h = join(root, `forensics-${tag}`);
+      const saves = join(h, 'my saves');
+      mkdirSync(saves, { recursive: true });
+      writeFileSync(join(h, '.tmux.conf'), "set -g @resurrect-dir '~/my saves'\n");
+      // the dirs panes were in
+      const spaced = join(h, 'proj with  space');
+      const plain = join(h, 'plain');
+      const hostile = join(h, `q"uo'te $(touch PWNED4) \`touch PWNED5\` ;x`);
+      for (const d of [spaced, plain, hostile, join(h, 'relative', 'dir')]) mkdirSync(d, { recursive: true });
+      writeFileSync(join(spaced, 'Session.vim'), '" a vim session\n');
+      writeFileSync(join(hostile, 'Session.vim'), '');
+      const gone = '/nonexistent/$(touch PWNED6)';
+      // resurrect escapes a dir's first space as `\ `; restore's `read` undoes any `\ `
+      const pane = (title: string, dir: string) => `pane\tcal-dev\t0\t1\t:*\t0\t${title}\t:${dir}\t1\tzsh\t:\n`;
+      const save =
+        pane('vim title', spaced.replace(' ', '\\ ')) +
+        pane('', plain) + // empty title: fields are cut, not collapsed
+        pane('t', spaced.replace(/ /g, '\\ ')) + // the same dir again
+        pane('$(touch PWNED7)', hostile.replace(' ', '\\ ')) +
+        pane('t', gone) +
+        pane('t', 'relative/dir') +
+        'pane\tshort\t0\n' + // too few fields
+        'window\tcal-dev\t0\t:zsh\t1\t:*\tlayout\t:\n' +
+        'grouped_session\tg\tcal-dev\t:\t:0\n' +
+        'state\tcal-dev\t\n';
+      writeFileSync(join(saves, 'tmux_resurrect_20240101T000000.txt'), save);
+      symlinkSync('tmux_resurrect_20240101T000000.txt', join(saves, 'last'));
+      // ~/.tmux/resurrect exists too, but @resurrect-dir wins
+      mkdirSync(join(h, '.tmux', 'resurrect'), { recursive: true });
+      writeFileSync(join(h, '.tmux', 'resurrect', 'last'), pane('t', '/decoy'));
+      // pane contents archived the way resurrect does it
+      const stage = join(root, `stage-${tag}`);
+      mkdirSync(join(stage, 'pane_contents'), { recursive: true });
+      writeFileSync(join(stage, 'pane_contents', 'pane-cal-dev:0.0'), '$ make\nok\n');
+      writeFileSync(join(stage, 'pane_contents', 'pane-cal-dev:0.1'), Buffer.from([0xff, 0, 0x1b, 0x5b, 0x6d, 0x0a]));
+      const archive = join(saves, 'pane_contents.tar.gz');
+      const t = spawnSync('tar', ['czf', archive, '-C', stage, './pane_contents/'], { encoding: 'utf8' });
+      expect(t.status, t.stderr).toBe(0);
+      // scripts: what mentions tmux (any case) directly in ~/scripts, ~/bin, ~/.local/bin
+      for (const d of ['scripts', 'bin', '.local/bin', '.local/bin/tmux-subdir', 'Library/LaunchAgents']) mkdirSync(join(h, d), { recursive: true });
+      const wrapper = join(h, 'scripts', 'tmux-wrapper.sh');
+      writeFileSync(wrapper, '#!/bin/zsh\nexec /opt/homebrew/bin/tmux new-session -A -s cal-dev "$@"\n');
+      writeFileSync(join(h, 'scripts', 'unrelated.sh'), 'echo hi\n');
+      const oddName = join(h, 'bin', 'save $(touch PWNED8) now');
+      writeFileSync(oddName, 'TMUX_TMPDIR=/x exec save\n');
+      writeFileSync(join(h, 'bin', 'tmux-binary'), Buffer.concat([Buffer.from('\x7fELF\0\0'), Buffer.from('tmux tmux')]));
+      expect(spawnSync('mkfifo', [join(h, 'bin', 'tmux-fifo')]).status).toBe(0); // would block a reader
+      const big = join(h, '.local', 'bin', 'big-tmux');
+      writeFileSync(big, `# tmux\n${'x'.repeat(70_000)}\n`);
+      const hidden = join(h, '.local', 'bin', '.hidden');
+      writeFileSync(hidden, 'tmux ls\n');
+      writeFileSync(join(h, 'Library', 'LaunchAgents', 'Tmux.Start.plist'), '<plist>tmux</plist>\n');
+      // a crontab command of our own (none may exist here, and the tester's is not ours)
+      const fakebin = join(h, 'fakebin');
+      mkdirSync(fakebin);
+      writeFileSync(join(fakebin, 'crontab'), `#!/bin/sh\n[ "$1" = -l ] || exit 2\nprintf '%s\\n' '*/15 * * * * $HOME/scripts/tmux-wrapper.sh save' '@reboot tmux start-server'\n`);
+      chmodSync(join(fakebin, 'crontab'), 0o755);
+      // continuum's lock dirs, under a prefix of the test's own
+      const locks = join(root, `locks-${tag}`);
+      mkdirSync(locks);
+      const gen = Math.floor(Date.now() / 1000 / 100);
+      // continuum takes generations N and N+1; an empty pid is a save run with $TMUX unset
+      const lockNames = [
+        `tmux-continuum-4242-lock-${gen}`,
+        `tmux-continuum-4242-lock-${gen + 1}`,
+        `tmux-continuum-4242-lock-${gen - 10}`,
+        `tmux-continuum--lock-${gen - 3}`,
+        'tmux-continuum-$(touch PWNED9)-lock-1',
+      ];
+      for (const n of lockNames) mkdirSync(join(locks, n));
+      mkdirSync(join(locks, 'tmux-continuum-other'));
+
+      const env = {
+        ...probeEnv(join(root, 'nosock')),
+        HOME: h,
+        PATH: `${fakebin}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+        CAL_PROBE_LOCK_GLOB_PREFIX: join(locks, 'tmux-continuum-'),
+      };
+      const before = snapshot(root);
+      const run = await runProbe(shell, env);
+      const f = run.facts;
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(probeOutputComplete(run.stdout)).toBe(true);
+      expect(snapshot(root)).toEqual(before); // read-only
+      expect(processesInGroup(run.pgid)).toEqual([]);
+
+      // the archive, byte for byte
+      const opt = f.saveDirs.find((d) => d.role === 'option')!;
+      expect(opt.path).toBe(saves);
+      const a = opt.paneArchive!;
+      expect(a.truncated).toBe(false);
+      expect(a.data.equals(readFileSync(archive))).toBe(true);
+      expect(a.entry).toMatchObject({ name: 'pane_contents.tar.gz', type: 'file', size: statSync(archive).size, uid: UID });
+      const tarBytes = gunzipSync(a.data).toString('latin1');
+      expect(tarBytes).toContain('./pane_contents/pane-cal-dev:0.0');
+      expect(tarBytes).toContain('./pane_contents/pane-cal-dev:0.1');
+      expect(f.saveDirs.find((d) => d.role === 'home')!.paneArchive).toBeUndefined();
+
+      // the pane dirs of the resolved dir's last, in order, each once
+      expect(f.savedDirs).toEqual([
+        { dir: spaced, exists: true, sessionVim: true },
+        { dir: plain, exists: true, sessionVim: false },
+        { dir: hostile, exists: true, sessionVim: true },
+        { dir: gone, exists: false, sessionVim: false },
+        { dir: 'relative/dir', exists: false, sessionVim: false }, // only absolute dirs are looked up
+      ]);
+
+      expect(f.scripts.map((x) => x.path).sort()).toEqual([wrapper, oddName, big, hidden].sort());
+      const byPath = Object.fromEntries(f.scripts.map((x) => [x.path, x]));
+      expect(byPath[wrapper]).toEqual({ path: wrapper, exists: true, content: readFileSync(wrapper, 'utf8'), size: statSync(wrapper).size, truncated: false });
+      expect(byPath[big]).toMatchObject({ size: statSync(big).size, truncated: true });
+      expect(byPath[big]!.content).toHaveLength(65_536);
+      expect(f.probe.warnings.join('\n')).toMatch(/big-tmux is 70008 bytes; only the first 65536 were read/);
+
+      expect(f.crontab).toBe('*/15 * * * * $HOME/scripts/tmux-wrapper.sh save\n@reboot tmux start-server');
+      if (f.host.os !== 'Darwin') {
+        expect(f.launchAgents).toEqual([]);
+        expect(f.launchctl).toBeUndefined();
+      }
+
+      const fresh = (n: string) => ({ path: join(locks, n), stale: false });
+      const stale = (n: string) => ({ path: join(locks, n), stale: true });
+      const sortByPath = (l: Array<{ path: string; stale: boolean }>) => [...l].sort((x, y) => (x.path < y.path ? -1 : 1));
+      expect(sortByPath(f.continuumLocks)).toEqual(sortByPath([fresh(lockNames[0]!), fresh(lockNames[1]!), stale(lockNames[2]!), stale(lockNames[3]!), stale(lockNames[4]!)]));
+
+      for (const n of [4, 5, 6, 7, 8, 9]) {
+        expect(existsSync(join(h, `PWNED${n}`))).toBe(false);
+        expect(existsSync(`PWNED${n}`)).toBe(false);
+      }
+
+      // a crontab that hangs costs one timeout; one that says "no crontab" is no crontab
+      const hang = join(h, 'hangbin');
+      mkdirSync(hang);
+      writeFileSync(join(hang, 'crontab'), '#!/bin/sh\nexec sleep 9\n');
+      chmodSync(join(hang, 'crontab'), 0o755);
+      const slow = await runProbe(shell, { ...env, PATH: `${hang}:${process.env.PATH ?? '/usr/bin:/bin'}` }, 1);
+      try {
+        expect(slow.code).toBe(0);
+        expect(probeOutputComplete(slow.stdout)).toBe(true);
+        expect(slow.ms).toBeLessThan(2_500);
+        expect(slow.facts.crontab).toBeUndefined();
+        expect(slow.facts.probe.warnings.join('\n')).toMatch(/`crontab -l` did not finish within 1s/);
+      } finally {
+        // the hung crontab is left running (like a hung login file); the test ends it
+        try {
+          process.kill(-slow.pgid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+      writeFileSync(join(hang, 'crontab'), '#!/bin/sh\necho "crontab: no crontab for $(id -un)" >&2\nexit 1\n');
+      const none = await runProbe(shell, { ...env, PATH: `${hang}:${process.env.PATH ?? '/usr/bin:/bin'}` });
+      expect(none.facts.crontab).toBeUndefined();
+      expect(none.facts.probe.warnings.join('\n')).not.toMatch(/crontab/);
     });
 
     it('with a login file that hangs: the login shell costs one timeout and is reported', async () => {

@@ -48,6 +48,20 @@ const HOME = '/Users/ad min';
 const HOSTILE = 'tab\there "q" \'s\' $(touch /tmp/x) `id` é🙂 \\ ;';
 const LONG_NAME = 'n'.repeat(4096);
 const SAVE1 = 'pane\tcal-dev\t0\t1\t:*\t0\tt\t:/Users/ad\\ min\t1\tzsh\t:\n';
+// binary bytes, cap 100 + 1: the archive record of a cut pane_contents.tar.gz
+const ARCHIVE = Buffer.from(Array.from({ length: 101 }, (_, i) => (i * 37 + 0x1f) % 256));
+// pane dirs as the probe reports them (field 8 of `last`, `:` and `\ ` undone): never
+// a tab or newline, anything else goes
+const HOSTILE_DIRS = [
+  `${HOME}/dir with space`,
+  '/x/$(touch /tmp/PWNED) `id` "dq" \'sq\' ; | & > < *',
+  '/x/a=b=c',
+  '/x/trailing space ',
+  ' leading space',
+  '/x/é🙂\\back\\slash',
+  '-n',
+];
+const PLIST = '<?xml version="1.0"?>\n<plist><dict><key>Label</key><string>Tmux.Start</string></dict></plist>\n';
 
 function lsLine(mode: string, size: number, name: string, uid = 501): string {
   return `${mode}  1 ${uid}  20  ${String(size).padStart(5)} Nov 24 12:45 ${name}`;
@@ -221,6 +235,7 @@ function fullOutput(style: Style): string {
         lsLine('-rw-r--r--', 1, 'evil'),
         'name -> with newline',
         lsLine('-rw-r--r--', 1, '  leading spaces'),
+        lsLine('-rw-r--r--', 5000, 'pane_contents.tar.gz'),
       ].join('\n') + '\n',
       style,
     ),
@@ -251,11 +266,81 @@ function fullOutput(style: Style): string {
         'last.regular': 1,
         'last.readable': 1,
         'last.lsL': lsLine('-rw-r--r--', state.length, `${HOME}/.tmux/resurrect/last`),
+        'archive.exists': 1,
+        'archive.cap': 100,
+        'archive.regular': 1,
+        'archive.readable': 1,
       },
       style,
     ),
     kv('save.1', { role: 'xdg', path: `${HOME}/.local/share/tmux/resurrect`, exists: 0 }, style),
     kv('saves', { count: 2, 'rdir.raw': '', 'rdir.source': 'server' }, style),
+    raw('save.0.archive', ARCHIVE, style),
+    kv(
+      'saved',
+      {
+        role: 'home',
+        dir: `${HOME}/.tmux/resurrect`,
+        last: 1,
+        ...Object.fromEntries(
+          HOSTILE_DIRS.flatMap((d, i) => [
+            [`dir.${i}`, d],
+            [`dir.${i}.exists`, i === 0 ? 1 : 0],
+            [`dir.${i}.vim`, i === 0 ? 1 : 0],
+          ]),
+        ),
+        more: 1,
+        count: HOSTILE_DIRS.length,
+      },
+      style,
+    ),
+    raw('script.0', '#!/bin/sh\nexec tmux new-session -A -s cal-dev\n', style),
+    raw('script.1', `tmux ${HOSTILE}\n`, style),
+    raw('script.2', 'z'.repeat(101), style),
+    kv(
+      'scripts',
+      {
+        count: 3,
+        matched: 25,
+        cap: 100,
+        ls: [
+          lsLine('-rwxr-xr-x', 46, `${HOME}/scripts/tmux-wrapper.sh`),
+          lsLine('-rwxr-xr-x', 9, `${HOME}/bin/${HOSTILE}`),
+          lsLine('-rwxr-xr-x', 70000, `${HOME}/.local/bin/big tmux`),
+        ].join('\n'),
+        0: `${HOME}/scripts/tmux-wrapper.sh`,
+        1: `${HOME}/bin/${HOSTILE}`,
+        2: `${HOME}/.local/bin/big tmux`,
+      },
+      style,
+    ),
+    raw('agent.0', PLIST, style),
+    kv(
+      'agents',
+      { count: 1, matched: 1, cap: 100, ls: lsLine('-rw-r--r--', PLIST.length, `${HOME}/Library/LaunchAgents/Tmux.Start.plist`), 0: `${HOME}/Library/LaunchAgents/Tmux.Start.plist` },
+      style,
+    ),
+    kv(
+      'jobs',
+      {
+        'cron.ran': 1,
+        'cron.rc': 0,
+        'cron.out': '# m h dom mon dow command\n*/15 * * * * $HOME/scripts/tmux-wrapper.sh save',
+        'cron.trunc': 0,
+        launchd: 1,
+        'launchctl.ran': 1,
+        'launchctl.rc': 0,
+        'launchctl.out': '-\t0\tTmux.Start\n512\t0\tcom.example.tmux-helper',
+        'launchctl.trunc': 0,
+        'lock.count': 5,
+        'lock.0': '/tmp/tmux-continuum-4242-lock-17000000', // this generation
+        'lock.1': '/tmp/tmux-continuum-4242-lock-16999998', // 200 s: not yet stale
+        'lock.2': '/tmp/tmux-continuum-4242-lock-16999997', // 300 s: stale
+        'lock.3': '/tmp/tmux-continuum-$(id)-lock-x`y`', // no generation
+        'lock.4': '/tmp/tmux-continuum-1-lock-99999999999999999999', // not a safe integer
+      },
+      style,
+    ),
     kv(
       'ps',
       {
@@ -280,6 +365,7 @@ describe('parseProbeOutput on a full hand-built output', () => {
       if (style === 'gnu') expect(out.split('\n').some((l) => l.length === 76)).toBe(true);
       const f = parseProbeOutput(Buffer.from(out));
       expect(f.probe.version).toBe(PROBE_VERSION);
+      expect(f.probe.tmuxTimeoutSec).toBe(2);
       expect(f.host).toEqual({
         user: 'admin',
         uid: 501,
@@ -374,6 +460,7 @@ describe('parseProbeOutput on a full hand-built output', () => {
         'tmux_resurrect_20240103T000000.txt',
         'evil\nname -> with newline', // a regular file: no link split
         '  leading spaces',
+        'pane_contents.tar.gz',
       ]);
       expect(d.last).toEqual({
         entry: { name: 'last', mode: 'lrwxr-xr-x', uid: 501, size: 34, type: 'link', linkTarget: 'tmux_resurrect_20240102T000000.txt' },
@@ -397,6 +484,34 @@ describe('parseProbeOutput on a full hand-built output', () => {
         recent: [],
       });
 
+      // pane archive: binary bytes intact, cut at the cap, its entry from the listing
+      expect(d.paneArchive?.entry).toEqual({ name: 'pane_contents.tar.gz', mode: '-rw-r--r--', uid: 501, size: 5000, type: 'file' });
+      expect(d.paneArchive?.truncated).toBe(true);
+      expect(Buffer.isBuffer(d.paneArchive?.data)).toBe(true);
+      expect(d.paneArchive?.data.equals(ARCHIVE.subarray(0, 100))).toBe(true);
+      expect(f.saveDirs[1]!.paneArchive).toBeUndefined();
+
+      // pane dirs of `last`: hostile names verbatim
+      expect(f.savedDirs).toEqual(HOSTILE_DIRS.map((dir, i) => ({ dir, exists: i === 0, sessionVim: i === 0 })));
+
+      expect(f.scripts).toEqual([
+        { path: `${HOME}/scripts/tmux-wrapper.sh`, exists: true, content: '#!/bin/sh\nexec tmux new-session -A -s cal-dev\n', size: 46, truncated: false },
+        { path: `${HOME}/bin/${HOSTILE}`, exists: true, content: `tmux ${HOSTILE}\n`, size: Buffer.byteLength(`tmux ${HOSTILE}\n`), truncated: false },
+        { path: `${HOME}/.local/bin/big tmux`, exists: true, content: 'z'.repeat(100), size: 70000, truncated: true },
+      ]);
+      expect(f.launchAgents).toEqual([
+        { path: `${HOME}/Library/LaunchAgents/Tmux.Start.plist`, exists: true, content: PLIST, size: PLIST.length, truncated: false },
+      ]);
+      expect(f.launchctl).toEqual(['-\t0\tTmux.Start', '512\t0\tcom.example.tmux-helper']);
+      expect(f.crontab).toBe('# m h dom mon dow command\n*/15 * * * * $HOME/scripts/tmux-wrapper.sh save');
+      expect(f.continuumLocks).toEqual([
+        { path: '/tmp/tmux-continuum-4242-lock-17000000', stale: false },
+        { path: '/tmp/tmux-continuum-4242-lock-16999998', stale: false },
+        { path: '/tmp/tmux-continuum-4242-lock-16999997', stale: true },
+        { path: '/tmp/tmux-continuum-$(id)-lock-x`y`', stale: false },
+        { path: '/tmp/tmux-continuum-1-lock-99999999999999999999', stale: false },
+      ]);
+
       expect(f.processes).toEqual([
         { pid: 4242, ppid: 1, uid: 501, etime: '1-02:03:04', command: 'tmux new-session -d -s cal-dev' },
         { pid: 777, ppid: 700, uid: 501, etime: '00:05', command: 'tmux attach -t "$(x)"\tTAB' },
@@ -408,7 +523,12 @@ describe('parseProbeOutput on a full hand-built output', () => {
       expect(w).toMatch(/hung did not answer within 2s/);
       expect(w).toMatch(/\.zlogout exists but cannot be read/);
       expect(w).toMatch(/\.zprofile is 5000 bytes; only the first 200 were read/);
+      expect(w).toMatch(/pane_contents\.tar\.gz is 5000 bytes; only the first 100 were read/);
+      expect(w).toMatch(/`last` in .* names more than 7 pane dirs; only the first 7 were checked/);
+      expect(w).toMatch(/25 scripts mention tmux; only the first 3 were read/);
+      expect(w).toMatch(/big tmux is 70000 bytes; only the first 100 were read/);
       expect(w).not.toMatch(/cut off/);
+      expect(w).not.toMatch(/no \w+ record/);
     });
   }
 
@@ -445,6 +565,13 @@ describe('parseProbeOutput never throws', () => {
     expect(w).toMatch(/cut off/);
     expect(w).toMatch(/no files record/);
     expect(w).toMatch(/no ps record/);
+    expect(w).toMatch(/no saved record/);
+    expect(w).toMatch(/no scripts record/);
+    expect(w).toMatch(/no jobs record/);
+    expect(f.scripts).toEqual([]);
+    expect(f.savedDirs).toEqual([]);
+    expect(f.continuumLocks).toEqual([]);
+    expect(f.crontab).toBeUndefined();
     expect(probeOutputComplete(cut)).toBe(false);
     expect(probeOutputComplete(full)).toBe(true);
   });
@@ -479,6 +606,13 @@ describe('parseProbeOutput never throws', () => {
     expect(f.server).toBeNull();
     expect(f.login).toEqual({ ok: false, timedOut: false });
     expect(f.plugins).toEqual({ dir: '', exists: false, entries: [], resurrectScripts: [], continuumScripts: [] });
+    expect(f.probe.tmuxTimeoutSec).toBe(0);
+    expect(f.scripts).toEqual([]);
+    expect(f.launchAgents).toEqual([]);
+    expect(f.launchctl).toBeUndefined();
+    expect(f.crontab).toBeUndefined();
+    expect(f.savedDirs).toEqual([]);
+    expect(f.continuumLocks).toEqual([]);
   });
 });
 
@@ -545,6 +679,147 @@ describe('server and login outcomes', () => {
   it('warns when the script and parser versions differ', () => {
     const f = parseProbeOutput(kv('meta', { 'probe.version': '0.9' }) + '@@end\n');
     expect(f.probe.warnings.join('\n')).toMatch(/version 0\.9 differs/);
+  });
+});
+
+describe('forensics records', () => {
+  const meta = (extra: Record<string, string | number> = {}) =>
+    kv('meta', { 'probe.version': PROBE_VERSION, 'probe.timeout': 4, 'host.uid': 501, 'host.home': '/h', 'host.os': 'Linux', 'host.now': 1700000250, ...extra });
+  const saveDir = (extra: Record<string, string | number>, ls = '') =>
+    raw('save.0.ls', ls) + kv('save.0', { role: 'home', path: '/h/.tmux/resurrect', exists: 1, lscap: 20000, ...extra });
+  const jobs = (extra: Record<string, string | number>) => kv('jobs', { 'cron.ran': 0, launchd: 0, 'launchctl.ran': 0, 'lock.count': 0, ...extra });
+
+  it('probe.tmuxTimeoutSec is the CAL_TMUX_TIMEOUT the probe ran with', () => {
+    expect(parseProbeOutput(meta() + '@@end\n').probe.tmuxTimeoutSec).toBe(4);
+    expect(parseProbeOutput(kv('meta', { 'probe.timeout': 'x' }) + '@@end\n').probe.tmuxTimeoutSec).toBe(0);
+  });
+
+  it('pane archive: every byte value survives, gnu and mac base64', () => {
+    const bytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+    for (const style of ['gnu', 'mac'] as const) {
+      const f = parseProbeOutput(
+        meta() +
+          saveDir(
+            { 'archive.exists': 1, 'archive.cap': 8388608, 'archive.regular': 1, 'archive.readable': 1 },
+            lsLine('-rw-r--r--', 3000, 'pane_contents.tar.gz') + '\n',
+          ) +
+          raw('save.0.archive', bytes, style) +
+          '@@end\n',
+      );
+      const a = f.saveDirs[0]!.paneArchive!;
+      expect(a.truncated).toBe(false);
+      expect(a.data.equals(bytes)).toBe(true);
+      expect(a.entry).toEqual({ name: 'pane_contents.tar.gz', mode: '-rw-r--r--', uid: 501, size: 3000, type: 'file' });
+    }
+  });
+
+  it('pane archive: an empty file, cut, unreadable, content missing, a dir, not in the listing', () => {
+    const one = (extra: Record<string, string | number>, rest = '') =>
+      parseProbeOutput(meta() + saveDir({ 'archive.exists': 1, 'archive.cap': 10, ...extra }) + rest + '@@end\n');
+    const empty = one({ 'archive.regular': 1, 'archive.readable': 1 }, '@@save.0.archive\n');
+    expect(empty.saveDirs[0]!.paneArchive).toEqual({
+      entry: { name: 'pane_contents.tar.gz', mode: '', uid: -1, size: 0, type: 'file' },
+      data: Buffer.alloc(0),
+      truncated: false,
+    });
+    expect(empty.probe.warnings.join('\n')).not.toMatch(/pane_contents/);
+    const cut = one({ 'archive.regular': 1, 'archive.readable': 1 }, raw('save.0.archive', 'x'.repeat(11)));
+    expect(cut.saveDirs[0]!.paneArchive).toMatchObject({ truncated: true, entry: { size: 11 } });
+    expect(cut.saveDirs[0]!.paneArchive!.data.toString()).toBe('x'.repeat(10));
+    // bytes that did not arrive are no archive (empty data would read as a corrupt one)
+    const unreadable = one({ 'archive.regular': 1 });
+    expect(unreadable.saveDirs[0]!.paneArchive).toBeUndefined();
+    expect(unreadable.probe.warnings.join('\n')).toMatch(/pane_contents\.tar\.gz cannot be read/);
+    const missing = one({ 'archive.regular': 1, 'archive.readable': 1 });
+    expect(missing.saveDirs[0]!.paneArchive).toBeUndefined();
+    expect(missing.probe.warnings.join('\n')).toMatch(/content of \/h\/\.tmux\/resurrect\/pane_contents\.tar\.gz is missing/);
+    // a dir in its place: the entry says so
+    const notFile = parseProbeOutput(
+      meta() + saveDir({ 'archive.exists': 1, 'archive.cap': 10 }, lsLine('drwxr-xr-x', 64, 'pane_contents.tar.gz') + '\n') + '@@end\n',
+    );
+    expect(notFile.saveDirs[0]!.paneArchive).toEqual({
+      entry: { name: 'pane_contents.tar.gz', mode: 'drwxr-xr-x', uid: 501, size: 64, type: 'dir' },
+      data: Buffer.alloc(0),
+      truncated: false,
+    });
+    expect(notFile.probe.warnings.join('\n')).toMatch(/pane_contents\.tar\.gz exists but is not a regular file/);
+    expect(one({}).saveDirs[0]!.paneArchive!.entry.type).toBe('other'); // not in the listing either
+    // no archive.exists: no paneArchive
+    expect(parseProbeOutput(meta() + saveDir({}) + '@@end\n').saveDirs[0]!.paneArchive).toBeUndefined();
+  });
+
+  it('saved dirs: no `last`, and hostile dirs kept verbatim, never interpreted', () => {
+    expect(parseProbeOutput(meta() + kv('saved', { role: 'xdg', dir: '/h/.local/share/tmux/resurrect', last: 0 }) + '@@end\n').savedDirs).toEqual([]);
+    const items: Record<string, string | number> = { role: 'option', dir: '/h/saves', last: 1, count: HOSTILE_DIRS.length };
+    HOSTILE_DIRS.forEach((d, i) => {
+      items[`dir.${i}`] = d;
+      items[`dir.${i}.exists`] = i % 2;
+      items[`dir.${i}.vim`] = i === 1 ? 1 : 0;
+    });
+    const f = parseProbeOutput(meta() + kv('saved', items, 'mac') + '@@end\n');
+    expect(f.savedDirs).toEqual(HOSTILE_DIRS.map((dir, i) => ({ dir, exists: i % 2 === 1, sessionVim: i === 1 })));
+    expect(f.probe.warnings.join('\n')).not.toMatch(/pane dirs/);
+  });
+
+  it('scripts: none found, content missing', () => {
+    const none = parseProbeOutput(meta() + kv('scripts', { count: 0, matched: 0, cap: 65536, ls: '' }) + '@@end\n');
+    expect(none.scripts).toEqual([]);
+    const missing = parseProbeOutput(meta() + kv('scripts', { count: 1, matched: 1, cap: 65536, ls: '', 0: '/h/bin/t' }) + '@@end\n');
+    expect(missing.scripts).toEqual([{ path: '/h/bin/t', exists: true, content: '', size: 0, truncated: false }]);
+    expect(missing.probe.warnings.join('\n')).toMatch(/content of \/h\/bin\/t is missing/);
+  });
+
+  it('jobs on Linux: no launchd, no LaunchAgents looked for', () => {
+    const f = parseProbeOutput(meta() + jobs({}) + '@@end\n');
+    expect(f.launchAgents).toEqual([]);
+    expect(f.launchctl).toBeUndefined();
+    expect(f.crontab).toBeUndefined();
+    expect(f.probe.warnings.join('\n')).not.toMatch(/agents|launchctl|launchd|crontab|jobs/i);
+  });
+
+  it('crontab: none (the usual exit 1), failing, timed out, empty, cut', () => {
+    const cron = (extra: Record<string, string | number>) => parseProbeOutput(meta() + jobs({ 'cron.ran': 1, ...extra }) + '@@end\n');
+    const none = cron({ 'cron.rc': 1, 'cron.out': 'crontab: no crontab for admin' });
+    expect(none.crontab).toBeUndefined();
+    expect(none.probe.warnings.join('\n')).not.toMatch(/crontab/);
+    const denied = cron({ 'cron.rc': 1, 'cron.out': "crontab: you (admin) are not allowed to use this program\n" });
+    expect(denied.crontab).toBeUndefined();
+    expect(denied.probe.warnings.join('\n')).toMatch(/`crontab -l` failed: crontab: you \(admin\) are not allowed/);
+    const hung = cron({ 'cron.rc': 137, 'cron.timedout': 1, 'cron.out': '' });
+    expect(hung.crontab).toBeUndefined();
+    expect(hung.probe.warnings.join('\n')).toMatch(/`crontab -l` did not finish within 4s/);
+    expect(cron({ 'cron.rc': 0, 'cron.out': '' }).crontab).toBe('');
+    const cut = cron({ 'cron.rc': 0, 'cron.out': 'x', 'cron.trunc': 1 });
+    expect(cut.crontab).toBe('x');
+    expect(cut.probe.warnings.join('\n')).toMatch(/output of `crontab -l` was cut/);
+  });
+
+  it('launchd on macOS: launchctl missing, timed out, failing; no tmux lines', () => {
+    const mac = (extra: Record<string, string | number>) =>
+      parseProbeOutput(meta({ 'host.os': 'Darwin' }) + kv('agents', { count: 0, matched: 0, cap: 65536, ls: '' }) + jobs({ launchd: 1, ...extra }) + '@@end\n');
+    const absent = mac({});
+    expect(absent.launchctl).toBeUndefined();
+    expect(absent.probe.warnings.join('\n')).toMatch(/launchctl not found/);
+    const hung = mac({ 'launchctl.ran': 1, 'launchctl.rc': 137, 'launchctl.timedout': 1 });
+    expect(hung.launchctl).toBeUndefined();
+    expect(hung.probe.warnings.join('\n')).toMatch(/`launchctl list` did not finish within 4s/);
+    const failed = mac({ 'launchctl.ran': 1, 'launchctl.rc': 3, 'launchctl.out': '' });
+    expect(failed.probe.warnings.join('\n')).toMatch(/`launchctl list` failed: exit 3/);
+    const quiet = mac({ 'launchctl.ran': 1, 'launchctl.rc': 0, 'launchctl.out': '' });
+    expect(quiet.launchctl).toEqual([]);
+    expect(quiet.launchAgents).toEqual([]);
+    // the agents record lost: said so
+    const lost = parseProbeOutput(meta({ 'host.os': 'Darwin' }) + jobs({ launchd: 1 }) + '@@end\n');
+    expect(lost.probe.warnings.join('\n')).toMatch(/no agents record: LaunchAgents that mention tmux were not looked for/);
+  });
+
+  it('continuum locks: stale past 200 s; an unknown clock makes none stale; a capped list says so', () => {
+    const locks = { 'lock.count': 3, 'lock.0': '/tmp/tmux-continuum-9-lock-17000000', 'lock.1': '/tmp/tmux-continuum-9-lock-16999999', 'lock.2': '/tmp/tmux-continuum-9-lock-17000001' };
+    // now 1700000250: 250 s, 350 s and 150 s after the generations' start
+    expect(parseProbeOutput(meta() + jobs(locks) + '@@end\n').continuumLocks.map((l) => l.stale)).toEqual([true, true, false]);
+    expect(parseProbeOutput(meta({ 'host.now': '' }) + jobs(locks) + '@@end\n').continuumLocks.map((l) => l.stale)).toEqual([false, false, false]);
+    const capped = parseProbeOutput(meta() + jobs({ ...locks, 'lock.more': 1 }) + '@@end\n');
+    expect(capped.probe.warnings.join('\n')).toMatch(/more than 3 continuum lock dirs/);
   });
 });
 
@@ -682,6 +957,13 @@ describe('gatherFacts', () => {
   it('keeps a non-zero exit of a complete probe as a warning', async () => {
     const f = await gatherFacts(fakeTarget({ stdout: Buffer.from(fullOutput('mac')), code: 1, stderr: 'oops' }), { tmuxTimeoutSec: 2, timeoutMs: 1 });
     expect(f.probe.warnings.join('\n')).toMatch(/probe shell ended with exit 1.*oops/);
+  });
+
+  it('knows the timeout it sent when the output has no meta record', async () => {
+    const f = await gatherFacts(fakeTarget({ stdout: Buffer.from(kv('end', { ok: 1 })) }), { tmuxTimeoutSec: 7, timeoutMs: 1 });
+    expect(f.probe.tmuxTimeoutSec).toBe(7);
+    const g = await gatherFacts(fakeTarget({ stdout: Buffer.from(fullOutput('gnu')) }), { tmuxTimeoutSec: 7, timeoutMs: 1 });
+    expect(g.probe.tmuxTimeoutSec).toBe(2); // what the probe says it ran with
   });
 
   it('validates the timeout', () => {

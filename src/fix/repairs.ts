@@ -1,0 +1,279 @@
+// `cal-doctor --fix`: the repair plan, and applying it (`--fix --yes`).
+//
+// The only writes cal-doctor ever makes are the scripts below, each run on the target through
+// Target.runScript. Every script re-checks on the target the condition the plan saw (the facts
+// may be minutes old: continuum may have saved since), does nothing when the repair is already
+// in place, never changes or removes a save file, and prints one line: `applied: …`,
+// `already-ok: …` or `failed: …`. Everything that is not safely automatic (dotfiles, the tmux
+// config, the running server, anything needing sudo) is advice: the exact edit, printed.
+import type { CheckContext } from '../engine/check.js';
+import type { Facts } from '../probe/facts.js';
+import type { Target } from '../target/target.js';
+import { configLines, loadedConfigs, pluginDecls, tpmConfigPath, tpmRunLines, where } from '../../checks/_lib/config.js';
+import { historyOf, keepDir, moveAsideRelinkCommand } from '../../checks/_lib/history.js';
+import { diagnose } from '../../checks/_lib/triggers.js';
+import { dirname, liveServer, loadPluginsNowFix, nonLoginPathFix, pathHasDir, primaryTmux, restartFromLoginShell, tilde } from '../../checks/_lib/util.js';
+
+export interface Repair {
+  id: string;
+  /** what it will do, one line */
+  title: string;
+  /** true: applied by --fix --yes; false: advice printed only (exact edit) */
+  automatic: boolean;
+  /** the POSIX sh the target runs (automatic only); every value quoted with single quotes */
+  script?: string;
+  /** how to undo, a command */
+  undo?: string;
+  /** for advice: the exact edit to make */
+  advice?: string[];
+}
+
+export interface RepairOutcome {
+  id: string;
+  status: 'applied' | 'already-ok' | 'failed' | 'advice';
+  message: string;
+  undo?: string;
+}
+
+/** Single-quoted for sh, always (the plan's scripts quote every value). */
+function sq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The script's prologue: `say STATUS MESSAGE` prints the one result line. */
+const PROLOGUE = [
+  'set -u',
+  "say() { _s=$1; shift; printf '%s: %s\\n' \"$_s\" \"$*\"; }",
+].join('\n');
+
+function relinkScript(dir: string, candidate: string, seen: { kind: 'link'; target: string } | { kind: 'none' }): string {
+  const lines = [
+    PROLOGUE,
+    `d=${sq(dir)}`,
+    `c=${sq(candidate)}`,
+    'tab=$(printf \'\\t\')',
+    'cd "$d" || { say failed "cannot cd to $d"; exit 1; }',
+    // already done?
+    'if [ -L last ] && [ "$(readlink last)" = "$c" ] && [ -f "$c" ]; then say already-ok "last already points to $c"; exit 0; fi',
+    // the candidate must still be a save with panes (it is never modified, only linked to)
+    'if [ ! -f "$c" ] || [ -L "$c" ]; then say failed "$c is gone or not a regular file: nothing relinked; run cal-doctor again"; exit 1; fi',
+    'if ! grep -q "^pane$tab" "$c"; then say failed "$c holds no pane lines: nothing relinked"; exit 1; fi',
+  ];
+  if (seen.kind === 'link') {
+    lines.push(
+      `was=${sq(seen.target)}`,
+      'if [ ! -L last ] || [ "$(readlink last)" != "$was" ]; then now=$(readlink last 2>/dev/null || echo "not a symlink"); say failed "last changed since the probe (now: $now, was: $was): a save ran meanwhile; nothing relinked, run cal-doctor again"; exit 1; fi',
+    );
+  } else {
+    lines.push('if [ -e last ] || [ -L last ]; then say failed "a last appeared since the probe: a save ran meanwhile; nothing relinked, run cal-doctor again"; exit 1; fi');
+  }
+  lines.push(
+    'if [ -d last ]; then say failed "last is a directory: not touched"; exit 1; fi',
+    // atomic: a restore running meanwhile sees the old or the new link, never none
+    'tmp=".last.cal-doctor.$$"',
+    'ln -s "$c" "$tmp" || { say failed "cannot create a symlink in $d"; exit 1; }',
+    'if mv -f "$tmp" last; then say applied "last -> $c"; else rm -f "$tmp"; say failed "could not replace last"; exit 1; fi',
+  );
+  return lines.join('\n') + '\n';
+}
+
+function createDirScript(dir: string): string {
+  return [
+    PROLOGUE,
+    `d=${sq(dir)}`,
+    'if [ -d "$d" ]; then say already-ok "$d exists"; exit 0; fi',
+    'if [ -e "$d" ] || [ -L "$d" ]; then say failed "$d exists but is not a directory: not touched"; exit 1; fi',
+    'mkdir -p "$d" && chmod 700 "$d" || { say failed "could not create $d"; exit 1; }',
+    'if [ ! -O "$d" ]; then say failed "$d was created but is not owned by $(id -un)"; exit 1; fi',
+    'say applied "created $d (mode 700, owner $(id -un))"',
+  ].join('\n') + '\n';
+}
+
+function chmodDirScript(dir: string): string {
+  return [
+    PROLOGUE,
+    `d=${sq(dir)}`,
+    'if [ ! -d "$d" ]; then say failed "$d is not a directory"; exit 1; fi',
+    'if [ -w "$d" ] && [ -x "$d" ]; then say already-ok "$d is writable"; exit 0; fi',
+    'if [ ! -O "$d" ]; then say failed "$d is not owned by $(id -un): needs sudo chown (see the advice)"; exit 1; fi',
+    'chmod u+rwx "$d" && say applied "chmod u+rwx $d" || { say failed "chmod u+rwx $d failed"; exit 1; }',
+  ].join('\n') + '\n';
+}
+
+function keepScript(dir: string, name: string, keep: string): string {
+  return [
+    PROLOGUE,
+    `src=${sq(`${dir.replace(/\/+$/, '')}/${name}`)}`,
+    `k=${sq(keep)}`,
+    `n=${sq(name)}`,
+    'if [ -f "$k/$n" ] && cmp -s "$src" "$k/$n"; then say already-ok "$k/$n already holds a copy"; exit 0; fi',
+    'if [ -e "$k/$n" ]; then say failed "$k/$n exists and differs: not overwritten"; exit 1; fi',
+    'if [ ! -f "$src" ]; then say failed "$src is gone (deleted by a save since the probe?)"; exit 1; fi',
+    'mkdir -p "$k" && cp -p "$src" "$k/$n" && say applied "copied to $k/$n (the original stays where it is)" || { say failed "copy to $k failed"; exit 1; }',
+  ].join('\n') + '\n';
+}
+
+/** Exact config edits for TPM (missing/misplaced run line) and PATH. */
+function configAdvice(f: Facts): Repair[] {
+  const out: Repair[] = [];
+  const home = f.host.home;
+  const lines = configLines(f, loadedConfigs(f));
+  const runs = tpmRunLines(lines);
+  const decls = pluginDecls(lines);
+  const runLine = `run '${tilde(`${f.plugins.dir.replace(/\/+$/, '')}/tpm/tpm`, home)}'`;
+  const cfg = tilde(tpmConfigPath(f), home);
+  if (decls.length && runs.length === 0) {
+    out.push({ id: 'config.tpm-run-line', title: `add the TPM run line to ${cfg}`, automatic: false, advice: [`add as the very last line of ${cfg}: ${runLine}`, 'then reload: tmux source-file ' + cfg] });
+  } else if (runs.length) {
+    const last = runs[runs.length - 1]!;
+    const after = decls.filter((d) => d.seq > last.seq);
+    if (after.length) {
+      out.push({
+        id: 'config.tpm-run-line',
+        title: `move the TPM run line to the end of ${cfg}`,
+        automatic: false,
+        advice: [`in ${where(last, home)}, delete: ${last.text}`, `append it as the very last line of ${cfg}, after ${where(after[after.length - 1]!, home)}: ${runLine}`],
+      });
+    }
+  }
+  if (!f.execTmux && f.login.ok && f.login.tmux) {
+    out.push({ id: 'shell.path', title: 'put tmux on the PATH of non-login shells (ssh vm tmux …)', automatic: false, advice: nonLoginPathFix(f, dirname(f.login.tmux)) });
+  }
+  // a running server without tmux on its PATH never loads the plugins: its saves come out empty
+  const server = liveServer(f);
+  const tmux = primaryTmux(f);
+  if (server && !server.globalEnv['TMUX_PLUGIN_MANAGER_PATH'] && tmux?.includes('/') && !pathHasDir(server.globalEnv['PATH'] ?? '', dirname(tmux))) {
+    out.push({
+      id: 'server.path',
+      title: `give the running tmux server ${dirname(tmux)} on its PATH and load the plugins (it keeps its sessions)`,
+      automatic: false,
+      advice: [...loadPluginsNowFix(f, tmux), `or, after a good save: tmux kill-server, then ${restartFromLoginShell(f)}`],
+    });
+  }
+  return out;
+}
+
+export function planRepairs(ctx: CheckContext): Repair[] {
+  const f = ctx.facts;
+  const plan: Repair[] = [];
+  const { resolved, history: h } = historyOf(f);
+  const d = resolved.dir;
+
+  // the save dir
+  if (!d || !d.exists) {
+    plan.push({
+      id: 'resurrect.create-save-dir',
+      title: `create the save dir ${resolved.path} (owner ${f.host.user}, mode 700)`,
+      automatic: true,
+      script: createDirScript(resolved.path),
+      undo: `rmdir ${sq(resolved.path)}`,
+    });
+  } else if (d.self && d.self.uid !== f.host.uid) {
+    plan.push({ id: 'resurrect.save-dir-owner', title: `give ${d.path} back to ${f.host.user}`, automatic: false, advice: [`sudo chown -R ${sq(f.host.user)} ${sq(d.path)}`] });
+  } else if (!d.writable) {
+    const mode = d.self?.mode;
+    plan.push({
+      id: 'resurrect.save-dir-mode',
+      title: `make ${d.path} writable by ${f.host.user} (chmod u+rwx)`,
+      automatic: true,
+      script: chmodDirScript(d.path),
+      ...(mode ? { undo: `chmod ${modeToOctal(mode)} ${sq(d.path)}` } : {}),
+    });
+  }
+
+  if (h) {
+    const v = h.newestValid;
+    // relink `last`
+    if (v && !h.lastUsable && h.last.entry !== v) {
+      const dir = h.dir.path;
+      if (h.last.state === 'not-link') {
+        plan.push({
+          id: 'resurrect.relink-last',
+          title: `relink last to ${v.name} (last is a regular file: move it aside by hand first)`,
+          automatic: false,
+          advice: [moveAsideRelinkCommand(dir, v.name)],
+        });
+      } else {
+        const seen = h.last.state === 'missing' ? ({ kind: 'none' } as const) : ({ kind: 'link', target: h.last.target ?? '' } as const);
+        plan.push({
+          id: 'resurrect.relink-last',
+          title: `relink last to ${v.name}, the newest valid save (${h.last.state === 'missing' ? 'there is no last' : `now → ${h.last.target ?? '?'}, ${h.last.state === 'dangling' ? 'dangling' : (h.last.classification ?? 'not readable')}`})`,
+          automatic: true,
+          script: relinkScript(dir, v.name, seen),
+          undo: seen.kind === 'link' ? `cd ${sq(dir)} && ln -sf ${sq(seen.target)} last` : `rm ${sq(`${dir}/last`)}   # the symlink only`,
+        });
+      }
+    }
+    // copy the newest valid save out of retention's reach
+    if (v && h.retention.atRisk) {
+      const keep = keepDir(f);
+      plan.push({
+        id: 'resurrect.keep-valid-save',
+        title: `copy ${v.name} to ${keep}/ (resurrect deletes it ${h.retention.overdue ? 'at the next save' : `after ${h.retention.dueBy!.toISOString().slice(0, 10)}`}; it is not among the ${h.retention.keepNewest} newest)`,
+        automatic: true,
+        script: keepScript(h.dir.path, v.name, keep),
+        undo: `rm ${sq(`${keep}/${v.name}`)}   # the copy only; the original stays`,
+      });
+    }
+  }
+
+  // what wrote the bad saves: advice only (dotfiles, config and the server are not edited)
+  const dx = diagnose(f, h);
+  for (const c of dx.causes) {
+    if (c.advice.length) plan.push({ id: `cause.${c.id}`, title: c.summary.replace(/^cause: /, 'stop the cause: '), automatic: false, advice: c.advice });
+  }
+  for (const t of dx.risky) {
+    plan.push({
+      id: `trigger.${t.kind}`,
+      title: `remove the save from ${t.where}: it fires as panes/sessions close and will clobber last`,
+      automatic: false,
+      advice: t.file ? [`in ${tilde(t.file, f.host.home)}, delete line ${t.lineNo}: ${t.fileText ?? t.line}`] : [`tmux set-hook -gu ${t.hook}`],
+    });
+  }
+  for (const r of configAdvice(f)) if (!plan.some((p) => p.id === r.id)) plan.push(r);
+  // PATH advice already given by a named cause is not repeated
+  if (plan.some((p) => p.id === 'cause.server-without-path' || p.id === 'cause.script-without-path')) {
+    return plan.filter((p) => p.id !== 'shell.path' && p.id !== 'server.path');
+  }
+  return plan;
+}
+
+/** `drwxr-x---` → `750` (setuid/setgid/sticky bits are dropped). */
+function modeToOctal(mode: string): string {
+  const bits = mode.slice(1, 10).padEnd(9, '-');
+  let out = '';
+  for (let i = 0; i < 9; i += 3) {
+    const [r, w, x] = [bits[i], bits[i + 1], bits[i + 2]];
+    out += String((r === 'r' ? 4 : 0) + (w === 'w' ? 2 : 0) + (x && x !== '-' && x !== 'S' && x !== 'T' ? 1 : 0));
+  }
+  return out;
+}
+
+const STATUS_LINE = /^(applied|already-ok|failed): (.*)$/;
+
+export async function applyRepairs(target: Target, repairs: Repair[], opts: { timeoutMs?: number } = {}): Promise<RepairOutcome[]> {
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const out: RepairOutcome[] = [];
+  for (const r of repairs) {
+    if (!r.automatic || !r.script) {
+      out.push({ id: r.id, status: 'advice', message: [r.title, ...(r.advice ?? [])].join('\n') });
+      continue;
+    }
+    try {
+      const res = await target.runScript(r.script, { timeoutMs });
+      const stdout = res.stdout.toString('utf8');
+      const lines = stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+      const status = [...lines].reverse().map((l) => STATUS_LINE.exec(l)).find((m) => m);
+      if (status && res.code === (status[1] === 'failed' ? 1 : 0)) {
+        const st = status[1] as 'applied' | 'already-ok' | 'failed';
+        out.push({ id: r.id, status: st, message: status[2]!, ...(st === 'applied' && r.undo ? { undo: r.undo } : {}) });
+      } else {
+        const why = res.code === null ? `killed${res.signal ? ` (${res.signal})` : ''} after ${timeoutMs} ms or disconnected` : `exit ${res.code}`;
+        out.push({ id: r.id, status: 'failed', message: `${why}${stdout.trim() ? `; output: ${stdout.trim()}` : ''}${res.stderr.trim() ? `; stderr: ${res.stderr.trim()}` : ''}` });
+      }
+    } catch (e) {
+      out.push({ id: r.id, status: 'failed', message: `could not run on the target: ${(e as Error).message}` });
+    }
+  }
+  return out;
+}
