@@ -4,6 +4,7 @@ import { loadChecks, selectChecks } from './engine/discover.js';
 import { summarize, type Report } from './engine/report.js';
 import { runChecks, type CheckOutcome } from './engine/run.js';
 import { gatherFacts } from './probe/gather.js';
+import { describeEnvironment } from './report/environment.js';
 import type { TartFact } from './probe/facts.js';
 import type { HostKeyPolicy } from './target/known-hosts.js';
 import { LocalTarget } from './target/local.js';
@@ -16,9 +17,13 @@ export type TargetSpec = { kind: 'local' } | { kind: 'ssh'; host: string } | { k
 
 /** Progress for live displays; the plain report needs none of it. */
 export type DoctorEvent =
-  | { type: 'phase'; phase: 'connecting' | 'probing' | 'checking'; label: string }
+  | { type: 'phase'; phase: 'connecting' | 'probing' | 'checking' | 'repairing'; label: string }
+  /** `--wait`: the target is not up yet; the next attempt comes in `retryInMs` */
+  | { type: 'waiting'; label: string; attempt: number; reason: string; retryInMs: number; remainingMs: number }
   | { type: 'checks'; checks: Array<Pick<CheckOutcome, 'id' | 'category' | 'title'>> }
-  | { type: 'result'; outcome: CheckOutcome };
+  | { type: 'result'; outcome: CheckOutcome }
+  /** the last event of a run: the finished report */
+  | { type: 'done'; report: Report };
 
 export interface DoctorOptions {
   target: TargetSpec;
@@ -39,6 +44,16 @@ export interface DoctorOptions {
   connectTimeoutMs?: number;
   /** run the active checks (they get the live target) */
   active?: boolean;
+  /**
+   * `--wait`: for this long, a target that is not up yet (`tart ip` has no address, the VM
+   * is still stopped, nothing listens on the SSH port, no answer) is retried with backoff.
+   */
+  waitMs?: number;
+  /**
+   * Runs after the checks, before the target is closed (`--fix`): it gets what the checks
+   * saw and the still-open target, and may add to the report (`repairs`).
+   */
+  afterChecks?: (ctx: CheckContext, target: Target, report: Report) => Promise<void>;
   onEvent?: (e: DoctorEvent) => void;
 }
 
@@ -61,7 +76,55 @@ export async function connect(opts: DoctorOptions): Promise<{ target: Target; ta
   return { target, tart };
 }
 
-function labelOf(spec: TargetSpec): string {
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * `connect`, retried while the target is merely not up yet (a transient TargetError) until
+ * `waitMs` runs out; the backoff grows from 0.5 s to 5 s. Anything else fails at once.
+ */
+export async function connectWithWait(
+  opts: DoctorOptions,
+  emit: (e: DoctorEvent) => void = () => {},
+  signal?: AbortSignal,
+): Promise<Awaited<ReturnType<typeof connect>>> {
+  const waitMs = opts.waitMs ?? 0;
+  if (waitMs <= 0) return connect(opts);
+  const deadline = Date.now() + waitMs;
+  const label = labelOf(opts.target);
+  let delay = 500;
+  for (let attempt = 1; ; attempt++) {
+    const remaining = deadline - Date.now();
+    const connectTimeoutMs = Math.max(1000, Math.min(opts.connectTimeoutMs ?? 10_000, remaining));
+    try {
+      return await connect({ ...opts, connectTimeoutMs });
+    } catch (e) {
+      if (!(e instanceof TargetError) || !e.transient || signal?.aborted) throw e;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const secs = Math.round(waitMs / 1000);
+        throw new TargetError(`not up after waiting ${secs} s (${attempt} attempts): ${e.message}`, e.hint ?? `is the target starting at all? raise --wait beyond ${secs}`);
+      }
+      const retryInMs = Math.min(delay, left);
+      emit({ type: 'waiting', label, attempt, reason: e.message, retryInMs, remainingMs: left });
+      await pause(retryInMs, signal);
+      if (signal?.aborted) throw e;
+      delay = Math.min(Math.round(delay * 1.6), 5000);
+    }
+  }
+}
+
+export function labelOf(spec: TargetSpec): string {
   return spec.kind === 'local' ? 'local' : spec.kind === 'ssh' ? spec.host : `vm ${spec.name}`;
 }
 
@@ -89,16 +152,33 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
       emit({ type: 'checks', checks: selected.map(({ id, category, title }) => ({ id, category, title })) });
       return selected;
     });
-    const [selected, conn] = await Promise.all([selecting, connect(opts)]);
+    const giveUp = new AbortController();
+    const connecting = connectWithWait(opts, emit, giveUp.signal);
+    connecting.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
+    let selected: Awaited<typeof selecting>;
+    try {
+      selected = await selecting;
+    } catch (e) {
+      // no point connecting (or waiting for the target) any longer
+      giveUp.abort();
+      await connecting.then((c) => c.target.close(), () => undefined);
+      throw e;
+    }
+    const conn = await connecting;
     target = conn.target;
     emit({ type: 'phase', phase: 'probing', label: target.label });
     const facts = await gatherFacts(target, { tmuxTimeoutSec: opts.tmuxTimeoutSec ?? 2, timeoutMs: opts.timeoutMs ?? 30_000 });
     report.target = { kind: target.kind, label: target.label, os: `${facts.host.os} ${facts.host.osVersion}`.trim(), user: facts.host.user, hostname: facts.host.hostname };
     if (facts.probe.warnings.length) report.probeWarnings = facts.probe.warnings;
+    report.environment = describeEnvironment(facts, conn.tart);
     const ctx: CheckContext = { facts, tart: conn.tart, targetKind: target.kind, target: opts.active ? target : undefined };
     emit({ type: 'phase', phase: 'checking', label: target.label });
     report.checks = await runChecks(selected, ctx, 5000, (outcome) => emit({ type: 'result', outcome }));
     report.summary = summarize(report.checks);
+    if (opts.afterChecks) {
+      emit({ type: 'phase', phase: 'repairing', label: target.label });
+      await opts.afterChecks(ctx, target, report);
+    }
   } catch (e) {
     if (!(e instanceof TargetError)) throw e;
     report.error = { message: e.message, hint: e.hint };
@@ -107,5 +187,42 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
     await target?.close();
     report.durationMs = Date.now() - started;
   }
+  emit({ type: 'done', report });
   return report;
+}
+
+/**
+ * Many targets at once, at most `concurrency` in flight; reports come back in the order of
+ * `targets`. One target's failure (even a bug) never touches the others: it becomes that
+ * target's could-not-run report.
+ */
+export async function runDoctors(
+  base: Omit<DoctorOptions, 'target' | 'onEvent'>,
+  targets: TargetSpec[],
+  opts: { concurrency: number; onEvent?: (index: number, e: DoctorEvent) => void },
+): Promise<Report[]> {
+  const reports: Report[] = new Array(targets.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < targets.length; i = next++) {
+      const target = targets[i]!;
+      const onEvent = opts.onEvent ? (e: DoctorEvent) => opts.onEvent!(i, e) : undefined;
+      try {
+        reports[i] = await runDoctor({ ...base, target, onEvent });
+      } catch (e) {
+        reports[i] = {
+          tool: 'cal-doctor',
+          version: VERSION,
+          target: { kind: target.kind, label: labelOf(target) },
+          startedAt: new Date().toISOString(),
+          durationMs: 0,
+          summary: summarize([]),
+          checks: [],
+          error: { message: `internal error: ${(e as Error)?.message ?? String(e)}`, hint: 'report this as a cal-doctor bug' },
+        };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, targets.length)) }, worker));
+  return reports;
 }

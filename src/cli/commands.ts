@@ -1,41 +1,8 @@
 // What each command does with the parsed arguments, and how failures become exit codes.
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
-import type { DoctorOptions, TargetSpec } from '../doctor.js';
-import { exitCode } from '../engine/report.js';
-import { colorWanted, paint } from '../report/color.js';
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
-
-function targetOf(a: ParsedArgs): TargetSpec {
-  if (a.local) return { kind: 'local' };
-  if (a.host) return { kind: 'ssh', host: a.host };
-  return { kind: 'vm', name: a.vm ?? 'cal-dev' };
-}
-
-function doctorOptions(a: ParsedArgs): DoctorOptions {
-  let password: string | undefined;
-  if (a.passwordEnv) {
-    password = process.env[a.passwordEnv];
-    if (password === undefined) throw new UsageError(`--password-env ${a.passwordEnv}: that environment variable is not set`);
-  }
-  return {
-    target: targetOf(a),
-    user: a.user,
-    port: a.port,
-    identity: a.identity,
-    password,
-    hostKeyPolicy: a.hostKeyPolicy,
-    knownHostsFile: a.knownHosts,
-    sshConfigFile: a.sshConfig,
-    only: a.only,
-    skip: a.skip,
-    checksDirs: a.checksDir,
-    tmuxTimeoutSec: a.tmuxTimeout,
-    timeoutMs: a.timeout * 1000,
-    connectTimeoutMs: a.connectTimeout * 1000,
-  };
-}
 
 async function listChecks(a: ParsedArgs): Promise<number> {
   const { loadChecks } = await import('../engine/discover.js');
@@ -61,26 +28,6 @@ async function explainCheck(a: ParsedArgs): Promise<number> {
   return 0;
 }
 
-async function runDoctorCommand(a: ParsedArgs): Promise<number> {
-  const { runDoctor } = await import('../doctor.js');
-  const opts = doctorOptions(a);
-  const color = colorWanted(process.stdout, a.color);
-  // ink (and React) load only for a person at a terminal; pipes and CI get the plain table.
-  if (!a.json && color && process.stdout.isTTY && !process.env.CI) {
-    const { runLive } = await import('../report/live.js');
-    return exitCode(await runLive((onEvent) => runDoctor({ ...opts, onEvent }), a.verbose));
-  }
-  const report = await runDoctor(opts);
-  if (a.json) out(JSON.stringify(report, null, 2) + '\n');
-  else {
-    const { renderTable } = await import('../report/table.js');
-    out(renderTable(report, paint(color), { verbose: a.verbose, width: process.stdout.columns }));
-  }
-  // JSON keeps stdout machine-readable, so the could-not-run line also goes to stderr.
-  if (report.error && a.json) err(`cal-doctor: ${report.error.message}${report.error.hint ? ` (${report.error.hint})` : ''}\n`);
-  return exitCode(report);
-}
-
 export async function runCli(argv: string[]): Promise<number> {
   try {
     const a = await parseArgs(argv);
@@ -88,12 +35,16 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'help':
         out(`${a.help}\n`);
         return 0;
+      case 'completion':
+        return 0; // yargs printed the script or the completions
       case 'list':
         return await listChecks(a);
       case 'explain':
         return await explainCheck(a);
-      default:
+      default: {
+        const { runDoctorCommand } = await import('./run.js');
         return await runDoctorCommand(a);
+      }
     }
   } catch (e) {
     if (e instanceof UsageError) {

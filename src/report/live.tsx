@@ -1,25 +1,30 @@
 // The live terminal UI (ink): checks appear grouped by category with a spinner while the
 // probe runs, then resolve to ✓ / ! / ✗, problems expand with evidence and fix, and a
-// summary line closes. Only imported on the TTY path, so pipes and CI never load React.
+// summary line closes. With many targets, one such section per target. Only imported on
+// the TTY path, so pipes and CI never load React.
 import React, { useEffect, useState } from 'react';
 import { Box, Text, render } from 'ink';
-import type { DoctorEvent, DoctorOptions } from '../doctor.js';
+import type { DoctorEvent } from '../doctor.js';
 import type { Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
 import { SYMBOL } from './symbols.js';
-import { summaryLine } from './table.js';
+import { byCategory, detailed, heading, manySummaryLine, repairsView, summaryLine } from './view.js';
 
 type Row = Pick<CheckOutcome, 'id' | 'category' | 'title'> & { outcome?: CheckOutcome };
 
+/** One target's display state. */
 export interface LiveState {
   phase: string;
   label: string;
+  /** `--wait`: why the target is not up yet and when the next try comes */
+  waiting?: string;
   rows: Row[];
   report?: Report;
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const COLOR: Record<string, string> = { pass: 'green', warn: 'yellow', fail: 'red', error: 'red', info: 'gray', skip: 'gray' };
+const REPAIR_COLOR: Record<string, string> = { applied: 'green', failed: 'red', planned: 'cyan', 'already-ok': 'gray', advice: 'gray' };
 
 function Spinner(): React.ReactElement {
   const [i, setI] = useState(0);
@@ -58,20 +63,41 @@ function Problem({ c, verbose }: { c: CheckOutcome; verbose: boolean }): React.R
   );
 }
 
+function Repairs({ report }: { report: Report }): React.ReactElement | null {
+  const view = repairsView(report);
+  if (!view) return null;
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text bold>{view.title}</Text>
+      {view.items.map((item, i) => (
+        <Box key={i} flexDirection="column">
+          <Text>
+            <Text color={REPAIR_COLOR[item.status]}>{item.mark}</Text> {item.head}
+          </Text>
+          {item.blocks.map((b, j) => (
+            <Box key={j} flexDirection="column">
+              <Text color="cyan">{`    ${b.label}:`}</Text>
+              {b.lines.map((l, k) => (
+                <Text key={k}>{`      ${l}`}</Text>
+              ))}
+            </Box>
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
 export function LiveReport({ state, verbose = false }: { state: LiveState; verbose?: boolean }): React.ReactElement {
-  const categories = [...new Set(state.rows.map((r) => r.category))];
   const r = state.report;
-  const problems = r ? r.checks.filter((c) => verbose || ['warn', 'fail', 'error'].includes(c.status)) : [];
+  const problems = r ? detailed(r, verbose) : [];
   return (
     <Box flexDirection="column">
-      <Text bold>
-        cal-doctor — {state.label}
-        {r?.target.os ? ` (${r.target.os})` : ''}
-      </Text>
+      <Text bold>cal-doctor — {r ? heading(r) : state.label}</Text>
       {!r && (
         <Box>
           <Spinner />
-          <Text> {state.phase}…</Text>
+          <Text> {state.waiting ? `waiting: ${state.waiting}` : `${state.phase}…`}</Text>
         </Box>
       )}
       {r?.error && (
@@ -80,18 +106,17 @@ export function LiveReport({ state, verbose = false }: { state: LiveState; verbo
           {r.error.hint && <Text>{`  ${r.error.hint}`}</Text>}
         </Box>
       )}
-      {categories.map((cat) => (
-        <Box key={cat} flexDirection="column" marginTop={1}>
-          <Text bold underline>
-            {cat}
-          </Text>
-          {state.rows
-            .filter((row) => row.category === cat)
-            .map((row) => (
+      {!r?.error &&
+        byCategory(state.rows).map((group) => (
+          <Box key={group.category} flexDirection="column" marginTop={1}>
+            <Text bold underline>
+              {group.category}
+            </Text>
+            {group.checks.map((row) => (
               <CheckRow key={row.id} row={row} />
             ))}
-        </Box>
-      ))}
+          </Box>
+        ))}
       {problems.map((c) => (
         <Problem key={c.id} c={c} verbose={verbose} />
       ))}
@@ -100,35 +125,64 @@ export function LiveReport({ state, verbose = false }: { state: LiveState; verbo
           <Text bold>{summaryLine(r)}</Text>
         </Box>
       )}
+      {r && <Repairs report={r} />}
     </Box>
   );
 }
 
-/** Folds a doctor event into the display state. */
+/** Several targets: a section each, then the line for the whole run once all are done. */
+export function LiveRun({ states, verbose = false, strict = false }: { states: LiveState[]; verbose?: boolean; strict?: boolean }): React.ReactElement {
+  if (states.length === 1) return <LiveReport state={states[0]!} verbose={verbose} />;
+  const reports = states.map((s) => s.report);
+  const done = reports.every((r): r is Report => !!r);
+  return (
+    <Box flexDirection="column">
+      {states.map((s, i) => (
+        <Box key={i} flexDirection="column" marginBottom={1}>
+          <LiveReport state={s} verbose={verbose} />
+        </Box>
+      ))}
+      {done && <Text bold>{manySummaryLine(reports as Report[], strict)}</Text>}
+    </Box>
+  );
+}
+
+const seconds = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} s`;
+
+/** Folds a doctor event into one target's display state. */
 export function reduce(state: LiveState, e: DoctorEvent): LiveState {
   switch (e.type) {
     case 'phase':
-      return { ...state, phase: e.phase, label: e.label };
+      return { ...state, phase: e.phase, label: e.label, waiting: undefined };
+    case 'waiting':
+      return { ...state, label: e.label, waiting: `${e.reason} (try ${e.attempt + 1} in ${seconds(e.retryInMs)}, ${seconds(e.remainingMs)} left)` };
     case 'checks':
       return { ...state, rows: e.checks.map((c) => ({ ...c })) };
     case 'result':
       return { ...state, rows: state.rows.map((row) => (row.id === e.outcome.id ? { ...row, outcome: e.outcome } : row)) };
+    case 'done':
+      return { ...state, report: e.report, waiting: undefined };
   }
 }
 
-/** Runs the doctor while drawing it; resolves with the report once the last frame is drawn. */
-export async function runLive(run: (onEvent: DoctorOptions['onEvent']) => Promise<Report>, verbose: boolean): Promise<Report> {
-  let state: LiveState = { phase: 'starting', label: '', rows: [] };
-  const app = render(<LiveReport state={state} verbose={verbose} />, { exitOnCtrlC: true, patchConsole: false });
-  const redraw = () => app.rerender(<LiveReport state={state} verbose={verbose} />);
+/** Runs the doctor on every target while drawing it; resolves with the reports once the last frame is drawn. */
+export async function runLive(
+  labels: string[],
+  run: (onEvent: (index: number, e: DoctorEvent) => void) => Promise<Report[]>,
+  opts: { verbose?: boolean; strict?: boolean } = {},
+): Promise<Report[]> {
+  let states: LiveState[] = labels.map((label) => ({ phase: 'starting', label, rows: [] }));
+  const view = () => <LiveRun states={states} verbose={opts.verbose} strict={opts.strict} />;
+  const app = render(view(), { exitOnCtrlC: true, patchConsole: false });
+  const redraw = () => app.rerender(view());
   try {
-    const report = await run((e) => {
-      state = reduce(state, e!);
+    const reports = await run((i, e) => {
+      states = states.map((s, j) => (j === i ? reduce(s, e) : s));
       redraw();
     });
-    state = { ...state, report };
+    states = states.map((s, i) => ({ ...s, report: reports[i] }));
     redraw();
-    return report;
+    return reports;
   } finally {
     app.unmount();
     await app.waitUntilExit();

@@ -5,11 +5,14 @@ import type { Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
 import type { Paint } from './color.js';
 import { symbol } from './symbols.js';
+import { byCategory, detailed, errorLines, heading, manySummaryLine, repairsView, summaryLine } from './view.js';
 
-export function summaryLine(r: Report): string {
-  const s = r.summary;
-  const extra = [s.skipped ? `${s.skipped} skipped` : '', s.errors ? `${s.errors} errors` : ''].filter(Boolean);
-  return [`${s.passed} passed, ${s.warnings} warnings, ${s.failed} failed`, ...extra].join(', ');
+export { summaryLine } from './view.js';
+
+export interface TableOptions {
+  verbose?: boolean;
+  width?: number;
+  strict?: boolean;
 }
 
 function problemBlock(c: CheckOutcome, p: Paint, verbose: boolean): string[] {
@@ -19,11 +22,23 @@ function problemBlock(c: CheckOutcome, p: Paint, verbose: boolean): string[] {
   return lines;
 }
 
-export function renderTable(r: Report, p: Paint, opts: { verbose?: boolean; width?: number } = {}): string {
-  const out: string[] = [`cal-doctor ${r.version} — ${r.target.label}${r.target.os ? ` (${r.target.os})` : ''}`];
+export function repairLines(r: Report, p: Paint): string[] {
+  const view = repairsView(r);
+  if (!view) return [];
+  const out = ['', p.bold(view.title)];
+  for (const item of view.items) {
+    const mark = item.status === 'failed' ? p.red(item.mark) : item.status === 'applied' ? p.green(item.mark) : p.dim(item.mark);
+    out.push(`${mark} ${item.head}`);
+    for (const b of item.blocks) out.push(`    ${p.cyan(`${b.label}:`)}`, ...b.lines.map((l) => `      ${l}`));
+  }
+  return out;
+}
+
+export function renderTable(r: Report, p: Paint, opts: TableOptions = {}): string {
+  const out: string[] = [`cal-doctor ${r.version} — ${heading(r)}`];
   if (r.error) {
-    out.push(p.red(`✗ cannot run: ${r.error.message}`));
-    if (r.error.hint) out.push(`  ${r.error.hint}`);
+    const [first, ...rest] = errorLines(r);
+    out.push(p.red(`✗ ${first}`), ...rest.map((l) => `  ${l}`));
     return out.join('\n') + '\n';
   }
   const width = Math.max(60, Math.min(opts.width ?? 100, 160));
@@ -33,20 +48,23 @@ export function renderTable(r: Report, p: Paint, opts: { verbose?: boolean; widt
     colWidths: [3, 24, width - 31],
     wordWrap: true,
   });
-  let category = '';
-  for (const c of r.checks) {
-    if (c.category !== category) {
-      category = c.category;
-      table.push([{ colSpan: 3, content: p.bold(category) }]);
-    }
-    table.push([symbol(c.status, p), c.id, c.summary]);
+  for (const group of byCategory(r.checks)) {
+    table.push([{ colSpan: 3, content: p.bold(group.category) }]);
+    for (const c of group.checks) table.push([symbol(c.status, p), c.id, c.summary]);
   }
   out.push(table.toString(), summaryLine(r));
-  const problems = r.checks.filter((c) => opts.verbose || ['warn', 'fail', 'error'].includes(c.status));
-  if (problems.length) {
+  const shown = detailed(r, opts.verbose);
+  if (shown.length) {
     out.push('', p.bold(opts.verbose ? 'Details' : 'Problems'));
-    for (const c of problems) out.push(...problemBlock(c, p, !!opts.verbose));
+    for (const c of shown) out.push(...problemBlock(c, p, !!opts.verbose));
   }
+  out.push(...repairLines(r, p));
   for (const lp of r.loadProblems ?? []) out.push(p.yellow(`! could not load check ${lp.file}: ${lp.reason}`));
   return out.join('\n') + '\n';
+}
+
+/** Several targets: a section each, then one line for the whole run. */
+export function renderTables(reports: Report[], p: Paint, opts: TableOptions & { many?: boolean } = {}): string {
+  if (!(opts.many ?? reports.length > 1)) return reports.map((r) => renderTable(r, p, opts)).join('\n');
+  return reports.map((r) => renderTable(r, p, opts)).join('\n') + `\n${p.bold(manySummaryLine(reports, opts.strict))}\n`;
 }

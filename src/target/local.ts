@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { RunResult, Target } from './target.js';
 import { collect } from './collect.js';
+import { onShutdown } from '../lifecycle.js';
 
 export class LocalTarget implements Target {
   readonly kind = 'local' as const;
@@ -22,9 +23,15 @@ export class LocalTarget implements Target {
     };
     child.stdin.on('error', () => {}); // a probe that exits early closes stdin: not our error
     child.stdin.end(script);
+    // Ctrl-C / SIGTERM: the probe's group goes with us (it has its own group, so the
+    // terminal's SIGINT does not reach it)
+    const release = onShutdown(killGroup);
     return collect(child.stdout, child.stderr, opts.timeoutMs, killGroup, (done) =>
       child.on('close', (code, signal) => done(code, signal ?? undefined)),
-    ).finally(killGroup);
+    ).finally(() => {
+      release();
+      killGroup();
+    });
   }
 
   async close(): Promise<void> {}

@@ -1,4 +1,5 @@
-// `--host` / `--vm`: one ssh2 connection, one exec of `/bin/sh -s` with the probe on stdin.
+// `--host` / `--vm`: one ssh2 connection, one exec of `/bin/sh -s` with the probe on stdin
+// (REMOTE_COMMAND; a second exec only to kill a probe that missed its deadline).
 // Every way a connection can fail becomes a TargetError with one line and a hint.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
@@ -6,7 +7,10 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import type { AuthenticationType, Client as ClientType, ClientChannel } from 'ssh2';
 import SSHConfig from 'ssh-config';
-import { collect } from './collect.js';
+import { EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
+import { collect, type DataSource } from './collect.js';
+import { onShutdown } from '../lifecycle.js';
 import { recordHostKey, verifyHostKey, type HostKeyPolicy, type HostKeyVerdict } from './known-hosts.js';
 import { TargetError, type RunResult, type Target } from './target.js';
 
@@ -133,18 +137,18 @@ function connectError(e: Error & { level?: string; code?: string }, ep: Endpoint
   if (e.level === 'client-authentication')
     return new TargetError(`authentication refused for ${where} (tried: ${tried.join(', ') || 'nothing'})`, 'check --user, --identity, or pass the password with --password-env VAR');
   if (e.level === 'client-timeout' || /timed out/i.test(e.message))
-    return new TargetError(`no SSH answer from ${ep.host}:${ep.port} within ${Math.round(timeoutMs / 1000)} s`, 'is the machine up and sshd running? For a freshly booted VM, use --wait');
+    return new TargetError(`no SSH answer from ${ep.host}:${ep.port} within ${Math.round(timeoutMs / 1000)} s`, 'is the machine up and sshd running? For a freshly booted VM, use --wait', true);
   switch (e.code) {
     case 'ECONNREFUSED':
-      return new TargetError(`connection refused by ${ep.host}:${ep.port}: nothing listens there`, 'enable Remote Login (sshd) on the target, or check --port');
+      return new TargetError(`connection refused by ${ep.host}:${ep.port}: nothing listens there`, 'enable Remote Login (sshd) on the target, or check --port', true);
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new TargetError(`unknown host name: ${ep.host}`, 'check the name, or use an IP / ~/.ssh/config alias');
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new TargetError(`host unreachable: ${ep.host}`);
+      return new TargetError(`host unreachable: ${ep.host}`, undefined, true);
     case 'ECONNRESET':
-      return new TargetError(`connection to ${where} was closed by the remote side`);
+      return new TargetError(`connection to ${where} was closed by the remote side`, undefined, true);
   }
   return new TargetError(`cannot connect to ${where}: ${e.message}`);
 }
@@ -152,6 +156,11 @@ function connectError(e: Error & { level?: string; code?: string }, ep: Endpoint
 export class SshTarget implements Target {
   readonly kind: 'ssh' | 'vm';
   readonly label: string;
+  private readonly running = new Set<RunningProbe>();
+  private readonly kills = new Set<Promise<void>>();
+  private closed = false;
+  private release: () => void = () => {};
+
   private constructor(private readonly client: ClientType, ep: Endpoint, opts: SshOptions) {
     this.kind = opts.kind ?? 'ssh';
     const where = `${ep.user}@${ep.host}${ep.port === 22 ? '' : `:${ep.port}`}`;
@@ -167,9 +176,18 @@ export class SshTarget implements Target {
     const knownHosts = opts.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
     let hostKey: HostKeyVerdict | undefined;
     const client = new Client();
+    // Ctrl-C while connecting: hang up; once connected, the target's own shutdown takes over.
+    let release = onShutdown(() => void client.end());
     return new Promise((resolve, reject) => {
-      client.on('ready', () => resolve(new SshTarget(client, ep, opts)));
+      client.on('ready', () => {
+        release();
+        const target = new SshTarget(client, ep, opts);
+        target.release = onShutdown(() => target.shutdown());
+        resolve(target);
+      });
       client.on('error', (e) => {
+        release();
+        release = () => {};
         client.end();
         reject(connectError(e, ep, tried, hostKey, opts.connectTimeoutMs));
       });
@@ -197,29 +215,151 @@ export class SshTarget implements Target {
   }
 
   runScript(script: string, opts: { timeoutMs: number }): Promise<RunResult> {
+    const started = Date.now();
+    const limit = `the probe did not finish within ${Math.round(opts.timeoutMs / 1000)} s`;
     return new Promise((resolve, reject) => {
-      this.client.exec('/bin/sh -s', (err, stream: ClientChannel) => {
+      // The deadline covers the exec request too: a server that never opens the channel
+      // must not hang the doctor.
+      let late = false;
+      const opening = setTimeout(() => {
+        late = true;
+        reject(new TargetError(limit, 'the target accepted the connection but did not start the command; check the target for a hung sshd or a login that blocks'));
+      }, opts.timeoutMs);
+      this.client.exec(REMOTE_COMMAND, (err, stream: ClientChannel) => {
+        clearTimeout(opening);
+        if (late) {
+          try {
+            stream?.close();
+          } catch {
+            /* closed */
+          }
+          return;
+        }
         if (err) return reject(new TargetError(`the target refused to run a command: ${err.message}`));
+        const run: RunningProbe = { pid: undefined };
+        this.running.add(run);
         let exit: { code: number | null; signal?: string } = { code: null };
         stream.on('exit', (code: number | null, signal?: string) => {
           exit = { code, signal };
         });
         const abort = () => {
+          // OpenSSH forwards the signal to the probe's process group (not for root logins,
+          // and not older servers): the kill over a second channel below covers those.
           try {
             stream.signal('KILL');
           } catch {
             /* channel already closed */
           }
+          this.killRemote(run);
           stream.close();
         };
         stream.on('error', () => {});
-        collect(stream, stream.stderr, opts.timeoutMs, abort, (done) => stream.on('close', () => done(exit.code, exit.signal))).then(resolve, reject);
+        const stderr = stripPidLine(stream.stderr, (pid) => (run.pid = pid));
+        // ssh2 reports the transport going away before it closes the channels
+        let lost = false;
+        const onLost = () => void (lost = true);
+        this.client.on('end', onLost).on('close', onLost);
+        const remaining = Math.max(1, opts.timeoutMs - (Date.now() - started));
+        collect(stream, stderr, remaining, abort, (done) => stream.on('close', () => done(exit.code, exit.signal)), limit)
+          .then((res) => {
+            if (lost && res.code === null && !res.signal)
+              throw new TargetError(`the connection to ${this.label} was lost while the probe ran (${res.stdout.length} bytes received)`, 'the target went away (rebooted, slept, or its network dropped): run again');
+            return res;
+          })
+          .finally(() => {
+            this.running.delete(run);
+            this.client.off('end', onLost).off('close', onLost);
+          })
+          .then(resolve, reject);
         stream.end(script);
       });
     });
   }
 
+  /**
+   * Kills a probe still running on the target: its whole process group (sshd makes each
+   * session's command a group leader), else the shell alone. The pid is digits we parsed
+   * ourselves; nothing else goes into the command.
+   */
+  private killRemote(run: RunningProbe): void {
+    const pid = run.pid;
+    if (pid === undefined || this.closed) return;
+    const kill = new Promise<void>((resolve) => {
+      try {
+        this.client.exec(`/bin/sh -c 'kill -s KILL -- -${pid} ${pid} 2>/dev/null; exit 0'`, (err, ch) => {
+          if (err) return resolve();
+          ch.on('error', () => {});
+          ch.on('close', () => resolve());
+          ch.resume();
+          ch.stderr.resume();
+          ch.end();
+        });
+      } catch {
+        resolve();
+      }
+    });
+    this.kills.add(kill);
+    void kill.finally(() => this.kills.delete(kill));
+  }
+
+  /** Ctrl-C / SIGTERM: stop what runs on the target, then hang up. */
+  private async shutdown(): Promise<void> {
+    for (const run of this.running) this.killRemote(run);
+    await this.close();
+  }
+
   async close(): Promise<void> {
+    if (this.closed) return;
+    // a kill still on its way must reach the target before the connection goes
+    if (this.kills.size) await Promise.race([Promise.allSettled([...this.kills]), sleep(KILL_WAIT_MS)]);
+    this.closed = true;
+    this.release();
     this.client.end();
   }
+}
+
+interface RunningProbe {
+  /** the remote shell's pid (= its process group), once it has said it */
+  pid: number | undefined;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/** How long close() waits for the kill of an aborted probe to be delivered. */
+const KILL_WAIT_MS = 2_000;
+
+const PID_MARK = '@@cal-doctor-pid ';
+
+/**
+ * What the target runs: a POSIX sh that first says its pid on stderr (so an aborted probe
+ * can be killed, process group and all), then becomes `/bin/sh -s` reading the probe from
+ * stdin. A constant: no value from flags, config or the target is ever part of it. Quoted
+ * for any login shell sshd hands it to (sh, bash, zsh, fish, csh).
+ */
+export const REMOTE_COMMAND = `/bin/sh -c 'echo "${PID_MARK}$$" >&2; exec /bin/sh -s'`;
+
+/** `stderr` without the leading pid line, which goes to `onPid`; data passes on synchronously. */
+function stripPidLine(stderr: Readable, onPid: (pid: number) => void): DataSource {
+  const out = new EventEmitter();
+  let head: Buffer | null = Buffer.alloc(0);
+  const flush = (rest: Buffer) => {
+    if (rest.length) out.emit('data', rest);
+  };
+  stderr.on('data', (chunk: Buffer) => {
+    if (head === null) return flush(chunk);
+    head = Buffer.concat([head, chunk]);
+    const nl = head.indexOf(10);
+    if (nl < 0 && head.length < 256) return;
+    const first = head.subarray(0, nl < 0 ? head.length : nl).toString('latin1');
+    const m = first.startsWith(PID_MARK) ? /^(\d{1,10})$/.exec(first.slice(PID_MARK.length)) : null;
+    if (m && Number(m[1]) > 1) onPid(Number(m[1]));
+    const rest = m ? head.subarray(nl + 1) : head;
+    head = null;
+    flush(rest);
+  });
+  stderr.on('end', () => {
+    if (head?.length) flush(head);
+    head = null;
+  });
+  return out as DataSource;
 }

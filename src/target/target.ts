@@ -18,10 +18,22 @@ export interface Target {
   close(): Promise<void>;
 }
 
-/** The doctor could not run against the target: exit 2 with this one line. */
+/**
+ * The doctor could not run against the target: exit 2 with this one line. `transient`: the
+ * target may just not be up yet (VM booting, sshd not listening): `--wait` retries these.
+ */
 export class TargetError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
+  readonly hint?: string;
+  constructor(message: string, hint?: string, readonly transient = false) {
+    // one line, whatever a host name, VM name or remote message held
+    super(oneLine(message));
+    this.hint = hint === undefined ? undefined : oneLine(hint);
     this.name = 'TargetError';
   }
+}
+
+/** Control characters (newlines included) shown as escapes, so a message stays on one line. */
+export function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }

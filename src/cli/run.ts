@@ -1,0 +1,120 @@
+// The default command: run the doctor on every target, show it (live UI at a terminal,
+// else the chosen format on stdout), write the --output files, and exit with the worst
+// target's code.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { DoctorEvent, DoctorOptions } from '../doctor.js';
+import { worstExitCode, type Report } from '../engine/report.js';
+import { colorWanted } from '../report/color.js';
+import { render, type Run } from '../report/render.js';
+import { UsageError, type ParsedArgs } from './args.js';
+import { targetsOf } from './targets.js';
+
+const out = (s: string) => process.stdout.write(s);
+const err = (s: string) => process.stderr.write(s);
+
+type BaseOptions = Omit<DoctorOptions, 'target' | 'onEvent'>;
+
+function doctorOptions(a: ParsedArgs): BaseOptions {
+  let password: string | undefined;
+  if (a.passwordEnv) {
+    password = process.env[a.passwordEnv];
+    if (password === undefined) throw new UsageError(`--password-env ${a.passwordEnv}: that environment variable is not set`);
+  }
+  return {
+    user: a.user,
+    port: a.port,
+    identity: a.identity,
+    password,
+    hostKeyPolicy: a.hostKeyPolicy,
+    knownHostsFile: a.knownHosts,
+    sshConfigFile: a.sshConfig,
+    only: a.only,
+    skip: a.skip,
+    checksDirs: a.checksDir,
+    tmuxTimeoutSec: a.tmuxTimeout,
+    timeoutMs: a.timeout * 1000,
+    connectTimeoutMs: a.connectTimeout * 1000,
+    active: a.active,
+    waitMs: a.wait * 1000,
+  };
+}
+
+/** Colour for stdout: --color/--no-color and NO_COLOR first, then none in CI (`CI` set or --ci), then a terminal's. */
+export function colorFor(a: Pick<ParsedArgs, 'ci' | 'color'>, stdout: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (a.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return false;
+  if (a.color === true) return true;
+  if (a.ci || env.CI) return false;
+  return colorWanted(stdout, a.color, env);
+}
+
+/** The live UI is for a person at a terminal: never piped, in CI, with NO_COLOR/--no-color, or for another format. */
+export function wantsLive(a: Pick<ParsedArgs, 'format' | 'ci' | 'redact' | 'color'>, stdout: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  return a.format === 'table' && !a.ci && !a.redact && !env.CI && !!stdout.isTTY && colorFor(a, stdout, env);
+}
+
+/** `--wait` progress, one line per retry, on stderr (stdout may be JSON or JUnit). */
+function progressLines(labels: string[], many: boolean): (i: number, e: DoctorEvent) => void {
+  const waited = new Set<number>();
+  const started = Date.now();
+  const s = (ms: number) => `${Math.max(1, Math.round(ms / 1000))} s`;
+  return (i, e) => {
+    const who = many ? `${labels[i]}: ` : '';
+    if (e.type === 'waiting') {
+      waited.add(i);
+      err(`cal-doctor: ${who}not up yet: ${e.reason}; retrying in ${s(e.retryInMs)} (${s(e.remainingMs)} left)\n`);
+    } else if (e.type === 'phase' && e.phase === 'probing' && waited.delete(i)) {
+      err(`cal-doctor: ${who}up after ${s(Date.now() - started)}; probing\n`);
+    }
+  };
+}
+
+async function writeOutputs(a: ParsedArgs, run: Run): Promise<boolean> {
+  let ok = true;
+  for (const o of a.outputs) {
+    try {
+      const text = await render(o.format, run, { color: false, verbose: a.verbose, strict: a.strict, width: 120 });
+      await mkdir(dirname(o.file), { recursive: true });
+      await writeFile(o.file, text);
+    } catch (e) {
+      err(`cal-doctor: cannot write ${o.file}: ${(e as Error).message}\n`);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
+  const { targets, many } = await targetsOf(a);
+  const base = doctorOptions(a);
+  if (a.fix) {
+    const { fixHook, loadRepairs } = await import('./fix.js');
+    base.afterChecks = fixHook(await loadRepairs(), a.yes, a.timeout * 1000);
+  }
+  const { labelOf, runDoctors } = await import('../doctor.js');
+  const startedAt = new Date();
+  let reports: Report[];
+  const labels = targets.map(labelOf);
+  const live = wantsLive(a, process.stdout);
+  if (live) {
+    // ink (and React) load only for a person at a terminal; pipes and CI get the plain table.
+    const { runLive } = await import('../report/live.js');
+    reports = await runLive(labels, (onEvent) => runDoctors(base, targets, { concurrency: a.concurrency, onEvent }), a);
+  } else {
+    reports = await runDoctors(base, targets, { concurrency: a.concurrency, onEvent: progressLines(labels, many) });
+  }
+  const { redactReport } = a.redact ? await import('../report/redact.js') : { redactReport: (r: Report) => r };
+  const run: Run = { reports: reports.map(redactReport), many, startedAt, durationMs: Date.now() - startedAt.getTime() };
+  if (!live) {
+    const color = colorFor(a, process.stdout);
+    out(await render(a.format, run, { color, verbose: a.verbose, strict: a.strict, width: process.stdout.columns }));
+  }
+  // machine-readable stdout: the could-not-run lines also go to stderr
+  if (a.format !== 'table') {
+    for (const r of run.reports) {
+      if (r.error) err(`cal-doctor: ${many ? `${r.target.label}: ` : ''}${r.error.message}${r.error.hint ? ` (${r.error.hint})` : ''}\n`);
+    }
+  }
+  const written = await writeOutputs(a, run);
+  return written ? worstExitCode(reports, a.strict) : 2;
+}

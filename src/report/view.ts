@@ -1,0 +1,84 @@
+// The view-model every format shares: what counts as a problem, grouping by category, the
+// summary line, the heading, and how a repair reads. Formats only lay these out.
+import type { Status } from '../engine/check.js';
+import { exitCode, type RepairEntry, type Report } from '../engine/report.js';
+import type { CheckOutcome } from '../engine/run.js';
+
+const PROBLEM: ReadonlySet<Status> = new Set<Status>(['warn', 'fail', 'error']);
+
+export function isProblem(c: Pick<CheckOutcome, 'status'>): boolean {
+  return PROBLEM.has(c.status);
+}
+
+/** The checks whose evidence is shown: the problems, or with --verbose every check. */
+export function detailed(r: Report, verbose = false): CheckOutcome[] {
+  return r.checks.filter((c) => verbose || isProblem(c));
+}
+
+/** Checks grouped by category, in the order the categories first appear. */
+export function byCategory<T extends Pick<CheckOutcome, 'category'>>(checks: T[]): Array<{ category: string; checks: T[] }> {
+  const groups = new Map<string, T[]>();
+  for (const c of checks) {
+    const g = groups.get(c.category);
+    if (g) g.push(c);
+    else groups.set(c.category, [c]);
+  }
+  return [...groups].map(([category, list]) => ({ category, checks: list }));
+}
+
+export function summaryLine(r: Report): string {
+  const s = r.summary;
+  const extra = [s.skipped ? `${s.skipped} skipped` : '', s.errors ? `${s.errors} errors` : ''].filter(Boolean);
+  return [`${s.passed} passed, ${s.warnings} warnings, ${s.failed} failed`, ...extra].join(', ');
+}
+
+/** `vm cal-dev (admin@192.168.64.3) (Darwin 15.3)` */
+export function heading(r: Report): string {
+  return `${r.target.label}${r.target.os ? ` (${r.target.os})` : ''}`;
+}
+
+/** The closing line of a many-target run: `3 targets: 1 ok, 1 failed, 1 could not run`. */
+export function manySummaryLine(reports: Report[], strict = false): string {
+  const codes = reports.map((r) => exitCode(r, strict));
+  const n = (c: number) => codes.filter((x) => x === c).length;
+  const parts = [`${n(0)} ok`, `${n(1)} failed`, ...(n(2) ? [`${n(2)} could not run`] : [])];
+  return `${reports.length} targets: ${parts.join(', ')}`;
+}
+
+/** The could-not-run lines: what went wrong and what to do. */
+export function errorLines(r: Report): string[] {
+  return r.error ? [`cannot run: ${r.error.message}`, ...(r.error.hint ? [r.error.hint] : [])] : [];
+}
+
+export const REPAIR_MARK: Record<RepairEntry['status'], string> = { planned: '•', applied: '✓', 'already-ok': '=', failed: '✗', advice: 'i' };
+
+export interface RepairView {
+  status: RepairEntry['status'];
+  mark: string;
+  /** `id: title`, plus the outcome for applied repairs */
+  head: string;
+  /** labelled blocks: the script, the undo, the advice */
+  blocks: Array<{ label: string; lines: string[]; code: boolean }>;
+}
+
+/** How a report's repairs read, or undefined without --fix. */
+export function repairsView(r: Report): { title: string; items: RepairView[] } | undefined {
+  if (!r.repairs) return undefined;
+  const planned = r.repairs.every((x) => x.status === 'planned');
+  const title = r.repairs.length === 0
+    ? 'Repairs: nothing to repair'
+    : planned
+      ? 'Repair plan (dry run: nothing was changed; apply with --fix --yes)'
+      : 'Repairs (run cal-doctor again to verify)';
+  const items = r.repairs.map((x): RepairView => {
+    const blocks: RepairView['blocks'] = [];
+    if (x.status === 'planned' && x.script) blocks.push({ label: 'script', lines: x.script.replace(/\n$/, '').split('\n'), code: true });
+    if (x.undo) blocks.push({ label: 'undo', lines: x.undo.replace(/\n$/, '').split('\n'), code: true });
+    if (x.advice?.length) blocks.push({ label: x.automatic ? 'also' : 'by hand', lines: x.advice, code: false });
+    const manual = x.status === 'planned' && !x.automatic ? ' (manual)' : '';
+    // an advice outcome only repeats the title and the advice
+    const outcome = x.message && x.status !== 'advice' ? ` — ${x.status}: ${x.message}` : '';
+    return { status: x.status, mark: REPAIR_MARK[x.status], head: `${x.id}: ${x.title}${manual}${outcome}`, blocks };
+  });
+  return { title, items };
+}

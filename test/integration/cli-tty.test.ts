@@ -1,0 +1,155 @@
+// The live UI as a person sees it: the CLI runs in a real terminal (a pane of a private tmux
+// server, 120x50), and the screen is read with capture-pane. The target is a real sshd
+// started a few seconds late, so the screen can be caught while the doctor waits.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, doctorHome, sshFlags, STEADY_CHECKS } from '../helpers/cli.js';
+import { lateSshd, type LateSshd } from '../helpers/late-sshd.js';
+import { makeHome, type Home } from '../harness/home.js';
+import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
+import { killServer, save, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
+import { cleanupAtExit, makeTempDir, processesWhere, run, signal, TMUX, waitFor } from '../harness/util.js';
+
+const canRun = sshdAvailable() && tmuxAvailable();
+const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
+const SGR = /\x1b\[[0-9;]*m/;
+
+/** A terminal: one tmux server on its own socket, one window per command, read with capture-pane. */
+class Terminal {
+  readonly dir = makeTempDir('cal-term-');
+  readonly socket = join(this.dir, 's');
+  private readonly forget = cleanupAtExit(() => this.killNow());
+  constructor(private readonly env: Record<string, string>) {}
+
+  private tmux(...args: string[]) {
+    return run(TMUX!, ['-u', '-S', this.socket, '-f', '/dev/null', ...args], { env: this.env, cwd: this.dir, timeoutMs: 10_000 });
+  }
+
+  /** Runs `argv` (shell-quoted here) in a new window `name`; the pane stays with `EXIT=<code>` once it ends. */
+  async start(name: string, argv: string[], env: Record<string, string> = {}): Promise<void> {
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const assign = Object.entries(env).map(([k, v]) => `${k}=${q(v)}`).join(' ');
+    const cmd = `${assign ? `env ${assign} ` : ''}${argv.map(q).join(' ')}; printf '\\nEXIT=%s\\n' $?; exec sleep 600`;
+    const has = await this.tmux('has-session', '-t', 'term');
+    const out = has.code === 0
+      ? await this.tmux('new-window', '-d', '-t', 'term', '-n', name, cmd)
+      : await this.tmux('new-session', '-d', '-s', 'term', '-n', name, '-x', '120', '-y', '50', cmd);
+    if (out.code !== 0) throw new Error(`tmux: ${out.stderr}`);
+  }
+
+  /** The visible screen of window `name`; `escapes` keeps the colour codes. */
+  async screen(name: string, escapes = false): Promise<string> {
+    const out = await this.tmux('capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-t', `term:${name}`);
+    if (out.code !== 0) throw new Error(`capture-pane: ${out.stderr}`);
+    return out.stdout;
+  }
+
+  until(name: string, re: RegExp, timeoutMs = 45_000): Promise<string> {
+    return waitFor(async () => {
+      const s = await this.screen(name);
+      return re.test(s) ? s : undefined;
+    }, { timeoutMs, intervalMs: 100, what: `${re} on the screen of ${name}` });
+  }
+
+  private killNow(): void {
+    for (const pid of processesWhere((argv) => argv.some((a) => a.includes(this.socket)))) signal(pid, 'SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async kill(): Promise<void> {
+    this.forget();
+    await this.tmux('kill-server');
+    this.killNow();
+  }
+}
+
+describe.skipIf(!canRun)('the live UI in a real terminal (needs sshd, tmux and the vendored plugins)', () => {
+  let home: Home;
+  let sshd: Sshd;
+  let late: LateSshd;
+  let me: string;
+  let term: Terminal;
+
+  beforeAll(async () => {
+    home = makeHome();
+    sshd = await startSshd({ env: home.env() });
+    late = await lateSshd(sshd);
+    me = doctorHome();
+    await startServerLogin(home);
+    await save(home);
+    // a person's terminal: no CI, no NO_COLOR; TERM as a terminal emulator sets it
+    term = new Terminal({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: me, TERM: 'xterm-256color', LANG: 'C.UTF-8' });
+  });
+  afterAll(async () => {
+    await term?.kill();
+    await late?.stop();
+    await sshd?.stop();
+    if (home) {
+      await killServer(home);
+      home.cleanup();
+    }
+    if (me) rmSync(me, { recursive: true, force: true });
+  });
+
+  it('spins while it waits for the target, then shows the checks by category with ✓ / ! / ✗ and a summary', async () => {
+    await term.start('live', [process.execPath, BIN, ...sshFlags(sshd, late.port, late.knownHosts), '--only', STEADY_CHECKS, '--wait', '40']);
+    const waiting = await term.until('live', /waiting: connection refused/, 20_000);
+    expect(waiting).toMatch(/^cal-doctor — /);
+    expect(waiting).toMatch(new RegExp(`${SPINNER.source} waiting: connection refused by 127\\.0\\.0\\.1:${late.port}`));
+    await late.start();
+    const done = await term.until('live', /EXIT=\d/);
+    expect(done).toMatch(/EXIT=0/);
+    expect(done).not.toMatch(SPINNER);
+    expect(done).not.toMatch(/waiting:/);
+    const lines = done.split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    for (const [category, id] of [['tmux', 'tmux.path'], ['config', 'config.file'], ['plugins', 'plugins.tpm'], ['resurrect', 'resurrect.last']] as const) {
+      expect(at(new RegExp(`^${category}\\s*$`))).toBeGreaterThanOrEqual(0);
+      expect(at(new RegExp(`^${category}\\s*$`))).toBeLessThan(at(new RegExp(`^✓ ${id.replace('.', '\\.')}\\s`)));
+    }
+    expect(done).toMatch(/^7 passed, 0 warnings, 0 failed\s*$/m);
+    // colours on screen: the ✓ are green
+    expect(await term.screen('live', true)).toMatch(/\x1b\[32m✓/);
+  });
+
+  it('expands the problems with their evidence and fix, and exits 1', async () => {
+    // third-party checks (--checks-dir) that judge the real facts: one fails, one warns
+    const dir = join(me, 'my-checks');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'acme.home.js'), `export default {
+  id: 'acme.home', category: 'acme', title: 'HOME is not a temp dir', explain: 'test',
+  run: ({ facts }) => ({ status: 'fail', summary: 'HOME is a temp dir', details: ['HOME=' + facts.host.home], fix: ['use a real home'] }),
+};\n`);
+    writeFileSync(join(dir, 'acme.shell.js'), `export default {
+  id: 'acme.shell', category: 'acme', title: 'shell is known', explain: 'test',
+  run: ({ facts }) => ({ status: 'warn', summary: 'shell is ' + facts.host.shell.split('/').pop(), details: ['SHELL=' + facts.host.shell] }),
+};\n`);
+    await term.start('problem', [process.execPath, BIN, ...sshFlags(sshd), '--checks-dir', dir, '--only', 'acme,tmux.path']);
+    const done = await term.until('problem', /EXIT=\d/);
+    expect(done).toMatch(/EXIT=1/);
+    expect(done).toMatch(/^✗ acme\.home\s+HOME is a temp dir/m);
+    expect(done).toMatch(/^! acme\.shell\s+shell is /m);
+    expect(done).toMatch(new RegExp(`^✗ acme\\.home: HOME is a temp dir\\n {4}HOME=${home.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n {4}fix:\\n {6}use a real home`, 'm'));
+    expect(done).toMatch(/^! acme\.shell: shell is \S+\n {4}SHELL=/m);
+    expect(done).not.toMatch(/^✓ tmux\.path: /m); // passing evidence only with --verbose
+    expect(done).toMatch(/^1 passed, 1 warnings, 1 failed\s*$/m);
+  });
+
+  for (const [name, env, flags] of [
+    ['CI set', { CI: 'true' }, []],
+    ['NO_COLOR', { NO_COLOR: '1' }, []],
+    ['--no-color', {}, ['--no-color']],
+  ] as const) {
+    it(`with ${name}: the plain table, no spinner, no escape codes`, async () => {
+      const win = name.replace(/\W+/g, '');
+      await term.start(win, [process.execPath, BIN, ...sshFlags(sshd), '--only', STEADY_CHECKS, ...flags], env);
+      const done = await term.until(win, /EXIT=\d/);
+      expect(done).toMatch(/EXIT=0/);
+      expect(done).toMatch(/│ ✓ │ tmux\.path/);
+      expect(done).toMatch(/^7 passed, 0 warnings, 0 failed\s*$/m);
+      expect(done).not.toMatch(SPINNER);
+      expect(await term.screen(win, true)).not.toMatch(SGR);
+    });
+  }
+});
