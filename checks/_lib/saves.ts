@@ -50,15 +50,25 @@ export function etimeSeconds(etime: string): number {
   return Number(m[1] ?? 0) * 86400 + Number(m[2] ?? 0) * 3600 + Number(m[3]) * 60 + Number(m[4]);
 }
 
-/** resurrect's save.sh runs (bash …/save.sh, or save.sh itself), the user's only. */
-export function saveProcesses(f: Facts): ProcessFact[] {
+/** every save.sh process of the user, a save's subshells included */
+export function allSaveProcesses(f: Facts): ProcessFact[] {
   return f.processes.filter((p) => p.uid === f.host.uid && /tmux-resurrect\/scripts\/save\.sh(\s|$)/.test(p.command));
+}
+
+/**
+ * resurrect's save.sh runs (bash …/save.sh), the user's only, one per save: the subshells a
+ * save forks for its pipelines carry the same command line and are left out.
+ */
+export function saveProcesses(f: Facts): ProcessFact[] {
+  const all = allSaveProcesses(f);
+  const pids = new Set(all.map((p) => p.pid));
+  return all.filter((p) => !pids.has(p.ppid));
 }
 
 /** The helpers a save runs per pane (save_command_strategies/*.sh) and continuum's own script. */
 export function saveHelperProcesses(f: Facts): ProcessFact[] {
   return f.processes.filter(
-    (p) => p.uid === f.host.uid && (/tmux-resurrect\/save_command_strategies\/\S+\.sh/.test(p.command) || /tmux-continuum\/scripts\/continuum_save\.sh/.test(p.command)),
+    (p) => p.uid === f.host.uid && (/tmux-resurrect\/(?:scripts\/\.\.\/)?save_command_strategies\/\S+\.sh/.test(p.command) || /tmux-continuum\/scripts\/continuum_save\.sh/.test(p.command)),
   );
 }
 

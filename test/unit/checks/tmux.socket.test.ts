@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import check from '../../../checks/tmux.socket.js';
+import { SOCKET, UID, fix$, healthyFacts, runOn, text$, verdict, withFacts } from '../../helpers/facts.js';
+
+/** the default socket file is gone: the probe finds no socket and no server to ask */
+const deleted = (mutate: (f: ReturnType<typeof healthyFacts>) => void = () => {}) =>
+  withFacts((f) => {
+    f.server = { ...f.server!, answers: false, pid: null, version: null, startTime: null, sessions: [], clients: [], error: `no server running on ${SOCKET}` };
+    f.sockets = [];
+    mutate(f);
+  });
+
+describe('tmux.socket', () => {
+  it('passes when the server process answers on its socket', async () => {
+    const r = verdict(await runOn(check, healthyFacts()));
+    expect(r.status).toBe('pass');
+    expect(r.summary).toBe('1 tmux server running, each answering on its socket');
+    expect(r.details).toContain(`server pid 812 (up 05:00:00): tmux new-session -d -s cal-dev → ${SOCKET}`);
+  });
+
+  it('fails when a server runs but its default socket is gone, with kill -USR1', async () => {
+    const r = verdict(await runOn(check, deleted()));
+    expect(r.status).toBe('fail');
+    expect(r.summary).toBe(`tmux server pid 812 is running but its socket ${SOCKET} is gone: every tmux command — save.sh included — says "no server running"`);
+    expect(r.fix![0]).toBe('kill -USR1 812   # tmux creates its socket again');
+    expect(text$(r)).toContain('no socket files in /private/tmp/tmux-501');
+  });
+
+  it('warns when a newer server took the default socket from an older one', async () => {
+    const f = withFacts((f) => {
+      f.processes.push({ pid: 500, ppid: 1, uid: UID, etime: '2-00:00:00', command: 'tmux new-session -s old' });
+    });
+    const r = verdict(await runOn(check, f));
+    expect(r.status).toBe('warn');
+    expect(r.summary).toBe(`tmux server pid 500 lost its socket to a newer server (pid 812) on ${SOCKET}: its sessions are unreachable and never saved`);
+    expect(fix$(r)).toContain('kill -USR1 500');
+  });
+
+  it('reads -L/-S from the command line: an answering named socket passes, a missing one warns', async () => {
+    const ok = withFacts((f) => {
+      f.processes.push({ pid: 600, ppid: 1, uid: UID, etime: '10:00', command: 'tmux -L work new-session -d' });
+      f.sockets.push({ path: '/private/tmp/tmux-501/work', answers: true, timedOut: false });
+    });
+    expect(verdict(await runOn(check, ok)).status).toBe('pass');
+    const gone = withFacts((f) => {
+      f.processes.push({ pid: 601, ppid: 1, uid: UID, etime: '10:00', command: 'tmux -u -S /tmp/shared.sock new-session -d' });
+    });
+    const r = verdict(await runOn(check, gone));
+    expect(r.status).toBe('warn');
+    expect(r.summary).toContain('tmux server pid 601 is running but its socket /tmp/shared.sock is gone');
+  });
+
+  it('ignores clients and other users, and skips when no server process runs', async () => {
+    const f = deleted((f) => {
+      f.processes = [
+        { pid: 1904, ppid: 1890, uid: UID, etime: '01:00', command: 'tmux attach' },
+        { pid: 700, ppid: 1, uid: 0, etime: '01:00', command: 'tmux new-session -d' },
+      ];
+    });
+    const r = verdict(await runOn(check, f));
+    expect(r.status).toBe('skip');
+    expect(r.summary).toBe('no tmux server process runs for this user');
+  });
+});
