@@ -87,7 +87,7 @@ export default defineCheck({
           status: isDefault ? 'fail' : 'warn',
           summary: `tmux server pid ${p.pid} is running but its socket${inferred ? ` ${inferred}` : ''} is gone: every tmux command — save.sh included — says "no server running"`,
           details: [...details, 'a `tmux` started now would create a second, empty server on that path, and its saves would overwrite `last` with nothing'],
-          fix: [`kill -USR1 ${p.pid}   # tmux creates its socket again`, 'tmux ls   # the sessions are back', 'then save at once: prefix C-s', ...(isDefault ? [] : ['(if that server was started with another TMUX_TMPDIR, its socket lives there instead)'])],
+          fix: [`kill -USR1 ${p.pid}   # tmux creates its socket again`, 'tmux ls   # the sessions are back', 'then save at once: prefix C-s', '(if that server was started with another TMUX_TMPDIR, its socket lives there instead and nothing is wrong)'],
         });
       }
     }

@@ -19,9 +19,16 @@ function fence(lines: string[], lang = 'text'): string[] {
   return [`${f}${lang}`, ...lines, f];
 }
 
-/** Prose from the target on one line: no raw HTML (`<tag>` would vanish on GitHub). */
+/**
+ * Prose from the target on one line: no raw HTML (`<tag>` would vanish on GitHub). Code
+ * spans are left alone: inside them `&lt;` would show literally.
+ */
 function inline(s: string): string {
-  return s.replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+  return s
+    .replace(/\r?\n/g, ' ')
+    .split(/(`+[^`]*`+)/)
+    .map((part, i) => (i % 2 ? part : part.replace(/</g, '&lt;')))
+    .join('');
 }
 
 /** A table cell: one line, pipes escaped. */
