@@ -51,7 +51,7 @@ export function parseOutput(spec: string): OutputSpec {
 }
 
 export interface ParsedArgs {
-  command: 'run' | 'list' | 'explain' | 'help' | 'completion';
+  command: 'run' | 'list' | 'explain' | 'help' | 'completion' | 'persist';
   id?: string;
   help?: string;
   vm: string[];
@@ -77,6 +77,10 @@ export interface ParsedArgs {
   active: boolean;
   fix: boolean;
   yes: boolean;
+  /** persist: restart even though other sessions run */
+  force: boolean;
+  /** persist: how the user starts tmux (default: a login shell running `tmux new-session -d`) */
+  startCommand?: string;
   /** seconds; 0 = do not wait */
   wait: number;
   checksDir: string[];
@@ -104,6 +108,7 @@ function grammar(argv: string[], onCommand: (c: ParsedArgs['command']) => void) 
     )
     .command('$0', 'run the checks (default target: Tart VM cal-dev)')
     .command('list', 'list every check', () => {}, () => onCommand('list'))
+    .command('persist', 'restart test: build a marker layout, save, restart, check it comes back (needs --yes)', () => {}, () => onCommand('persist'))
     .command('explain <id>', 'explain one check', (b) => b.positional('id', { type: 'string', describe: 'check id, e.g. tmux.path' }), () => onCommand('explain'))
     .completion('completion', 'print a shell completion script (bash, or zsh when $SHELL is zsh)', hideDefaultCommand)
     .group(['vm', 'host', 'local', 'targets', 'concurrency', 'wait'], 'Targets (repeat --vm/--host for several):')
@@ -143,7 +148,10 @@ function grammar(argv: string[], onCommand: (c: ParsedArgs['command']) => void) 
     .option('strict', { type: 'boolean', default: false, describe: 'warnings fail too (exit 1; JUnit failures)' })
     .group(['fix', 'yes'], 'Repair:')
     .option('fix', { type: 'boolean', default: false, describe: 'print the repair plan for what failed; changes nothing' })
-    .option('yes', { type: 'boolean', alias: 'y', default: false, describe: 'with --fix: apply the plan' })
+    .option('yes', { type: 'boolean', alias: 'y', default: false, describe: 'with --fix: apply the plan; with persist: allow the restart' })
+    .group(['force', 'start-command'], 'persist:')
+    .option('force', { type: 'boolean', default: false, describe: 'restart even though the server has other sessions (they end)' })
+    .option('start-command', { type: 'string', requiresArg: true, describe: 'how you start tmux after login, e.g. a wrapper (default: login shell, tmux new-session -d)' })
     .example(EXAMPLES)
     .strict()
     .version(false)
@@ -182,7 +190,7 @@ export async function parseArgs(argv: string[]): Promise<ParsedArgs> {
   if (a.port !== undefined && (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535)) throw new UsageError('--port must be an integer from 1 to 65535');
   const formats = new Set<Format>([...(a.format ? [a.format as Format] : []), ...(a.json ? ['json' as const] : []), ...(a.report ? ['markdown' as const] : [])]);
   if (formats.size > 1 && command === 'run') throw new UsageError(`choose one stdout format: got ${[...formats].join(' and ')} (--json is --format json, --report is --format markdown)`);
-  if (a.yes && !a.fix) throw new UsageError('--yes applies the repairs of --fix: use --fix --yes (or --fix alone to see the plan)');
+  if (a.yes && !a.fix && (command as ParsedArgs['command']) !== 'persist') throw new UsageError('--yes applies the repairs of --fix: use --fix --yes (or --fix alone to see the plan)');
   return {
     command,
     help: helpText,
@@ -209,6 +217,8 @@ export async function parseArgs(argv: string[]): Promise<ParsedArgs> {
     active: a.active || a.ci,
     fix: a.fix,
     yes: a.yes,
+    force: a.force,
+    startCommand: a['start-command'],
     wait: a.wait === undefined ? 0 : numIn('wait', a.wait, 0, 24 * 3600),
     checksDir: list(a['checks-dir']),
     timeout: numIn('timeout', a.timeout, 1, 3600),
@@ -223,7 +233,7 @@ export async function parseArgs(argv: string[]): Promise<ParsedArgs> {
 function defaults(): ParsedArgs {
   return {
     command: 'run', vm: [], host: [], local: false, concurrency: 8, only: [], skip: [], json: false, format: 'table', outputs: [],
-    redact: false, verbose: false, ci: false, strict: false, active: false, fix: false, yes: false, wait: 0, checksDir: [],
+    redact: false, verbose: false, ci: false, strict: false, active: false, fix: false, yes: false, force: false, wait: 0, checksDir: [],
     timeout: 30, tmuxTimeout: 2, connectTimeout: 10, hostKeyPolicy: 'strict',
   };
 }

@@ -41,6 +41,10 @@ export async function runCli(argv: string[]): Promise<number> {
         return await listChecks(a);
       case 'explain':
         return await explainCheck(a);
+      case 'persist': {
+        const { runPersistCommand } = await import('./persist.js');
+        return await runPersistCommand(a);
+      }
       default: {
         const { runDoctorCommand } = await import('./run.js');
         return await runDoctorCommand(a);

@@ -15,7 +15,7 @@ const err = (s: string) => process.stderr.write(s);
 
 type BaseOptions = Omit<DoctorOptions, 'target' | 'onEvent'>;
 
-function doctorOptions(a: ParsedArgs): BaseOptions {
+export function doctorOptions(a: ParsedArgs): BaseOptions {
   let password: string | undefined;
   if (a.passwordEnv) {
     password = process.env[a.passwordEnv];
@@ -69,7 +69,7 @@ function progressLines(labels: string[], many: boolean): (i: number, e: DoctorEv
   };
 }
 
-async function writeOutputs(a: ParsedArgs, run: Run): Promise<boolean> {
+export async function writeOutputs(a: ParsedArgs, run: Run): Promise<boolean> {
   let ok = true;
   for (const o of a.outputs) {
     try {

@@ -1,5 +1,8 @@
 // A fake `tart` on PATH (test/harness/bin/tart, POSIX sh) reading its VMs from a state
 // file. Output shapes and exit codes follow the real tart: see the script's header.
+// `stop`/`run` restart a VM: with `tmuxSocket` set, `tart stop` ends that tmux server as a
+// guest shutdown does (SIGTERM; pane shells get SIGHUP) and `tart run` only marks the VM
+// running again (tmux is started by whoever logs in first).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -15,6 +18,11 @@ export interface FakeVm {
   size?: number;
   /** ISO 8601 */
   accessed?: string;
+  /**
+   * The tmux socket of the test target this VM stands for: `tart stop` SIGTERMs the server
+   * on it (and waits for its pane shells), as the guest's shutdown would.
+   */
+  tmuxSocket?: string;
 }
 
 export interface FakeTart {
@@ -24,6 +32,8 @@ export interface FakeTart {
   env: Record<string, string>;
   /** replace the VM list (e.g. to simulate `tart stop`) */
   setVms(vms: FakeVm[]): void;
+  /** the VM list as it is now (`tart stop`/`run` change states) */
+  vms(): FakeVm[];
   /** each call's argv, oldest first */
   calls(): string[][];
   cleanup(): void;
@@ -42,13 +52,16 @@ export function fakeTart(vms: FakeVm[]): FakeTart {
         throw new Error(`fake tart: VM fields must not hold braces, quotes, backslashes, '|' or newlines: ${JSON.stringify(vm)}`);
       }
     }
-    writeFileSync(statePath, JSON.stringify(list, null, 2) + '\n');
+    // one key per line, `name` first: the script rewrites `state` in place (stop/run)
+    const ordered = list.map(({ name, state, ...rest }) => ({ name, state, ...rest }));
+    writeFileSync(statePath, JSON.stringify(ordered, null, 2) + '\n');
   };
   setVms(vms);
   return {
     pathDir: FAKE_TART_DIR,
     env: { FAKE_TART_STATE: statePath, FAKE_TART_LOG: logPath, PATH: `${FAKE_TART_DIR}:${process.env.PATH ?? ''}` },
     setVms,
+    vms: () => JSON.parse(readFileSync(statePath, 'utf8')) as FakeVm[],
     calls: () =>
       existsSync(logPath)
         ? readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\t'))
