@@ -80,10 +80,13 @@ function fixFor(v: EnvVerdict, facts: Facts): string[] {
       return [`run \`${facts.host.shell || '$SHELL'} -l -c true\` on the target and fix what hangs or fails in ~/.zprofile, ~/.zlogin or ~/.profile`];
     case 'no-tmux':
       return ['install tmux (macOS: brew install tmux) and put it on PATH (see tmux.path)'];
-    case 'timeout':
+    case 'timeout': {
+      if (v.failedStep !== 'save' && v.failedStep !== 'restore') return ['the target was too slow for the time limit: run again when it is idle'];
+      const script = v.failedStep === 'save' ? 'save.sh' : 'restore.sh';
       return [
-        `${v.failedStep === 'save' || v.failedStep === 'restore' ? `${v.script ?? 'the plugin script'} hangs or the target is slow` : 'the target is slow'}: try it by hand in a test server: tmux -L test new-session -d \\; run-shell ${shq(`${rdir}/scripts/save.sh`)}; tmux -L test kill-server`,
+        `${script} hangs or the target is slow: watch it by hand in a throwaway server: tmux -L cal-test -f /dev/null new-session -d \\; set -g @resurrect-dir /tmp/cal-test \\; run-shell ${shq(`${rdir}/scripts/${script}`)}; tmux -L cal-test kill-server`,
       ];
+    }
     default:
       return [`the plugin misbehaves in a clean server: update it (git -C ${shq(rdir)} pull, or prefix + U in TPM); if it still fails, report this output`];
   }
