@@ -56,7 +56,10 @@ export default defineCheck({
       pane: { '2.x': [], '3.x': [], '4.x': [], unknown: [] },
       window: { '2.x': [], '3.x': [], '4.x': [], unknown: [] },
     };
-    view.file.content.split('\n').forEach((raw, i) => {
+    const lines = view.file.content.split('\n');
+    // a `last` cut at the probe's cap ends mid-line: that fragment says nothing about the format
+    if (view.file.truncated) lines.pop();
+    lines.forEach((raw, i) => {
       const line = raw.replace(/\r$/, '');
       const fields = line.split('\t');
       if (fields[0] === 'pane') tally.pane[paneGen(fields)].push(i + 1);

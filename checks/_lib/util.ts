@@ -59,7 +59,7 @@ export function liveServer(facts: Facts): ServerFact | null {
 
 export function noServerReason(facts: Facts): string {
   const s = facts.server;
-  if (s?.timedOut) return 'not verifiable: the tmux server did not respond';
+  if (s?.timedOut) return `not verifiable: tmux server not responding (timed out after ${facts.probe.tmuxTimeoutSec} s)`;
   return 'not verifiable: no tmux server running';
 }
 

@@ -1,4 +1,5 @@
 // What each command does with the parsed arguments, and how failures become exit codes.
+import { installShutdownHandlers } from '../lifecycle.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 
 const out = (s: string) => process.stdout.write(s);
@@ -46,6 +47,9 @@ export async function runCli(argv: string[]): Promise<number> {
         return await runPersistCommand(a);
       }
       default: {
+        // Ctrl-C / SIGTERM in any phase: close connections, clean sandboxes, exit 130/143.
+        // (persist handles its own: it must remove its marker session first.)
+        installShutdownHandlers();
         const { runDoctorCommand } = await import('./run.js');
         return await runDoctorCommand(a);
       }

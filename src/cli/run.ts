@@ -20,6 +20,8 @@ export function doctorOptions(a: ParsedArgs): BaseOptions {
   if (a.passwordEnv) {
     password = process.env[a.passwordEnv];
     if (password === undefined) throw new UsageError(`--password-env ${a.passwordEnv}: that environment variable is not set`);
+    // children (tart, the --local probe) must not inherit it
+    delete process.env[a.passwordEnv];
   }
   return {
     user: a.user,

@@ -5,6 +5,9 @@ import type { RunResult, Target } from './target.js';
 import { collect } from './collect.js';
 import { onShutdown } from '../lifecycle.js';
 
+/** Between SIGTERM (a script's traps clean up, e.g. the --active sandbox) and SIGKILL. */
+const TERM_GRACE_MS = 2_000;
+
 export class LocalTarget implements Target {
   readonly kind = 'local' as const;
   readonly label = 'local';
@@ -12,25 +15,39 @@ export class LocalTarget implements Target {
   constructor(private readonly env: NodeJS.ProcessEnv = process.env, private readonly shell = '/bin/sh') {}
 
   runScript(script: string, opts: { timeoutMs: number }): Promise<RunResult> {
-    // detached: the probe gets its own process group, so a timeout kills all it started.
+    // detached: the script gets its own process group, so a timeout or Ctrl-C reaches all
+    // it started (and the terminal's own SIGINT does not reach it behind our back)
     const child = spawn(this.shell, ['-s'], { env: this.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    const killGroup = () => {
+    let exited = false;
+    const leaderGone = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    void leaderGone.then(() => (exited = true));
+    const signalGroup = (sig: NodeJS.Signals) => {
       try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+        if (child.pid) process.kill(-child.pid, sig);
       } catch {
         /* already gone */
       }
     };
-    child.stdin.on('error', () => {}); // a probe that exits early closes stdin: not our error
+    /** SIGTERM, then SIGKILL for what is left once the shell is gone or the grace is over. */
+    const stop = async () => {
+      if (!exited) {
+        signalGroup('SIGTERM');
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([leaderGone, new Promise<void>((r) => (timer = setTimeout(r, TERM_GRACE_MS)))]);
+        clearTimeout(timer);
+      }
+      signalGroup('SIGKILL');
+    };
+    child.stdin.on('error', () => {}); // a script that exits early closes stdin: not our error
     child.stdin.end(script);
-    // Ctrl-C / SIGTERM: the probe's group goes with us (it has its own group, so the
-    // terminal's SIGINT does not reach it)
-    const release = onShutdown(killGroup);
-    return collect(child.stdout, child.stderr, opts.timeoutMs, killGroup, (done) =>
+    const release = onShutdown(stop);
+    return collect(child.stdout, child.stderr, opts.timeoutMs, () => void stop(), (done) =>
       child.on('close', (code, signal) => done(code, signal ?? undefined)),
     ).finally(() => {
       release();
-      killGroup();
+      // whatever the script left in its group (it ended, or was stopped)
+      if (exited) signalGroup('SIGKILL');
+      else void stop();
     });
   }
 

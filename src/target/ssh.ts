@@ -1,7 +1,8 @@
 // `--host` / `--vm`: one ssh2 connection, one exec of `/bin/sh -s` with the probe on stdin
-// (REMOTE_COMMAND; a second exec only to kill a probe that missed its deadline).
+// (REMOTE_COMMAND; a second exec only to stop a script that missed its deadline or was
+// interrupted by Ctrl-C).
 // Every way a connection can fail becomes a TargetError with one line and a hint.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -97,11 +98,31 @@ export function resolveEndpoint(opts: SshOptions): Endpoint {
 
 type AuthMethod = AuthenticationType | { type: string; username: string; [k: string]: unknown };
 
-function authMethods(ep: Endpoint, opts: SshOptions, tried: string[]): AuthMethod[] {
-  const methods: AuthMethod[] = [];
-  if (process.env.SSH_AUTH_SOCK) {
-    methods.push({ type: 'agent', username: ep.user, agent: process.env.SSH_AUTH_SOCK });
-    tried.push('ssh-agent');
+/** A usable ssh-agent: SSH_AUTH_SOCK names a socket that exists (a stale one would fail the whole login). */
+function agentSocket(): string | undefined {
+  const sock = process.env.SSH_AUTH_SOCK;
+  if (!sock) return undefined;
+  try {
+    return statSync(sock).isSocket() ? sock : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface AuthPlan {
+  methods: AuthMethod[];
+  /** what the error message says was tried */
+  tried: string[];
+  /** keys that need a passphrase (usable only through the agent) */
+  locked: string[];
+}
+
+function authMethods(ep: Endpoint, opts: SshOptions): AuthPlan {
+  const plan: AuthPlan = { methods: [], tried: [], locked: [] };
+  const agent = agentSocket();
+  if (agent) {
+    plan.methods.push({ type: 'agent', username: ep.user, agent });
+    plan.tried.push('ssh-agent');
   }
   const seen = new Set<string>();
   for (const file of ep.identityFiles) {
@@ -115,27 +136,34 @@ function authMethods(ep: Endpoint, opts: SshOptions, tried: string[]): AuthMetho
     }
     const parsed = utils.parseKey(key);
     if (parsed instanceof Error) {
-      if (file === opts.identity) throw new TargetError(`cannot use key ${file}: ${parsed.message}`, 'load it into ssh-agent (ssh-add) if it has a passphrase');
-      continue; // an encrypted default key: the agent may still hold it
+      const encrypted = /encrypted|passphrase/i.test(parsed.message);
+      if (file === opts.identity && !(encrypted && agent)) {
+        throw new TargetError(`cannot use key ${file}: ${parsed.message}`, encrypted ? `load it into ssh-agent: ssh-add ${file}` : 'pass an OpenSSH, PEM or PuTTY private key');
+      }
+      if (encrypted) plan.locked.push(file); // the agent may still hold it
+      continue;
     }
-    methods.push({ type: 'publickey', username: ep.user, key });
-    tried.push(`key ${file}`);
+    plan.methods.push({ type: 'publickey', username: ep.user, key });
+    plan.tried.push(`key ${file}`);
   }
   if (opts.password !== undefined) {
-    methods.push({ type: 'password', username: ep.user, password: opts.password });
-    tried.push('password');
+    plan.methods.push({ type: 'password', username: ep.user, password: opts.password });
+    plan.tried.push('password');
   }
-  return methods;
+  return plan;
 }
 
-function connectError(e: Error & { level?: string; code?: string }, ep: Endpoint, tried: string[], hostKey: HostKeyVerdict | undefined, timeoutMs: number): TargetError {
+function connectError(e: Error & { level?: string; code?: string }, ep: Endpoint, tried: string[], hostKey: HostKeyVerdict | undefined, timeoutMs: number, locked: string[] = []): TargetError {
   const where = `${ep.user}@${ep.host}:${ep.port}`;
   if (hostKey === 'changed')
     return new TargetError(`host key for ${ep.host}:${ep.port} does not match known_hosts: refusing to connect`, 'if the machine was rebuilt, remove the old key with ssh-keygen -R, or pass --insecure-host-key for Tart VMs whose IPs are reused');
   if (hostKey === 'unknown')
     return new TargetError(`host key for ${ep.host}:${ep.port} is not in known_hosts`, 'run once with --accept-new-host-key to trust and record it, or --insecure-host-key (Tart VMs change IPs)');
   if (e.level === 'client-authentication')
-    return new TargetError(`authentication refused for ${where} (tried: ${tried.join(', ') || 'nothing'})`, 'check --user, --identity, or pass the password with --password-env VAR');
+    return new TargetError(
+      `authentication refused for ${where} (tried: ${tried.join(', ') || 'nothing'})`,
+      locked.length ? `${locked.join(', ')} not tried: it needs a passphrase; ssh-add it, or check --user, --identity, --password-env VAR` : 'check --user, --identity, or pass the password with --password-env VAR',
+    );
   if (e.level === 'client-timeout' || /timed out/i.test(e.message))
     return new TargetError(`no SSH answer from ${ep.host}:${ep.port} within ${Math.round(timeoutMs / 1000)} s`, 'is the machine up and sshd running? For a freshly booted VM, use --wait', true);
   switch (e.code) {
@@ -169,10 +197,19 @@ export class SshTarget implements Target {
 
   static connect(opts: SshOptions): Promise<SshTarget> {
     const ep = resolveEndpoint(opts);
-    const tried: string[] = [];
-    const queue = authMethods(ep, opts, tried);
-    if (queue.length === 0)
+    let plan: AuthPlan;
+    try {
+      plan = authMethods(ep, opts);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const { tried, locked } = plan;
+    const queue = plan.methods;
+    if (queue.length === 0) {
+      if (locked.length)
+        return Promise.reject(new TargetError(`no way to authenticate to ${ep.host}: ${locked.join(', ')} need${locked.length === 1 ? 's' : ''} a passphrase and no ssh-agent is running`, `ssh-add ${locked[0]} (then run again), or --password-env VAR`));
       return Promise.reject(new TargetError(`no way to authenticate to ${ep.host}: no key in ~/.ssh, no ssh-agent, no password`, 'pass --identity FILE, start ssh-agent, or --password-env VAR'));
+    }
     const knownHosts = opts.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
     let hostKey: HostKeyVerdict | undefined;
     const client = new Client();
@@ -189,7 +226,7 @@ export class SshTarget implements Target {
         release();
         release = () => {};
         client.end();
-        reject(connectError(e, ep, tried, hostKey, opts.connectTimeoutMs));
+        reject(connectError(e, ep, tried, hostKey, opts.connectTimeoutMs, locked));
       });
       client.connect({
         host: ep.host,
@@ -243,10 +280,10 @@ export class SshTarget implements Target {
           exit = { code, signal };
         });
         const abort = () => {
-          // OpenSSH forwards the signal to the probe's process group (not for root logins,
+          // OpenSSH forwards the signal to the script's process group (not for root logins,
           // and not older servers): the kill over a second channel below covers those.
           try {
-            stream.signal('KILL');
+            stream.signal('TERM');
           } catch {
             /* channel already closed */
           }
@@ -277,16 +314,19 @@ export class SshTarget implements Target {
   }
 
   /**
-   * Kills a probe still running on the target: its whole process group (sshd makes each
-   * session's command a group leader), else the shell alone. The pid is digits we parsed
-   * ourselves; nothing else goes into the command.
+   * Stops a script still running on the target: SIGTERM to its whole process group (sshd
+   * makes each session's command a group leader) so its traps can clean up (the --active
+   * sandbox), up to 2 s for the shell to go, then SIGKILL to whatever is left of the group.
+   * The pid is digits we parsed ourselves; nothing else goes into the command.
    */
   private killRemote(run: RunningProbe): void {
     const pid = run.pid;
-    if (pid === undefined || this.closed) return;
+    if (pid === undefined || this.closed || run.killing) return;
+    run.killing = true;
+    const script = `p=${pid}; kill -s TERM -- -$p $p 2>/dev/null; i=0; while kill -0 $p 2>/dev/null && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done; kill -s KILL -- -$p $p 2>/dev/null; exit 0`;
     const kill = new Promise<void>((resolve) => {
       try {
-        this.client.exec(`/bin/sh -c 'kill -s KILL -- -${pid} ${pid} 2>/dev/null; exit 0'`, (err, ch) => {
+        this.client.exec(`/bin/sh -c '${script}'`, (err, ch) => {
           if (err) return resolve();
           ch.on('error', () => {});
           ch.on('close', () => resolve());
@@ -321,12 +361,14 @@ export class SshTarget implements Target {
 interface RunningProbe {
   /** the remote shell's pid (= its process group), once it has said it */
   pid: number | undefined;
+  /** a kill is on its way */
+  killing?: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
-/** How long close() waits for the kill of an aborted probe to be delivered. */
-const KILL_WAIT_MS = 2_000;
+/** How long close() waits for the kill of an aborted script (TERM, its traps, then KILL) to be done. */
+const KILL_WAIT_MS = 2_500;
 
 const PID_MARK = '@@cal-doctor-pid ';
 
