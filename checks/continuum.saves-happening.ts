@@ -1,4 +1,5 @@
 import { defineCheck, type Result } from '../src/engine/check.js';
+import { savesNotListed } from '../src/resurrect/savedir.js';
 import { continuumHooked, continuumInstalled, lastSaveTimestamp, restoreMaxDelay, saveInterval } from './_lib/continuum.js';
 import { iso, lastSave, saveProcesses, saveScript, savesByTime } from './_lib/saves.js';
 import { ageText, isExecutable, liveServer, noServerReason, plural, samePath, shq, tilde } from './_lib/util.js';
@@ -50,7 +51,7 @@ export default defineCheck({
       `last auto-save (@continuum-save-last-timestamp): ${iso(ts)}, ${ageText(f.host.now - ts)} ago`,
       iv.source,
       `save dir: ${view.resolved.path}${d ? '' : ' (missing)'}`,
-      `save files: ${saves.length}${d?.listingTruncated ? '+' : ''}${newest ? `, newest ${newest.name} (${ageText(f.host.now - newest.time)} ago)` : ''}`,
+      `save files: ${saves.length + savesNotListed(d)}${d?.listingTruncated ? '+' : ''}${newest ? `, newest ${newest.name} (${ageText(f.host.now - newest.time)} ago)` : ''}`,
       scriptDetail,
       ...running.map((p) => `save running now: pid ${p.pid}, up ${p.etime}: ${p.command}`),
     ];

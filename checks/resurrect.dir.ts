@@ -1,12 +1,12 @@
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { SaveDirFact } from '../src/probe/facts.js';
-import { resolveSaveDir, saveFilesIn } from '../src/resurrect/savedir.js';
+import { resolveSaveDir, saveFilesIn, savesNotListed } from '../src/resurrect/savedir.js';
 import { conclude, plural, shq, tilde } from './_lib/util.js';
 
 function describe(d: SaveDirFact, home: string): string {
   const saves = saveFilesIn(d);
   const newest = saves[saves.length - 1]?.name;
-  return `${tilde(d.path, home)} (${d.role}): ${d.exists ? `${plural(saves.length, 'save file')}${d.listingTruncated ? '+' : ''}${newest ? `, newest ${newest}` : ''}${d.last ? `, last → ${d.last.target ?? '?'}` : ''}` : 'missing'}`;
+  return `${tilde(d.path, home)} (${d.role}): ${d.exists ? `${plural(saves.length + savesNotListed(d), 'save file')}${d.listingTruncated ? '+' : ''}${newest ? `, newest ${newest}` : ''}${d.last ? `, last → ${d.last.target ?? '?'}` : ''}` : 'missing'}`;
 }
 
 export default defineCheck({

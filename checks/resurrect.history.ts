@@ -26,7 +26,8 @@ export default defineCheck({
   title: 'save history: the newest valid save, the bad saves after it, and retention',
   explain:
     'Reads every `tmux_resurrect_*.txt` in the save dir: the time from its name, its size, and what it holds (valid, ' +
-    'empty, state-only, malformed, truncated; the 20 newest are read, older ones only listed). It reports the newest save ' +
+    'empty, state-only, malformed, truncated; the 20 newest are read, older ones only listed, and beyond the 500 newest ' +
+    'only counted). It reports the newest save ' +
     'restore could use and its age, how many bad saves came after it and when that run began: a timeline to paste into a ' +
     'bug report. It fails when `last` is bad, dangling or missing but a valid save exists (recoverable: relink `last` to ' +
     'it, `cal-doctor --fix --yes` does that), and fails with a distinct summary when no valid save exists at all. ' +
@@ -41,9 +42,10 @@ export default defineCheck({
     const read = h.entries.filter((e) => e.basis === 'content' || e.basis === 'partial').length;
     const bySize = h.entries.filter((e) => e.basis === 'size').length;
     const listed = h.unread + bySize;
+    const total = h.entries.length + h.notListed;
     const details = [
       `save dir: ${dir} (${resolved.reason})`,
-      `${plural(h.entries.length, 'save file')}${h.listingTruncated ? '+ (the listing was cut: more exist)' : ''}; ${read} read${listed ? `, ${listed} older ${listed === 1 ? 'one' : 'ones'} only listed${bySize ? ` (${bySize} of them 0 bytes: empty by size)` : ''}` : ''}`,
+      `${plural(total, 'save file')}${h.listingTruncated ? '+ (the listing was cut: more exist)' : ''}; ${read} read${listed ? `, ${listed} older ${listed === 1 ? 'one' : 'ones'} only listed${bySize ? ` (${bySize} of them 0 bytes: empty by size)` : ''}` : ''}${h.notListed ? `, ${h.notListed} older ${h.notListed === 1 ? 'one' : 'ones'} only counted (not listed, not judged: the probe lists the newest ${h.entries.length})` : ''}`,
       'timeline (times are the target\'s local time, from the file names):',
       ...timeline(h).map((l) => `  ${l}`),
     ];
@@ -57,6 +59,22 @@ export default defineCheck({
     const bad = h.invalidAfter;
     const runLine = bad.length ? `${bad.length}, the run began ${bad[0]!.stamp} (${ago(f, bad[0]!)})` : 'none';
 
+    if (!v && h.notListed > 0) {
+      // none among the listed saves; older ones were only counted, so one may still hold panes
+      const since = h.entries[0];
+      const older = `cd ${shq(dir)} && grep -l '^pane' tmux_resurrect_*.txt | tail -n 1`;
+      results.push({
+        status: 'fail',
+        summary: `no valid save among the ${plural(h.entries.length, 'newest save')}${since ? ` (since ${since.stamp})` : ''} and ${lastText(h)}; ${plural(h.notListed, 'older save')} ${h.notListed === 1 ? 'was' : 'were'} counted, not listed: one may still hold your layout`,
+        details: [...details, `the ${plural(h.entries.length, 'newest save')} are empty, state-only, damaged or too small to hold a pane; the probe lists only the newest saves, so the ${h.notListed} older ones were not judged`],
+        fix: [
+          'find and fix what writes the bad saves first (see resurrect.save-triggers), or the next save is bad again',
+          `find the newest older save with panes (names sort by time): ${older}`,
+          `relink \`last\` to it: ${relinkCommand(dir, 'NAME')}, then restore: prefix C-r, or tmux run-shell ${shq(restoreScript(f))}`,
+        ],
+      });
+      return conclude(results);
+    }
     if (!v) {
       // nothing to go back to
       const since = h.entries[0];
@@ -145,7 +163,7 @@ export default defineCheck({
     if (results.length === 0) {
       results.push({
         status: 'pass',
-        summary: `${plural(h.entries.length, 'save')}; \`last\`${lastEntry ? ` → ${lastEntry.name} (${ago(f, lastEntry)})` : h.last.state === 'not-link' ? ' (a regular file)' : ` → ${h.last.target ?? '?'}`} is valid${bad.length ? `; ${plural(bad.length, 'bad save')} after the newest valid one in the dir` : ' and the newest save'}`,
+        summary: `${plural(total, 'save')}; \`last\`${lastEntry ? ` → ${lastEntry.name} (${ago(f, lastEntry)})` : h.last.state === 'not-link' ? ' (a regular file)' : ` → ${h.last.target ?? '?'}`} is valid${bad.length ? `; ${plural(bad.length, 'bad save')} after the newest valid one in the dir` : ' and the newest save'}`,
         details,
       });
     }

@@ -1,7 +1,7 @@
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { Facts, SaveDirFact } from '../src/probe/facts.js';
 import { describeClass, parseSave, type ParsedSave } from '../src/resurrect/savefile.js';
-import { parseSaveName, resolveSaveDir, saveFilesIn } from '../src/resurrect/savedir.js';
+import { parseSaveName, resolveSaveDir, saveFilesIn, savesNotListed } from '../src/resurrect/savedir.js';
 import { optionValue } from './_lib/config.js';
 import { ageText, conclude, liveServer, plural, shq, tilde } from './_lib/util.js';
 
@@ -40,6 +40,13 @@ function goodCandidate(d: SaveDirFact, exclude: string | undefined, tz: string):
 }
 
 function relinkFix(f: Facts, d: SaveDirFact, c: Candidate | undefined): string[] {
+  const older = savesNotListed(d);
+  if (!c && older > 0) {
+    return [
+      `no save with panes among the listed ones; ${plural(older, 'older save')} ${older === 1 ? 'was' : 'were'} counted, not listed: find the newest with panes (names sort by time): cd ${shq(d.path)} && grep -l '^pane' tmux_resurrect_*.txt | tail -n 1`,
+      'relink `last` to it: ln -sf NAME last (in that dir), then restore: prefix C-r',
+    ];
+  }
   if (!c) return ['no older save with panes was found in the save dir: the layout has to be recreated by hand, then saved (prefix C-s)'];
   const fix = [
     `relink \`last\` to the newest good save (${c.name}: ${c.note}${c.verified ? '' : '; check it first with `cat`'}): cd ${shq(d.path)} && ln -sf ${shq(c.name)} last`,
@@ -100,7 +107,7 @@ export default defineCheck({
     }
     const last = d.last;
     const saves = saveFilesIn(d, f.host.tzOffset);
-    const dirDetails = [`save dir: ${d.path}`, `save files: ${saves.length}${d.listingTruncated ? '+ (listing cut)' : ''}${saves.length ? `, newest ${saves[saves.length - 1]!.name}` : ''}`];
+    const dirDetails = [`save dir: ${d.path}`, `save files: ${saves.length + savesNotListed(d)}${d.listingTruncated ? '+ (listing cut)' : ''}${saves.length ? `, newest ${saves[saves.length - 1]!.name}` : ''}`];
     if (!last) {
       const c = goodCandidate(d, undefined, f.host.tzOffset);
       return {

@@ -44,7 +44,7 @@ export default defineCheck({
       return {
         status: 'warn',
         summary: `@resurrect-capture-pane-contents is on, but there is no ${ARCHIVE} in ${tilde(d.path, home)}: no pane contents will be restored`,
-        details: [`save dir: ${d.path}`, h.entries.length ? `${plural(h.entries.length, 'save')} exist: the saves that wrote them did not get to archiving (or ran with capture off)` : 'no save has run yet'],
+        details: [`save dir: ${d.path}`, h.entries.length ? `${plural(h.entries.length + h.notListed, 'save')} exist: the saves that wrote them did not get to archiving (or ran with capture off)` : 'no save has run yet'],
         fix: [saveNow, `check: ls -l ${shq(path)}`],
       };
     }

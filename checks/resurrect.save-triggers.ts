@@ -57,9 +57,10 @@ export default defineCheck({
     }
     if (results.length === 0) {
       const n = h?.entries.length ?? 0;
+      const older = h?.notListed ? ` (${h.notListed} older ones counted, not listed)` : '';
       results.push({
         status: 'pass',
-        summary: `no bad saves${n ? ` among ${plural(n, 'save')}` : ''}; saves are triggered by: ${dx.triggers.map((t) => t.when.split(' (')[0]).join('; ') || 'nothing found on the target'}`,
+        summary: `no bad saves${n ? ` among ${older ? 'the newest ' : ''}${plural(n, 'save')}${older}` : ''}; saves are triggered by: ${dx.triggers.map((t) => t.when.split(' (')[0]).join('; ') || 'nothing found on the target'}`,
         details: triggerLines,
       });
     } else {

@@ -2,7 +2,7 @@
 import type { CheckContext } from './engine/check.js';
 import { loadChecks, selectChecks } from './engine/discover.js';
 import { summarize, type Report } from './engine/report.js';
-import { runChecks, type CheckOutcome } from './engine/run.js';
+import { DEFAULT_CHECK_TIMEOUT_MS, runChecks, type CheckOutcome } from './engine/run.js';
 import { gatherFacts } from './probe/gather.js';
 import { describeEnvironment } from './report/environment.js';
 import type { TartFact } from './probe/facts.js';
@@ -173,7 +173,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
     report.environment = describeEnvironment(facts, conn.tart);
     const ctx: CheckContext = { facts, tart: conn.tart, targetKind: target.kind, target: opts.active ? target : undefined };
     emit({ type: 'phase', phase: 'checking', label: target.label });
-    report.checks = await runChecks(selected, ctx, 5000, (outcome) => emit({ type: 'result', outcome }));
+    report.checks = await runChecks(selected, ctx, DEFAULT_CHECK_TIMEOUT_MS, (outcome) => emit({ type: 'result', outcome }));
     report.summary = summarize(report.checks);
     if (opts.afterChecks) {
       emit({ type: 'phase', phase: 'repairing', label: target.label });

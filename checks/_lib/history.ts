@@ -12,7 +12,23 @@ export interface HistoryView {
   history?: SaveHistory;
 }
 
+/** historyOf's answer per facts object: several checks and --fix read the same history. */
+const views = new WeakMap<Facts, HistoryView>();
+
+/**
+ * The resolved save dir and its history, built once per facts object and shared by every
+ * caller (the facts are read-only once parsed; so is what is built from them).
+ */
 export function historyOf(f: Facts): HistoryView {
+  let view = views.get(f);
+  if (!view) {
+    view = buildHistory(f);
+    views.set(f, view);
+  }
+  return view;
+}
+
+function buildHistory(f: Facts): HistoryView {
   const resolved = resolveSaveDir(f);
   const d = resolved.dir;
   if (!d || !d.exists) return { resolved };

@@ -209,8 +209,20 @@ export function findTriggers(f: Facts): SaveTrigger[] {
   return out;
 }
 
-/** The bad saves in the history, grouped by what they show. */
+/** collectEvidence's answer per history (historyOf builds one history per facts object). */
+const evidenceOf = new WeakMap<SaveHistory, Evidence[]>();
+
+/** The bad saves in the history, grouped by what they show. Built once per history and shared: read-only. */
 export function collectEvidence(h: SaveHistory): Evidence[] {
+  let ev = evidenceOf.get(h);
+  if (!ev) {
+    ev = buildEvidence(h);
+    evidenceOf.set(h, ev);
+  }
+  return ev;
+}
+
+function buildEvidence(h: SaveHistory): Evidence[] {
   const out: Evidence[] = [];
   const list = (es: HistoryEntry[], what: (e: HistoryEntry) => string) => es.map((e) => `${e.stamp}  ${e.name}: ${what(e)}`);
   const stateOnly = h.entries.filter((e) => e.classification === 'state-only');

@@ -39,6 +39,11 @@ export interface Check {
   explain: string;
   /** return false or a reason string to skip (not applicable to this target) */
   appliesTo?(ctx: CheckContext): boolean | string;
+  /**
+   * Deadline for run(), in ms: for checks that act on the target; default 5000 (the
+   * engine's, runChecks). A run that misses it becomes an `error` result.
+   */
+  timeoutMs?: number;
   run(ctx: CheckContext): Result | Result[] | Promise<Result | Result[]>;
 }
 

@@ -30,6 +30,7 @@ function validate(value: unknown): string | null {
   for (const k of ['category', 'title', 'explain'] as const) if (typeof c[k] !== 'string' || !c[k]) return `missing ${k}`;
   if (typeof c.run !== 'function') return 'missing run(ctx)';
   if (c.appliesTo !== undefined && typeof c.appliesTo !== 'function') return 'appliesTo must be a function';
+  if (c.timeoutMs !== undefined && !(typeof c.timeoutMs === 'number' && Number.isFinite(c.timeoutMs) && c.timeoutMs > 0)) return 'timeoutMs must be a positive number of ms';
   return null;
 }
 

@@ -43,6 +43,16 @@ function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** The engine's deadline for a check that does not set its own (Check.timeoutMs). */
+export const DEFAULT_CHECK_TIMEOUT_MS = 5000;
+
+/** A check's own deadline when it sets a usable one, else `fallback`. */
+export function checkDeadline(check: Check, fallback: number): number {
+  const own = check.timeoutMs;
+  return typeof own === 'number' && Number.isFinite(own) && own > 0 ? own : fallback;
+}
+
+/** `timeoutMs` applies to checks that do not set their own Check.timeoutMs. */
 export async function runCheck(check: Check, ctx: CheckContext, timeoutMs: number): Promise<CheckOutcome> {
   const start = performance.now();
   const base = { id: check.id, category: check.category, title: check.title };
@@ -52,7 +62,7 @@ export async function runCheck(check: Check, ctx: CheckContext, timeoutMs: numbe
     if (applies !== true) {
       folded = { status: 'skip' as const, summary: typeof applies === 'string' ? applies : 'not applicable to this target', details: [], fix: [] };
     } else {
-      const r = await withDeadline(Promise.resolve().then(() => check.run(ctx)), timeoutMs);
+      const r = await withDeadline(Promise.resolve().then(() => check.run(ctx)), checkDeadline(check, timeoutMs));
       folded = fold(Array.isArray(r) ? r : [r]);
     }
     return { ...base, ...folded, durationMs: Math.round(performance.now() - start) };
@@ -68,8 +78,11 @@ export async function runCheck(check: Check, ctx: CheckContext, timeoutMs: numbe
   }
 }
 
-/** All at once; results come back in the checks' order whatever order they finish in. */
-export function runChecks(checks: Check[], ctx: CheckContext, timeoutMs = 5000, onResult?: (o: CheckOutcome) => void): Promise<CheckOutcome[]> {
+/**
+ * All at once; results come back in the checks' order whatever order they finish in.
+ * `timeoutMs` is the deadline of each check that does not set its own (Check.timeoutMs).
+ */
+export function runChecks(checks: Check[], ctx: CheckContext, timeoutMs = DEFAULT_CHECK_TIMEOUT_MS, onResult?: (o: CheckOutcome) => void): Promise<CheckOutcome[]> {
   return Promise.all(
     checks.map(async (c) => {
       const o = await runCheck(c, ctx, timeoutMs);

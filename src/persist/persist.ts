@@ -6,7 +6,7 @@
 import type { CheckContext } from '../engine/check.js';
 import { loadChecks } from '../engine/discover.js';
 import { summarize, type Report } from '../engine/report.js';
-import { runChecks, type CheckOutcome } from '../engine/run.js';
+import { DEFAULT_CHECK_TIMEOUT_MS, runChecks, type CheckOutcome } from '../engine/run.js';
 import type { Facts, TartFact } from '../probe/facts.js';
 import { describeRun, gatherFacts } from '../probe/gather.js';
 import { describeClass, parseSave, type ParsedSave } from '../resurrect/savefile.js';
@@ -929,5 +929,5 @@ async function explain(ctx: Ctx, id: StepId): Promise<CheckOutcome[]> {
   if (!selected.length) return [];
   const facts = ctx.facts ?? (await gatherFacts(ctx.target, { tmuxTimeoutSec: Math.min(ctx.t.tmuxSec, 5), timeoutMs: 60_000 }));
   const cctx: CheckContext = { facts, tart: ctx.tart, targetKind: ctx.target.kind };
-  return runChecks(selected, cctx, 5000);
+  return runChecks(selected, cctx, DEFAULT_CHECK_TIMEOUT_MS);
 }

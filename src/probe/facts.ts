@@ -118,6 +118,12 @@ export interface SaveDirFact {
   /** entries of the dir (may be capped; see listingTruncated) */
   files: FileEntry[];
   listingTruncated: boolean;
+  /**
+   * Save files (`tmux_resurrect_*.txt`) the probe counted but did not list: it lists the
+   * newest 500 by name (and `last`'s target) in `files`, with every entry that is not a save.
+   * These are older than every listed save. Undefined when the probe did not say (0: none).
+   */
+  savesNotListed?: number;
   /** `last` symlink: target as stored, and the target's content when it resolves */
   last?: {
     entry: FileEntry;

@@ -39,6 +39,8 @@ export interface ProbeRecords {
 }
 
 const B64_LINE = /^[A-Za-z0-9+/=]*$/;
+/** A record's whole block when every line is base64 (no CR): decoded in one call. */
+const B64_BLOCK = /^[A-Za-z0-9+/=\n]*$/;
 
 /** Splits probe output into records. Never throws. */
 export function splitRecords(out: Buffer | string): ProbeRecords {
@@ -48,37 +50,44 @@ export function splitRecords(out: Buffer | string): ProbeRecords {
   // The framing is pure ASCII; latin1 maps bytes 1:1, so no garbage byte can merge
   // with a newline or an `@` during decoding.
   const text = typeof out === 'string' ? out : out.toString('latin1');
-  const lines = text.split('\n');
-  let key: string | null = null;
-  let chunks: string[] = [];
   let garbage = 0;
   let badBase64 = 0;
-  const flush = (): void => {
-    if (key === null) return;
-    const b64 = chunks.join('');
+  const put = (key: string, value: Buffer): void => {
     if (records.has(key)) warnings.push(`probe output repeats record ${key}; the last one is used`);
-    records.set(key, Buffer.from(b64, 'base64'));
+    records.set(key, value);
   };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, '');
-    if (line.startsWith('@@')) {
-      flush();
-      key = line.slice(2);
-      chunks = [];
-      if (key === 'end') ended = true;
+  // A record starts at a line that starts with `@@`; no base64 line does. Its block runs to
+  // the next such line. Buffer.from skips the line breaks, so a clean block (the probe's
+  // output, wrapped or not) is decoded at once; a block with anything else in it is read
+  // line by line, its bad lines counted and left out.
+  /** where the next record's `@@` line starts, -1 when there is none */
+  const recordAfter = (from: number): number => {
+    const i = text.indexOf('\n@@', from);
+    return i === -1 ? -1 : i + 1;
+  };
+  let start = text.startsWith('@@') ? 0 : recordAfter(0);
+  const preamble = start === -1 ? text : text.slice(0, start);
+  for (const line of preamble.split('\n')) if (line.replace(/\r$/, '') !== '') garbage++;
+  while (start !== -1) {
+    let eol = text.indexOf('\n', start);
+    if (eol === -1) eol = text.length;
+    const key = text.slice(start + 2, eol).replace(/\r$/, '');
+    if (key === 'end') ended = true;
+    start = eol < text.length ? recordAfter(eol) : -1;
+    // the lines between the key and the next record (without the newline before it)
+    const block = eol < text.length ? text.slice(eol + 1, start === -1 ? text.length : start - 1) : '';
+    if (B64_BLOCK.test(block)) {
+      put(key, Buffer.from(block, 'base64'));
       continue;
     }
-    if (key === null) {
-      if (line !== '') garbage++;
-      continue;
+    const chunks: string[] = [];
+    for (const raw of block.split('\n')) {
+      const line = raw.replace(/\r$/, '');
+      if (B64_LINE.test(line)) chunks.push(line);
+      else badBase64++;
     }
-    if (!B64_LINE.test(line)) {
-      badBase64++;
-      continue;
-    }
-    chunks.push(line);
+    put(key, Buffer.from(chunks.join(''), 'base64'));
   }
-  flush();
   if (garbage > 0) warnings.push(`ignored ${garbage} line(s) of probe output outside any record`);
   if (badBase64 > 0) warnings.push(`ignored ${badBase64} line(s) of probe output that were not base64`);
   return { records, ended, warnings };
@@ -785,13 +794,21 @@ function buildSaves(records: Map<string, Buffer>, facts: Facts, warn: (w: string
     if (dir.exists) {
       const lscap = toInt(kv.get('lscap')) ?? 0;
       if (!records.has(`save.${i}.ls`)) warn(`the listing of ${path} is missing from the probe output`);
-      let files = parseLsListing(records.get(`save.${i}.ls`)?.toString('utf8'));
+      // entries come as `./NAME` (a name cannot hold a `/`), or bare from an older probe
+      let files = parseLsListing(records.get(`save.${i}.ls`)?.toString('utf8')).map((e) =>
+        e.name.startsWith('./') ? { ...e, name: e.name.slice(2) } : e,
+      );
       if (lscap > 0 && files.length > lscap) {
         files = files.slice(0, lscap);
         dir.listingTruncated = true;
         warn(`${path} has more than ${lscap} entries; the listing was cut`);
       }
       dir.files = files;
+      // the newest saves are listed, older ones only counted
+      const listing = decodeKv(records.get(`save.${i}.listing`));
+      const total = toInt(listing.get('total'));
+      const listed = toInt(listing.get('listed'));
+      if (total !== null && listed !== null) dir.savesNotListed = Math.max(0, total - listed);
       const bySize = new Map(files.map((f) => [f.name, f.size] as const));
 
       if (kv.get('last.exists') === '1') {

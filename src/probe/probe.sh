@@ -21,6 +21,7 @@ CAL_CAP_LAST=1048576     # the file `last` points to
 CAL_CAP_RECENT=65536     # each of the newest save files
 CAL_RECENT_MAX=20        # how many of the newest save files
 CAL_CAP_LSLINES=20000    # entries of a save-dir listing
+CAL_LS_SAVES=500         # save files of a dir listed in full (the newest by name); older ones are counted
 CAL_CAP_OUT=262144       # output of one tmux call, ps output
 CAL_CAP_LOGIN=16384      # output of the login shell
 CAL_SOCKETS_MAX=16       # non-default sockets asked whether a server answers
@@ -554,6 +555,51 @@ cal_recent() {
 	cal_kv "save.$_rn.recent" "count=$_total" "cap=$CAL_CAP_RECENT" "$@"
 }
 
+# cal_savels N DIR LAST: @@save.N.listing (kv: how many save files, how many listed) and
+# @@save.N.ls, the `ls -ln` lines of DIR's entries as `./NAME`: the newest CAL_LS_SAVES
+# save files (`tmux_resurrect_*.txt` by name, and names sort by time), the save file LAST
+# (`last`'s target, as readlink gave it) when it is an older one, and every other entry.
+# Older saves are only counted: `ls -lant` of a 10,000-save dir is 1 MB of output. Runs in
+# a subshell of its own (it changes directory); names only ever travel as arguments.
+cal_savels() (
+	LC_ALL=C
+	export LC_ALL
+	CDPATH=
+	_sn=$1
+	_ln=${3##*/}
+	if ! cd -P -- "$2" 2>/dev/null; then
+		# not searchable: the old listing (names without ./, no counts)
+		printf '@@save.%s.ls\n' "$_sn"
+		# shellcheck disable=SC2012 # ls -l is the listing we want; BSD find has no -printf
+		ls -lant "$2" 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
+		exit 0
+	fi
+	set -- ./tmux_resurrect_*.txt
+	if [ ! -e "$1" ] && [ ! -L "$1" ]; then
+		set --
+	fi
+	_total=$#
+	if [ $# -gt "$CAL_LS_SAVES" ]; then
+		shift $(($# - CAL_LS_SAVES))
+		case $_ln in
+		tmux_resurrect_*.txt)
+			if [ -e "./$_ln" ] || [ -L "./$_ln" ]; then
+				for _x in "$@" ""; do
+					if [ "$_x" = "./$_ln" ]; then break; fi
+					if [ -z "$_x" ]; then set -- "./$_ln" "$@"; fi
+				done
+			fi
+			;;
+		esac
+	fi
+	cal_kv "save.$_sn.listing" "total=$_total" "listed=$#" "max=$CAL_LS_SAVES"
+	printf '@@save.%s.ls\n' "$_sn"
+	{
+		if [ $# -gt 0 ]; then ls -lnd "$@"; fi
+		find . ! -name . -prune ! -name 'tmux_resurrect_*.txt' -exec ls -lnd {} +
+	} 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
+)
+
 # cal_savedir N ROLE DIR
 cal_savedir() {
 	_sn=$1
@@ -562,14 +608,14 @@ cal_savedir() {
 	if [ -d "$_d" ]; then
 		set -- "$@" "exists=1" "self=$(LC_ALL=C ls -lnd "$_d" 2>&1)" "lscap=$CAL_CAP_LSLINES"
 		if [ -w "$_d" ]; then set -- "$@" "writable=1"; fi
-		printf '@@save.%s.ls\n' "$_sn"
-		# shellcheck disable=SC2012 # ls -l is the listing we want; BSD find has no -printf
-		LC_ALL=C ls -lant "$_d" 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
 		_lf=$_d/last
+		_lt=
+		if [ -L "$_lf" ]; then _lt=$(readlink "$_lf" 2>/dev/null); fi
+		cal_savels "$_sn" "$_d" "$_lt"
 		if [ -e "$_lf" ] || [ -L "$_lf" ]; then
 			set -- "$@" "last.exists=1" "last.ls=$(LC_ALL=C ls -lnd "$_lf" 2>&1)" "last.cap=$CAL_CAP_LAST"
 			if [ -L "$_lf" ]; then
-				set -- "$@" "last.islink=1" "last.target=$(readlink "$_lf" 2>/dev/null)"
+				set -- "$@" "last.islink=1" "last.target=$_lt"
 			fi
 			if [ -e "$_lf" ]; then set -- "$@" "last.resolves=1"; fi
 			if [ -f "$_lf" ]; then
@@ -583,7 +629,7 @@ cal_savedir() {
 		# the pane-contents archive (@resurrect-capture-pane-contents on), bytes as is
 		_pa=$_d/pane_contents.tar.gz
 		if [ -e "$_pa" ] || [ -L "$_pa" ]; then
-			# its entry is in the listing above (newest first: it is rewritten by each save)
+			# its entry is in the listing above (every entry that is not a save file is)
 			set -- "$@" "archive.exists=1" "archive.cap=$CAL_CAP_ARCHIVE"
 			if [ -f "$_pa" ]; then
 				set -- "$@" "archive.regular=1"

@@ -9,9 +9,9 @@
 // to `last`, and by state-only saves, which archive an empty dir); panes that showed nothing
 // have no entry. restore.sh extracts it with `gzip -d | tar xf -` and pastes each file into
 // the pane of the same name.
-
-import { gunzipSync, constants as zlib } from 'node:zlib';
-import { extract } from 'tar-stream';
+//
+// tar-stream and zlib are loaded on the first archive read, not with the checks: most runs
+// have no archive to read (capture off), and tar-stream's module tree costs ~20 ms to load.
 
 export interface ArchiveEntry {
   /** as stored, e.g. `./pane_contents/pane-cal-dev:0.0` */
@@ -58,6 +58,7 @@ export async function readPaneArchive(data: Buffer, opts: { cut?: boolean } = {}
     result.error = data.length === 0 ? 'the file is empty (0 bytes)' : 'not gzip data (no gzip magic bytes 1f 8b)';
     return result;
   }
+  const { gunzipSync, constants: zlib } = await import('node:zlib');
   let tar: Buffer;
   let gzipError: string | undefined;
   try {
@@ -96,9 +97,10 @@ export async function readPaneArchive(data: Buffer, opts: { cut?: boolean } = {}
   return result;
 }
 
-function readTar(tar: Buffer, into: ArchiveEntry[]): Promise<string | undefined> {
+async function readTar(tar: Buffer, into: ArchiveEntry[]): Promise<string | undefined> {
+  if (tar.length === 0) return 'no data';
+  const { extract } = await import('tar-stream');
   return new Promise((resolve) => {
-    if (tar.length === 0) return resolve('no data');
     const ex = extract();
     let settled = false;
     const done = (err?: string) => {

@@ -3,7 +3,8 @@
 // saves after it. Pure: built from one SaveDirFact, never touches the target.
 //
 // What the facts let us read: the probe sends the content of the 20 newest saves (by name) and
-// of the file `last` resolves to; older saves are only listed. Those are classified by size
+// of the file `last` resolves to; older saves are only listed, and beyond the newest 500 (and
+// `last`'s target) only counted (SaveDirFact.savesNotListed): they are not in `entries`. Those are classified by size
 // when that is conclusive (0 bytes = empty) and otherwise stay `unread`. A save bigger than
 // the probe's cap is read only in part: a part with pane lines counts as valid (unverified).
 //
@@ -15,7 +16,7 @@
 
 import type { SaveDirFact } from '../probe/facts.js';
 import { parseSave, type ParsedSave, type SaveClass } from './savefile.js';
-import { parseSaveName, saveFilesIn } from './savedir.js';
+import { parseSaveName, saveFilesIn, savesNotListed } from './savedir.js';
 
 export type HistoryClass = SaveClass | 'unread';
 
@@ -77,6 +78,8 @@ export interface SaveHistory {
   invalidAfter: HistoryEntry[];
   /** how many saves were only listed, not read */
   unread: number;
+  /** saves the probe counted but did not list (older than every entry): not in `entries` */
+  notListed: number;
   /** the listing was cut by the probe: more saves exist than were seen */
   listingTruncated: boolean;
   retention: Retention;
@@ -223,6 +226,7 @@ export function saveHistory(
     newestValidVerified,
     invalidAfter,
     unread: entries.filter((e) => e.basis === 'none').length,
+    notListed: savesNotListed(dir),
     listingTruncated: dir.listingTruncated,
     retention,
   };
@@ -289,6 +293,10 @@ export function timeline(h: SaveHistory, opts: { maxLines?: number } = {}): stri
   const out: string[] = [];
   const start = h.newestValid ? h.entries.indexOf(h.newestValid) : 0;
   const before = h.entries.slice(0, start);
+  if (h.notListed > 0) {
+    const first = h.entries[0];
+    out.push(`${first ? `before ${first.stamp}: ` : ''}${plural(h.notListed, 'older save')} (counted, not listed or read)`);
+  }
   if (before.length) {
     out.push(`${before[0]!.stamp} … ${before[before.length - 1]!.stamp}  ${plural(before.length, 'older save')} (${countByClass(before)})`);
   }

@@ -16,7 +16,7 @@
 // - The choice is made on every run: creating ~/.tmux/resurrect (or setting @resurrect-dir)
 //   after saves were made moves where the next save and restore look.
 
-import type { Facts, SaveDirFact } from '../probe/facts.js';
+import type { Facts, FileEntry, SaveDirFact } from '../probe/facts.js';
 
 export interface ResolvedSaveDir {
   path: string;
@@ -151,10 +151,15 @@ export function resolveSaveDir(facts: Facts): ResolvedSaveDir {
  */
 export function parseSaveName(name: string, tzOffset: string): Date | null {
   if (typeof name !== 'string' || typeof tzOffset !== 'string') return null;
-  const m = SAVE_NAME.exec(name);
-  if (!m) return null;
   const offsetMinutes = parseOffset(tzOffset);
   if (offsetMinutes === null) return null;
+  return saveNameTime(name, offsetMinutes);
+}
+
+/** parseSaveName with the offset already read (minutes east of UTC). */
+function saveNameTime(name: string, offsetMinutes: number): Date | null {
+  const m = SAVE_NAME.exec(name);
+  if (!m) return null;
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null;
   const utc = Date.UTC(y, mo - 1, d, h, mi, s);
@@ -174,19 +179,57 @@ function parseOffset(tz: string): number | null {
   return (m[1] === '-' ? -1 : 1) * (hh * 60 + mm);
 }
 
+export interface SaveFile {
+  readonly name: string;
+  readonly size: number;
+  readonly time: Date;
+}
+
+/**
+ * saveFilesIn's answers, per listing and offset: several checks (and the report) read the
+ * same dir, and a 10,000-save listing is worth building once. Keyed by the SaveDirFact; an
+ * entry is used only while `files` is still the array it was built from.
+ */
+const saveFilesCache = new WeakMap<SaveDirFact, { files: FileEntry[]; byOffset: Map<number, readonly SaveFile[]> }>();
+
 /**
  * Save files in a dir, oldest first. Only `tmux_resurrect_YYYYmmddTHHMMSS.txt` entries that
  * are not directories (`last`, pane_contents.tar.gz and strays are skipped).
  *
  * `tzOffset` is facts.host.tzOffset; it is a second parameter because a SaveDirFact does not
  * carry it. Without it (or when it cannot be read) the names are read as UTC.
+ *
+ * Built once per listing and offset and shared by every caller: the array is frozen and the
+ * facts are read-only once parsed (a caller that needs its own copy slices it).
  */
-export function saveFilesIn(dir: SaveDirFact, tzOffset = '+0000'): Array<{ name: string; size: number; time: Date }> {
-  const tz = parseOffset(tzOffset) === null ? '+0000' : tzOffset;
-  const out: Array<{ name: string; size: number; time: Date }> = [];
-  for (const f of dir?.files ?? []) {
+export function saveFilesIn(dir: SaveDirFact, tzOffset = '+0000'): readonly SaveFile[] {
+  const offset = parseOffset(typeof tzOffset === 'string' ? tzOffset : '') ?? 0;
+  const files = dir?.files;
+  if (!Array.isArray(files)) return Object.freeze([]);
+  let cached = saveFilesCache.get(dir);
+  if (!cached || cached.files !== files) {
+    cached = { files, byOffset: new Map() };
+    saveFilesCache.set(dir, cached);
+  }
+  let out = cached.byOffset.get(offset);
+  if (!out) {
+    out = Object.freeze(listSaveFiles(files, offset));
+    cached.byOffset.set(offset, out);
+  }
+  return out;
+}
+
+/** Save files the probe counted in `dir` but did not list (older than every listed one); 0 when none or unknown. */
+export function savesNotListed(dir: SaveDirFact | undefined): number {
+  const n = dir?.savesNotListed;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 0;
+}
+
+function listSaveFiles(files: FileEntry[], offsetMinutes: number): SaveFile[] {
+  const out: SaveFile[] = [];
+  for (const f of files) {
     if (f.type === 'dir' || f.type === 'other') continue;
-    const time = parseSaveName(f.name, tz);
+    const time = saveNameTime(f.name, offsetMinutes);
     if (time) out.push({ name: f.name, size: f.size, time });
   }
   out.sort((a, b) => a.time.getTime() - b.time.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -527,6 +527,49 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       expect(none.facts.probe.warnings.join('\n')).not.toMatch(/crontab/);
     });
 
+    it('a long history: the newest 500 saves and `last`\'s older target listed, older saves counted; other entries all listed', async () => {
+      const tag = shell.cmd.split('/').pop()!;
+      const h = join(root, `long-${tag}`);
+      const saves = join(h, '.local', 'share', 'tmux', 'resurrect');
+      mkdirSync(saves, { recursive: true });
+      const name = (i: number) => `tmux_resurrect_2024${String(1 + Math.floor(i / 28 / 24) % 12).padStart(2, '0')}${String(1 + (Math.floor(i / 24) % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}0000.txt`;
+      const names = Array.from({ length: 620 }, (_, i) => name(i));
+      names.forEach((n, i) => writeFileSync(join(saves, n), i % 2 ? 'state\t\t\n' : ''));
+      expect([...names].sort()).toEqual(names); // names sort by time
+      symlinkSync(names[3]!, join(saves, 'last')); // an old save, beyond the 500 newest
+      const strays = ['-rf', '.hidden', 'evil\nname -> x $(touch PWNEDL)', 'tmux_resurrect_dir.txt', 'sub'];
+      for (const n of strays.slice(0, 3)) writeFileSync(join(saves, n), 'x');
+      mkdirSync(join(saves, 'tmux_resurrect_dir.txt'));
+      mkdirSync(join(saves, 'sub'));
+      writeFileSync(join(saves, 'sub', names[619]!.replace('2024', '2099')), 'nested, not listed');
+      const before = snapshot(root);
+      const run = await runProbe(shell, { ...probeEnv(join(root, 'nosock')), HOME: h });
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      expect(snapshot(root)).toEqual(before);
+      expect(existsSync(join(h, 'PWNEDL'))).toBe(false);
+      const d = run.facts.saveDirs.find((x) => x.role === 'xdg')!;
+      expect(d.exists).toBe(true);
+      // the 500 newest by name (the dir sorts after every save name), and `last`'s target
+      const listedSaves = d.files.filter((e) => e.name.startsWith('tmux_resurrect_2024')).map((e) => e.name).sort();
+      expect(listedSaves).toEqual([names[3]!, ...names.slice(620 - 499)]);
+      expect(d.savesNotListed).toBe(621 - 500 - 1);
+      expect(d.files.filter((e) => !e.name.startsWith('tmux_resurrect_2024')).map((e) => [e.name, e.type]).sort()).toEqual(
+        [
+          ['-rf', 'file'],
+          ['.hidden', 'file'],
+          ['evil\nname -> x $(touch PWNEDL)', 'file'],
+          ['last', 'link'],
+          ['sub', 'dir'],
+          ['tmux_resurrect_dir.txt', 'dir'],
+        ].sort(),
+      );
+      expect(d.files.find((e) => e.name === 'last')!.linkTarget).toBe(names[3]);
+      expect(d.files.find((e) => e.name === names[619])).toMatchObject({ size: 8, type: 'file', uid: UID });
+      expect(d.listingTruncated).toBe(false);
+      expect(d.last).toMatchObject({ target: names[3], resolves: true });
+    });
+
     it('with a login file that hangs: the login shell costs one timeout and is reported', async () => {
       const h = join(root, `hang-${shell.cmd.split('/').pop()}`);
       mkdirSync(h);

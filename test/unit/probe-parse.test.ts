@@ -713,6 +713,35 @@ describe('forensics records', () => {
     }
   });
 
+  it('save listing: `./NAME` entries read as NAME, older saves counted in savesNotListed', () => {
+    const ls = [
+      lsLine('-rw-r--r--', 900, './tmux_resurrect_20240102T000000.txt'),
+      lsLine('-rw-r--r--', 8, './tmux_resurrect_20240103T000000.txt'),
+      lsLine('lrwxr-xr-x', 34, './last -> tmux_resurrect_20240103T000000.txt'),
+      lsLine('-rw-r--r--', 1, './evil\nname -> x'),
+      lsLine('-rw-r--r--', 2, './-rf'),
+    ].join('\n') + '\n';
+    const f = parseProbeOutput(meta() + saveDir({}, ls) + kv('save.0.listing', { total: 1500, listed: 2, max: 500 }) + '@@end\n');
+    const d = f.saveDirs[0]!;
+    expect(d.files.map((e) => [e.name, e.type, e.size])).toEqual([
+      ['tmux_resurrect_20240102T000000.txt', 'file', 900],
+      ['tmux_resurrect_20240103T000000.txt', 'file', 8],
+      ['last', 'link', 34],
+      ['evil\nname -> x', 'file', 1],
+      ['-rf', 'file', 2],
+    ]);
+    expect(d.files[2]!.linkTarget).toBe('tmux_resurrect_20240103T000000.txt');
+    expect(d.savesNotListed).toBe(1498);
+    expect(d.listingTruncated).toBe(false);
+    // an older probe: bare names, no count
+    const old = parseProbeOutput(meta() + saveDir({}, lsLine('-rw-r--r--', 8, 'tmux_resurrect_20240103T000000.txt') + '\n') + '@@end\n');
+    expect(old.saveDirs[0]!.files.map((e) => e.name)).toEqual(['tmux_resurrect_20240103T000000.txt']);
+    expect(old.saveDirs[0]!.savesNotListed).toBeUndefined();
+    // all listed; a garbled count is no count
+    expect(parseProbeOutput(meta() + saveDir({}) + kv('save.0.listing', { total: 3, listed: 3 }) + '@@end\n').saveDirs[0]!.savesNotListed).toBe(0);
+    expect(parseProbeOutput(meta() + saveDir({}) + kv('save.0.listing', { total: 'x', listed: 3 }) + '@@end\n').saveDirs[0]!.savesNotListed).toBeUndefined();
+  });
+
   it('pane archive: an empty file, cut, unreadable, content missing, a dir, not in the listing', () => {
     const one = (extra: Record<string, string | number>, rest = '') =>
       parseProbeOutput(meta() + saveDir({ 'archive.exists': 1, 'archive.cap': 10, ...extra }) + rest + '@@end\n');

@@ -46,6 +46,23 @@ describe('resurrect.history', () => {
     expect(fix$(r)).toContain('resurrect.save-triggers');
   });
 
+  it('older saves the probe only counted: in the count and the timeline, and never taken for "no valid save at all"', async () => {
+    const notListed = (n: number) => (d: SaveDirFact) => {
+      d.savesNotListed = n;
+    };
+    const saves = [...series(6, NOW - 60 * MIN, 5 * MIN, () => 'valid'), ...series(4, NOW - MIN, 10, () => 'state-only')];
+    const r = verdict(await runOn(check, withDir(saves, {}, notListed(9500))));
+    expect(r.status).toBe('fail');
+    expect(r.summary).toMatch(/; recoverable: the newest valid save is /);
+    expect(r.details).toContain('9510 save files; 10 read, 9500 older ones only counted (not listed, not judged: the probe lists the newest 10)');
+    expect(r.details).toContain('  before 2025-06-02 10:05:00: 9500 older saves (counted, not listed or read)');
+    // nothing valid among the listed saves: an older one may still be
+    const bad = verdict(await runOn(check, withDir(series(8, NOW, MIN, (i) => (i % 2 ? 'empty' : 'racing')), {}, notListed(1))));
+    expect(bad.status).toBe('fail');
+    expect(bad.summary).toMatch(/^no valid save among the 8 newest saves \(since 2025-06-02 11:23:00\) and `last` → .*; 1 older save was counted, not listed: one may still hold your layout$/);
+    expect(fix$(bad)).toContain(`cd ${SAVE_DIR} && grep -l '^pane' tmux_resurrect_*.txt | tail -n 1`);
+  });
+
   it('hundreds of saves and a dangling `last`: the newest valid save, the run, retention with a date and the copy-aside', async () => {
     // valid every 15 min for 3 days, then 40 state-only/empty saves, `last` → a file the race deleted
     const saves = [...series(288, NOW - 2 * DAY, 15 * MIN, () => 'valid'), ...series(40, NOW - MIN, 30 * MIN, (i) => (i % 3 ? 'state-only' : 'empty'))];

@@ -19,6 +19,28 @@ describe('check runner', () => {
     expect(o.summary).toMatch(/within 50 ms/);
   });
 
+  it("gives a check that sets timeoutMs its own deadline instead of the engine's", async () => {
+    const slow = (ms: number) => () => new Promise<{ status: 'pass'; summary: string }>((r) => setTimeout(() => r({ status: 'pass', summary: 'done' }), ms));
+    // longer than the default: a check that acts on the target finishes
+    const [acting, plain] = await runChecks(
+      [check({ id: 'a.acting', timeoutMs: 2000, run: slow(150) }), check({ id: 'b.plain', run: slow(150) })],
+      ctx,
+      50,
+    );
+    expect(acting).toMatchObject({ id: 'a.acting', status: 'pass', summary: 'done' });
+    expect(plain).toMatchObject({ id: 'b.plain', status: 'error' });
+    expect(plain!.summary).toMatch(/within 50 ms/);
+    // shorter than the default: its own deadline is the one that cuts it off
+    const short = await runCheck(check({ timeoutMs: 30, run: () => new Promise(() => {}) }), ctx, 5000);
+    expect(short.status).toBe('error');
+    expect(short.summary).toMatch(/within 30 ms/);
+    // no usable value: the engine's deadline
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '100' as unknown as number]) {
+      const o = await runCheck(check({ timeoutMs: bad, run: () => new Promise(() => {}) }), ctx, 40);
+      expect(o.summary).toMatch(/within 40 ms/);
+    }
+  });
+
   it('rejects a result without a valid status', async () => {
     const o = await runCheck(check({ run: () => ({ status: 'great', summary: 'x' }) as never }), ctx, 1000);
     expect(o.status).toBe('error');
