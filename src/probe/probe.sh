@@ -699,9 +699,11 @@ cal_saved() {
 		if [ -f "$_lf" ] && [ -r "$_lf" ]; then
 			printf '%s\0' "last=1"
 			# one sed for grep '^pane<TAB>' | sed 's/\\ / /g' | cut -f 8 | sed 's/^://'
-			# (lines with fewer than 8 fields print nothing; `\ ` never makes a tab)
-			LC_ALL=C sed -n -e 's/\\ / /g' \
-				-e "s/^pane$TAB\\([^$TAB]*$TAB\\)\\{6\\}:\\{0,1\\}\\([^$TAB]*\\).*/\\2/p" "$_lf" 2>/dev/null |
+			# (lines with fewer than 8 fields print nothing; `\ ` never makes a tab);
+			# only the capped head, as for the content: a huge `last` costs no more
+			head -c "$CAL_CAP_LAST" <"$_lf" 2>/dev/null |
+				LC_ALL=C sed -n -e 's/\\ / /g' \
+					-e "s/^pane$TAB\\([^$TAB]*$TAB\\)\\{6\\}:\\{0,1\\}\\([^$TAB]*\\).*/\\2/p" 2>/dev/null |
 				cal_saved_dirs
 		else
 			printf '%s\0' "last=0"
