@@ -1,3 +1,4 @@
+import { logoutHooks } from '../src/resurrect/logout-hooks.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { Facts, SaveDirFact } from '../src/probe/facts.js';
 import { describeClass, parseSave, type ParsedSave } from '../src/resurrect/savefile.js';
@@ -73,17 +74,6 @@ function preview(text: string, max = 5): string[] {
   return lines.slice(0, max).map((l, i) => `line ${i + 1}: ${JSON.stringify(l)}`).concat(lines.length > max ? [`… ${lines.length - max} more line(s)`] : []);
 }
 
-function logoutHooks(f: Facts): string[] {
-  return f.dotfiles
-    .filter((d) => d.exists && /logout$/.test(d.path))
-    .flatMap((d) =>
-      d.content
-        .split('\n')
-        .map((l, i) => ({ l, i }))
-        .filter(({ l }) => /resurrect|save\.sh/.test(l) && !/^\s*#/.test(l))
-        .map(({ l, i }) => `${tilde(d.path, f.host.home)}:${i + 1}: ${l.trim()}`),
-    );
-}
 
 export default defineCheck({
   id: 'resurrect.last',

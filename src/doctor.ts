@@ -128,17 +128,22 @@ export function labelOf(spec: TargetSpec): string {
   return spec.kind === 'local' ? 'local' : spec.kind === 'ssh' ? spec.host : `vm ${spec.name}`;
 }
 
-export async function runDoctor(opts: DoctorOptions): Promise<Report> {
-  const started = Date.now();
-  const report: Report = {
+/** An empty report for a target, before anything ran (persist builds its own on it too). */
+export function newReport(spec: TargetSpec, started: number): Report {
+  return {
     tool: 'cal-doctor',
     version: VERSION,
-    target: { kind: opts.target.kind, label: labelOf(opts.target) },
+    target: { kind: spec.kind, label: labelOf(spec) },
     startedAt: new Date(started).toISOString(),
     durationMs: 0,
     summary: summarize([]),
     checks: [],
   };
+}
+
+export async function runDoctor(opts: DoctorOptions): Promise<Report> {
+  const started = Date.now();
+  const report = newReport(opts.target, started);
   // Loading checks overlaps with connecting: neither needs the other.
   const loading = loadChecks(opts.checksDirs ?? []);
   const emit = opts.onEvent ?? (() => {});

@@ -3,6 +3,7 @@
 // as a shutdown ends it), start tmux the way the user does, and check that continuum restored
 // the layout. Every step is bounded, timed and reported as a check-like result; on any
 // failure, timeout or interrupt the marker session (and only it) is removed.
+import { logoutHooks } from '../resurrect/logout-hooks.js';
 import type { CheckContext } from '../engine/check.js';
 import { loadChecks } from '../engine/discover.js';
 import { summarize, type Report } from '../engine/report.js';
@@ -11,8 +12,7 @@ import type { Facts, TartFact } from '../probe/facts.js';
 import { describeRun, gatherFacts } from '../probe/gather.js';
 import { describeClass, parseSave, type ParsedSave } from '../resurrect/savefile.js';
 import { TargetError, type Target } from '../target/target.js';
-import { VERSION } from '../version.js';
-import { connect, type DoctorEvent, type DoctorOptions, type TargetSpec } from '../doctor.js';
+import { connect, labelOf, newReport, type DoctorEvent, type DoctorOptions, type TargetSpec } from '../doctor.js';
 import { hasLine, paneContents } from './contents.js';
 import {
   compareLayout,
@@ -139,10 +139,6 @@ const EXPLAIN: Record<StepId, string[]> = {
   cleanup: [],
 };
 
-function labelOf(spec: TargetSpec): string {
-  return spec.kind === 'local' ? 'local' : spec.kind === 'ssh' ? spec.host : `vm ${spec.name}`;
-}
-
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 interface Ctx {
@@ -205,19 +201,7 @@ function shorten(s: string, max = 300): string {
   return t.length > max ? `${t.slice(0, max)}…` : t;
 }
 
-/** Logout files that run resurrect's save: `~/.zlogout:1: …save.sh quiet`. */
-export function logoutHooks(facts: Pick<Facts, 'dotfiles' | 'host'> | undefined): string[] {
-  if (!facts) return [];
-  return facts.dotfiles
-    .filter((d) => d.exists && /logout$/.test(d.path))
-    .flatMap((d) =>
-      d.content
-        .split('\n')
-        .map((l, i) => ({ l, i }))
-        .filter(({ l }) => /resurrect|save\.sh/.test(l) && !/^\s*#/.test(l))
-        .map(({ l, i }) => `${d.path.startsWith(facts.host.home + '/') ? '~' + d.path.slice(facts.host.home.length) : d.path}:${i + 1}: ${l.trim()}`),
-    );
-}
+export { logoutHooks };
 
 export interface Diagnosis {
   summary: string;
@@ -351,13 +335,7 @@ export async function runPersist(opts: PersistOptions): Promise<PersistReport> {
   const strategy = opts.restart ?? (opts.target.kind === 'vm' ? tartRestart(opts.target.name) : serverRestart());
   const emit = opts.onEvent ?? (() => {});
   const report: PersistReport = {
-    tool: 'cal-doctor',
-    version: VERSION,
-    target: { kind: opts.target.kind, label: labelOf(opts.target) },
-    startedAt: new Date(started).toISOString(),
-    durationMs: 0,
-    summary: summarize([]),
-    checks: [],
+    ...newReport(opts.target, started),
     persist: { session, startCommand, restart: strategy.kind, verdict: 'could-not-run', timings: {} },
   };
   const ctx: Ctx = {
