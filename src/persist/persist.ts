@@ -12,7 +12,7 @@ import type { Facts, TartFact } from '../probe/facts.js';
 import { describeRun, gatherFacts } from '../probe/gather.js';
 import { describeClass, parseSave, type ParsedSave } from '../resurrect/savefile.js';
 import { TargetError, type Target } from '../target/target.js';
-import { connect, labelOf, newReport, type DoctorEvent, type DoctorOptions, type TargetSpec } from '../doctor.js';
+import { connect, labelOf, newReport, type DoctorEvent, type DoctorOptions } from '../doctor.js';
 import { hasLine, paneContents } from './contents.js';
 import {
   compareLayout,
