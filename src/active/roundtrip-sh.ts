@@ -15,6 +15,7 @@
 // roundtrip-output.ts for the keys). Editing: this is shell text in String.raw form; write
 // `$\{` where the shell has a dollar-brace (a template literal would interpolate it), and
 // no backticks.
+import { boundedFunction } from '../shell/watchdog.js';
 
 /** String.raw, except that `$\{` stands for a shell dollar-brace. */
 function sh(strings: TemplateStringsArray): string {
@@ -24,40 +25,10 @@ function sh(strings: TemplateStringsArray): string {
 export const COMMON_SH = sh`# ---------------------------------------------------------------------------------
 # helpers shared by the runner and the per-environment script
 
-# rt_bounded SECONDS CMD ARG...: runs CMD with a watchdog that SIGKILLs it after
-# SECONDS (probe.sh's cal_bounded). Status 137 means it was killed. The watchdog is
-# stopped with USR1, not TERM: bash runs a trap of the parent in a fresh subshell if the
-# signal comes before the subshell has set its own, and the parents here trap TERM with
-# their cleanup. USR1 before the trap just ends the watchdog (it has no sleep yet).
-rt_bounded() {
-	_bt=$1
-	shift
-	"$@" &
-	_bp=$!
-	(
-		_bs=
-		_bq=
-		trap '_bq=1; if [ -n "$_bs" ]; then kill -9 "$_bs" 2>/dev/null; fi' USR1
-		sleep "$_bt" &
-		_bs=$!
-		if [ -z "$_bq" ]; then
-			wait "$_bs"
-		fi
-		if [ -n "$_bq" ]; then
-			kill -9 "$_bs" 2>/dev/null
-			wait "$_bs" 2>/dev/null
-			exit 0
-		fi
-		kill -9 "$_bp" 2>/dev/null
-	) </dev/null >/dev/null 2>&1 &
-	_bw=$!
-	wait "$_bp" 2>/dev/null
-	_brc=$?
-	kill -USR1 "$_bw" 2>/dev/null
-	wait "$_bw" 2>/dev/null
-	return "$_brc"
-}
-
+# rt_bounded SECONDS CMD ARG...: CMD with a watchdog that SIGKILLs it after SECONDS (137)
+`+
+  boundedFunction('rt_bounded') +
+  sh`
 # rt_rec KEY ITEM...: prints one record "@@KEY" + base64 of the NUL-ended items.
 rt_rec() {
 	_k=$1

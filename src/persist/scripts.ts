@@ -3,7 +3,7 @@
 // in POSIX mode) over BSD userland: no `timeout`, no `stat -c`, no `readlink -f`, no GNU flags.
 //
 // Rules every script keeps:
-// - every tmux call is bounded by a watchdog (`cal_bounded`, the probe's pattern) and names
+// - every tmux call is bounded by a watchdog (`cal_bounded`, src/shell/watchdog.ts) and names
 //   the user's default socket with -S;
 // - tmux is called by its absolute path. continuum decides whether "another tmux server"
 //   runs by counting `ps` lines that *start with* `tmux` (DOMAIN.md); `/opt/homebrew/bin/tmux
@@ -13,6 +13,7 @@
 //   it exits, so no ~/.zlogout runs because of us;
 // - output is `@@key=<base64>` lines (values of any bytes survive); the last is `@@end=…`,
 //   so a script cut off is told apart from one that finished.
+import { boundedFunction } from '../shell/watchdog.js';
 
 /**
  * Template tag for shell text: `${…}` interpolates TS values, `\${` is the shell's own `${`,
@@ -73,37 +74,8 @@ cal_raw() {
 	printf '\n'
 }
 
-# cal_bounded SECONDS CMD ARG...: CMD with a watchdog that SIGKILLs it after SECONDS
-# (status 137). Neither the watchdog nor its sleep outlives the call. (probe.sh's pattern)
-cal_bounded() {
-	_bt=$1
-	shift
-	"$@" &
-	_bp=$!
-	(
-		_bs=
-		_bq=
-		trap '_bq=1; if [ -n "$_bs" ]; then kill -9 "$_bs" 2>/dev/null; fi' TERM
-		sleep "$_bt" &
-		_bs=$!
-		if [ -z "$_bq" ]; then
-			wait "$_bs"
-		fi
-		if [ -n "$_bq" ]; then
-			kill -9 "$_bs" 2>/dev/null
-			wait "$_bs" 2>/dev/null
-			exit 0
-		fi
-		kill -9 "$_bp" 2>/dev/null
-	) </dev/null >/dev/null 2>&1 &
-	_bw=$!
-	wait "$_bp" 2>/dev/null
-	_brc=$?
-	kill "$_bw" 2>/dev/null
-	wait "$_bw" 2>/dev/null
-	return "$_brc"
-}
-
+# cal_bounded SECONDS CMD ARG...: CMD with a watchdog that SIGKILLs it after SECONDS (137)
+${boundedFunction('cal_bounded')}
 # cal_capture CMD ARG...: CMD's stdout and stderr through a pipe of its own (see probe.sh)
 cal_capture() {
 	_x=$(exec "$@" 2>&1)
