@@ -1,5 +1,5 @@
 // One doctor run: resolve the target, gather facts in one probe pass, run the checks.
-import type { CheckContext } from './engine/check.js';
+import type { Check, CheckContext } from './engine/check.js';
 import { loadChecks, selectChecks } from './engine/discover.js';
 import { summarize, type Report } from './engine/report.js';
 import { DEFAULT_CHECK_TIMEOUT_MS, runChecks, type CheckOutcome } from './engine/run.js';
@@ -76,28 +76,13 @@ export async function connect(opts: DoctorOptions): Promise<{ target: Target; ta
   return { target, tart };
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * `connect`, retried while the target is merely not up yet (a transient TargetError) until
  * `waitMs` runs out; the backoff grows from 0.5 s to 5 s. Anything else fails at once.
  */
-export async function connectWithWait(
-  opts: DoctorOptions,
-  emit: (e: DoctorEvent) => void = () => {},
-  signal?: AbortSignal,
-): Promise<Awaited<ReturnType<typeof connect>>> {
+export async function connectWithWait(opts: DoctorOptions, emit: (e: DoctorEvent) => void = () => {}): Promise<Awaited<ReturnType<typeof connect>>> {
   const waitMs = opts.waitMs ?? 0;
   if (waitMs <= 0) return connect(opts);
   const deadline = Date.now() + waitMs;
@@ -109,7 +94,7 @@ export async function connectWithWait(
     try {
       return await connect({ ...opts, connectTimeoutMs });
     } catch (e) {
-      if (!(e instanceof TargetError) || !e.transient || signal?.aborted) throw e;
+      if (!(e instanceof TargetError) || !e.transient) throw e;
       const left = deadline - Date.now();
       if (left <= 0) {
         const secs = Math.round(waitMs / 1000);
@@ -117,8 +102,7 @@ export async function connectWithWait(
       }
       const retryInMs = Math.min(delay, left);
       emit({ type: 'waiting', label, attempt, reason: e.message, retryInMs, remainingMs: left });
-      await pause(retryInMs, signal);
-      if (signal?.aborted) throw e;
+      await pause(retryInMs);
       delay = Math.min(Math.round(delay * 1.6), 5000);
     }
   }
@@ -141,38 +125,39 @@ export function newReport(spec: TargetSpec, started: number): Report {
   };
 }
 
+/** The checks to run (loading them reports modules that could not load). */
+async function selectedChecks(opts: DoctorOptions, report: Report, emit: (e: DoctorEvent) => void): Promise<Check[]> {
+  const { checks, problems } = await loadChecks(opts.checksDirs ?? []);
+  if (problems.length) report.loadProblems = problems;
+  const { selected, unknown } = selectChecks(checks, opts.only ?? [], opts.skip ?? []);
+  if (unknown.length) throw new TargetError(`unknown check id or category: ${unknown.join(', ')}`, 'see `cal-doctor list`');
+  emit({ type: 'checks', checks: selected.map(({ id, category, title }) => ({ id, category, title })) });
+  return selected;
+}
+
 export async function runDoctor(opts: DoctorOptions): Promise<Report> {
   const started = Date.now();
   const report = newReport(opts.target, started);
-  // Loading checks overlaps with connecting: neither needs the other.
-  const loading = loadChecks(opts.checksDirs ?? []);
   const emit = opts.onEvent ?? (() => {});
+  // Loading the checks is the client's biggest piece of work; it is done while the probe
+  // runs on the target, the longest wait, where it delays nothing. Done while connecting,
+  // it would hold up each handshake reply. --only/--skip load them first instead: a typo
+  // in a check id then fails before any connect or --wait.
+  let loading: Promise<Check[]> | undefined;
+  const loadSelected = () => (loading ??= selectedChecks(opts, report, emit));
   let target: Target | undefined;
   try {
+    if (opts.only?.length || opts.skip?.length) await loadSelected();
     emit({ type: 'phase', phase: 'connecting', label: report.target.label });
-    const selecting = loading.then(({ checks, problems }) => {
-      if (problems.length) report.loadProblems = problems;
-      const { selected, unknown } = selectChecks(checks, opts.only ?? [], opts.skip ?? []);
-      if (unknown.length) throw new TargetError(`unknown check id or category: ${unknown.join(', ')}`, 'see `cal-doctor list`');
-      emit({ type: 'checks', checks: selected.map(({ id, category, title }) => ({ id, category, title })) });
-      return selected;
-    });
-    const giveUp = new AbortController();
-    const connecting = connectWithWait(opts, emit, giveUp.signal);
-    connecting.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
-    let selected: Awaited<typeof selecting>;
-    try {
-      selected = await selecting;
-    } catch (e) {
-      // no point connecting (or waiting for the target) any longer
-      giveUp.abort();
-      await connecting.then((c) => c.target.close(), () => undefined);
-      throw e;
-    }
-    const conn = await connecting;
+    const conn = await connectWithWait(opts, emit);
     target = conn.target;
     emit({ type: 'phase', phase: 'probing', label: target.label });
-    const facts = await gatherFacts(target, { tmuxTimeoutSec: opts.tmuxTimeoutSec ?? 2, timeoutMs: opts.timeoutMs ?? 30_000 });
+    const facts = await gatherFacts(target, {
+      tmuxTimeoutSec: opts.tmuxTimeoutSec ?? 2,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      onStarted: () => void loadSelected().catch(() => undefined), // its error surfaces below
+    });
+    const selected = await loadSelected();
     report.target = { kind: target.kind, label: target.label, os: `${facts.host.os} ${facts.host.osVersion}`.trim(), user: facts.host.user, hostname: facts.host.hostname };
     if (facts.probe.warnings.length) report.probeWarnings = facts.probe.warnings;
     report.environment = describeEnvironment(facts, conn.tart);
@@ -187,7 +172,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
   } catch (e) {
     if (!(e instanceof TargetError)) throw e;
     report.error = { message: e.message, hint: e.hint };
-    await loading.catch(() => undefined);
+    await loading?.catch(() => undefined);
   } finally {
     await target?.close();
     report.durationMs = Date.now() - started;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Facts } from './facts.js';
 import { parseProbeOutput, probeOutputComplete, splitRecords } from './parse.js';
-import { TargetError, type RunResult, type Target } from '../target/target.js';
+import { TargetError, type RunOptions, type RunResult, type Target } from '../target/target.js';
 
 let source: string | undefined;
 
@@ -41,10 +41,10 @@ export function describeRun(res: RunResult): string {
 
 export async function gatherFacts(
   target: Target,
-  opts: { tmuxTimeoutSec: number; timeoutMs: number },
+  opts: { tmuxTimeoutSec: number } & RunOptions,
 ): Promise<Facts> {
-  const script = probeScript(opts.tmuxTimeoutSec);
-  const res = await target.runScript(script, { timeoutMs: opts.timeoutMs });
+  const { tmuxTimeoutSec, ...run } = opts;
+  const res = await target.runScript(probeScript(tmuxTimeoutSec), run);
   if (!probeOutputComplete(res.stdout)) {
     throw new TargetError(
       `probe was cut off: ${describeRun(res)}`,
@@ -56,7 +56,7 @@ export async function gatherFacts(
   }
   const facts = parseProbeOutput(res.stdout);
   // the probe reports the bound it ran with; without a meta record, it is the one sent
-  if (facts.probe.tmuxTimeoutSec === 0) facts.probe.tmuxTimeoutSec = opts.tmuxTimeoutSec;
+  if (facts.probe.tmuxTimeoutSec === 0) facts.probe.tmuxTimeoutSec = tmuxTimeoutSec;
   if (res.code !== 0) facts.probe.warnings.push(`the probe shell ended with ${describeRun(res)}`);
   else if (res.stderr.trim() !== '') facts.probe.warnings.push(`the probe shell printed on stderr: ${firstLine(res.stderr)}`);
   return facts;

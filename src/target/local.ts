@@ -1,7 +1,7 @@
 // `--local`: the probe runs on this machine, in this process's environment (which plays
 // the part of the non-login SSH exec).
 import { spawn } from 'node:child_process';
-import type { RunResult, Target } from './target.js';
+import type { RunOptions, RunResult, Target } from './target.js';
 import { collect } from './collect.js';
 import { onShutdown } from '../lifecycle.js';
 
@@ -14,7 +14,7 @@ export class LocalTarget implements Target {
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env, private readonly shell = '/bin/sh') {}
 
-  runScript(script: string, opts: { timeoutMs: number }): Promise<RunResult> {
+  runScript(script: string, opts: RunOptions): Promise<RunResult> {
     // detached: the script gets its own process group, so a timeout or Ctrl-C reaches all
     // it started (and the terminal's own SIGINT does not reach it behind our back)
     const child = spawn(this.shell, ['-s'], { env: this.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
@@ -41,6 +41,7 @@ export class LocalTarget implements Target {
     child.stdin.on('error', () => {}); // a script that exits early closes stdin: not our error
     child.stdin.end(script);
     const release = onShutdown(stop);
+    opts.onStarted?.();
     return collect(child.stdout, child.stderr, opts.timeoutMs, () => void stop(), (done) =>
       child.on('close', (code, signal) => done(code, signal ?? undefined)),
     ).finally(() => {

@@ -9,12 +9,21 @@ export interface RunResult {
   signal?: string;
 }
 
+export interface RunOptions {
+  timeoutMs: number;
+  /**
+   * Called once the script is running on the target (its stdin sent): from here the
+   * caller only waits, so it may spend the time on work of its own.
+   */
+  onStarted?: () => void;
+}
+
 export interface Target {
   kind: 'local' | 'ssh' | 'vm';
   /** what the report calls it: `local`, `admin@192.168.64.3:22`, `vm cal-dev (admin@…)` */
   label: string;
   /** Runs `script` with /bin/sh, fed on stdin (no argv, so nothing leaks into `ps`). */
-  runScript(script: string, opts: { timeoutMs: number }): Promise<RunResult>;
+  runScript(script: string, opts: RunOptions): Promise<RunResult>;
   close(): Promise<void>;
 }
 
