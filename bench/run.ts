@@ -5,6 +5,7 @@
 //   npm run bench                      # build, then the whole bench (about 2 minutes)
 //   npm run bench -- --reps 11 --json bench.json
 //   npx tsx bench/run.ts --help
+//   npx tsx bench/run.ts --serve       # only build the target and print commands to profile it
 //
 // Not a test: the numbers depend on the machine and on whatever else runs on it. Ratios
 // are computed from medians; every measurement of a round runs once, in an order rotated
@@ -33,9 +34,10 @@ interface Options {
   json?: string;
   quiet: boolean;
   cli?: string;
+  serve: boolean;
 }
 
-const USAGE = `usage: tsx bench/run.ts [--reps N] [--targets N] [--history N] [--big-history N] [--json FILE|-] [--cli FILE] [--quiet]
+const USAGE = `usage: tsx bench/run.ts [--reps N] [--targets N] [--history N] [--big-history N] [--json FILE|-] [--cli FILE] [--quiet] [--serve]
   --reps N         rounds of every measurement (default 7, at least 3)
   --targets N      targets for the "at once" measurement (default 8)
   --history N      saves in the target's save dir (default 1000)
@@ -43,10 +45,12 @@ const USAGE = `usage: tsx bench/run.ts [--reps N] [--targets N] [--history N] [-
   --json FILE      also write the results as JSON to FILE ('-': JSON on stdout, the report on stderr)
   --cli FILE       the cal-doctor entry to measure (default bin/cal-doctor.js; e.g. another
                    checkout's, to compare a change before it lands)
-  --quiet          no progress lines`;
+  --quiet          no progress lines
+  --serve          measure nothing: build the target, print the commands that reach it (for
+                   a profiler: node --cpu-prof bin/cal-doctor.js ...), keep it up until Ctrl-C`;
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { reps: 7, targets: 8, mainHistory: 1000, bigHistory: 10_000, quiet: false };
+  const o: Options = { reps: 7, targets: 8, mainHistory: 1000, bigHistory: 10_000, quiet: false, serve: false };
   const int = (flag: string, v: string | undefined, min: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs a whole number >= ${min}`);
@@ -62,6 +66,7 @@ function parseOptions(argv: string[]): Options {
       const v = argv[i + 1];
       o.json = v === undefined || (v.startsWith('--') && v !== '-') ? '-' : argv[++i];
     } else if (a === '--quiet') o.quiet = true;
+    else if (a === '--serve') o.serve = true;
     else if (a === '--cli') {
       const v = argv[++i];
       if (!v) throw new Error('--cli needs a file');
@@ -313,6 +318,22 @@ function formatVerdict(x: Verdict): string {
   return `${x.label.padEnd(72)} ${fig.padStart(9)}  ${tgt.padEnd(16)}${verdict}  (${x.detail})`;
 }
 
+/** `--serve`: the commands the bench would time, to run by hand or under a profiler, until Ctrl-C. */
+async function serve(t: BenchTarget, probeFile: string): Promise<number> {
+  const q = (a: string[]) => a.map((x) => (/^[\w@%+=:,./-]+$/.test(x) ? x : `'${x.replace(/'/g, `'\\''`)}'`)).join(' ');
+  const cli = cliSpec(t, [t.hosts[0]!]);
+  const floor = sshSpec(t, 0, '/bin/sh -s', probeFile);
+  process.stdout.write(
+    `target up (${t.hosts.join(', ')}); Ctrl-C removes it\n\n` +
+      `passive:  NO_COLOR=1 ${q([NODE, ...cli.args])}\n` +
+      `floor:    ${q([floor.file, ...floor.args])} < ${probeFile}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve());
+  });
+  return 0;
+}
+
 // ----------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
@@ -349,6 +370,7 @@ async function main(): Promise<number> {
       process.stderr.write(`bench: ${CLI} cannot diagnose the bench target: ${pre.note}\n`);
       return 2;
     }
+    if (o.serve) return await serve(t, probeFile);
     const features = await detectFeatures(t);
     log(`multi-target mode: ${features.multiTarget ? 'yes' : 'no (8 processes instead)'}; --active: ${features.active ? 'yes' : features.activeNote}`);
     const ms = measurements(t, features, probeFile);

@@ -7,9 +7,6 @@ import { gatherFacts } from './probe/gather.js';
 import { describeEnvironment } from './report/environment.js';
 import type { TartFact } from './probe/facts.js';
 import type { HostKeyPolicy } from './target/known-hosts.js';
-import { LocalTarget } from './target/local.js';
-import { SshTarget } from './target/ssh.js';
-import { locateVm } from './target/tart.js';
 import { TargetError, type Target } from './target/target.js';
 import { VERSION } from './version.js';
 
@@ -57,9 +54,14 @@ export interface DoctorOptions {
   onEvent?: (e: DoctorEvent) => void;
 }
 
+/** Each kind of target loads only its own code: `--local` never loads ssh2. */
 export async function connect(opts: DoctorOptions): Promise<{ target: Target; tart?: TartFact }> {
   const t = opts.target;
-  if (t.kind === 'local') return { target: new LocalTarget() };
+  if (t.kind === 'local') {
+    const { LocalTarget } = await import('./target/local.js');
+    return { target: new LocalTarget() };
+  }
+  const { SshTarget } = await import('./target/ssh.js');
   const ssh = {
     user: opts.user,
     port: opts.port,
@@ -71,6 +73,7 @@ export async function connect(opts: DoctorOptions): Promise<{ target: Target; ta
     connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
   };
   if (t.kind === 'ssh') return { target: await SshTarget.connect({ ...ssh, host: t.host }) };
+  const { locateVm } = await import('./target/tart.js');
   const tart = await locateVm(t.name);
   const target = await SshTarget.connect({ ...ssh, host: tart.ip, kind: 'vm', labelPrefix: `vm ${t.name}`, defaultUser: 'admin' });
   return { target, tart };
