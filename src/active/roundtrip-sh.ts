@@ -504,35 +504,9 @@ export const RUNNER_SH = sh`# --------------------------------------------------
 
 # rt_budget SECONDS CMD ARG...: like rt_bounded, but on expiry the watchdog kills CMD's
 # whole process tree (a login shell's children, the tmux clients of the run).
-rt_budget() {
-	_gt=$1
-	shift
-	"$@" &
-	_gp=$!
-	(
-		_gs=
-		_gq=
-		trap '_gq=1; if [ -n "$_gs" ]; then kill -9 "$_gs" 2>/dev/null; fi' USR1
-		sleep "$_gt" &
-		_gs=$!
-		if [ -z "$_gq" ]; then
-			wait "$_gs"
-		fi
-		if [ -n "$_gq" ]; then
-			kill -9 "$_gs" 2>/dev/null
-			wait "$_gs" 2>/dev/null
-			exit 0
-		fi
-		rt_killtree "$_gp"
-	) </dev/null >/dev/null 2>&1 &
-	_gw=$!
-	wait "$_gp" 2>/dev/null
-	_grc=$?
-	kill -USR1 "$_gw" 2>/dev/null
-	wait "$_gw" 2>/dev/null
-	return "$_grc"
-}
-
+`+
+  boundedFunction('rt_budget', 'rt_killtree "$_bp"') +
+  sh`
 # rt_launch LABEL: starts one environment's run in the background (pid in rt_bgs).
 # login: the user's shell as a login shell execs the script, so it runs with the
 # environment ~/.zprofile & co. give (exec: no logout file runs); nonlogin: this very

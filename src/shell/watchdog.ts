@@ -4,12 +4,13 @@
 
 /**
  * Shell text defining `NAME SECONDS CMD ARG...`: runs CMD with a watchdog that SIGKILLs it
- * after SECONDS (status 137). Neither the watchdog nor its sleep outlives the call. The
+ * after SECONDS (status 137); `onExpiry` replaces that kill (CMD's pid is in `$_bp`), e.g.
+ * to kill CMD's whole process tree. Neither the watchdog nor its sleep outlives the call. The
  * watchdog is stopped with USR1, not TERM: bash runs a parent's trap in a fresh subshell if
  * the signal comes before the subshell has set its own, and callers may trap TERM with
  * their cleanup. USR1 before the trap just ends the watchdog (it has no sleep yet).
  */
-export function boundedFunction(name: string): string {
+export function boundedFunction(name: string, onExpiry = 'kill -9 "$_bp" 2>/dev/null'): string {
   return `${name}() {
 	_bt=$1
 	shift
@@ -29,7 +30,7 @@ export function boundedFunction(name: string): string {
 			wait "$_bs" 2>/dev/null
 			exit 0
 		fi
-		kill -9 "$_bp" 2>/dev/null
+		${onExpiry}
 	) </dev/null >/dev/null 2>&1 &
 	_bw=$!
 	wait "$_bp" 2>/dev/null

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expectedPanes } from '../../src/active/roundtrip.js';
 import type { Home } from './home.js';
 import { tmuxTry } from './tmux.js';
-import { alive } from './util.js';
+import { alive, sleep } from './util.js';
 
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -40,6 +40,22 @@ export async function userState(home: Home): Promise<Record<string, string>> {
     }
   }
   return state;
+}
+
+/**
+ * userState once the server has settled: a fresh server's pane shells are still starting
+ * (window names follow the running command), so the state is taken until two in a row,
+ * 250 ms apart, agree (at most ~5 s; then the last one).
+ */
+export async function settledUserState(home: Home): Promise<Record<string, string>> {
+  let prev = await userState(home);
+  for (let i = 0; i < 20; i++) {
+    await sleep(250);
+    const next = await userState(home);
+    if (JSON.stringify(next) === JSON.stringify(prev)) return next;
+    prev = next;
+  }
+  return prev;
 }
 
 /** `/tmp/cal-doctor.*` dirs that exist now. */

@@ -1,7 +1,7 @@
 // A throwaway HOME with the real TPM/resurrect/continuum copied in, and its own tmux
 // socket dir. Nothing here touches the tester's HOME or /tmp/tmux-UID.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VENDOR_PLUGINS } from '../shared.js';
 import { cleanupAtExit, makeTempDir, processesWhere, signal, SYSTEM_PATH, TMUX, which } from './util.js';
@@ -123,16 +123,32 @@ function makeWritable(path: string): void {
   if (st.isDirectory()) for (const entry of readdirSync(path)) makeWritable(join(path, entry));
 }
 
+/** A process's HOME, from its environment (undefined when it has gone or is not ours). */
+function homeOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('HOME='))?.slice(5);
+  } catch {
+    return undefined;
+  }
+}
+
 function cleanupHome(home: Home): void {
   if (!existsSync(home.root)) return;
   for (const pid of home.pids) signal(pid, 'SIGCONT'); // a SIGSTOPped server would hang kill-server
   if (TMUX && existsSync(home.socket)) {
     spawnSync(TMUX, ['kill-server'], { env: { ...home.env(), PATH: SYSTEM_PATH }, timeout: 3_000, stdio: 'ignore' });
   }
-  // the server, plugin scripts, logout hooks...: every process naming a path of this home
+  // the server, plugin scripts, and the pane shells: the server's end makes them run their
+  // logout hooks (a .zlogout running save.sh writes into the save dir while it is removed),
+  // so every process naming a path of this home or living in it (HOME) goes, until none is left
   const marker = home.root + '/';
-  const leftovers = processesWhere((argv) => argv.some((a) => a.includes(marker)));
-  for (const pid of [...home.pids, ...leftovers]) signal(pid, 'SIGKILL');
+  const fromHome = (argv: string[], pid: number) => argv.some((a) => a.includes(marker)) || homeOf(pid) === home.dir;
+  for (const pid of home.pids) signal(pid, 'SIGKILL');
   home.pids.clear();
+  for (let round = 0; round < 5; round++) {
+    const leftovers = processesWhere(fromHome);
+    if (leftovers.length === 0) break;
+    for (const pid of leftovers) signal(pid, 'SIGKILL');
+  }
   rmSync(home.root, { recursive: true, force: true, maxRetries: 3 });
 }

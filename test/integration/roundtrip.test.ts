@@ -9,7 +9,7 @@ import { buildRoundtripScript } from '../../src/active/roundtrip.js';
 import { judgeRun, parseRoundtripOutput } from '../../src/active/roundtrip-output.js';
 import { runDoctor, type DoctorOptions } from '../../src/doctor.js';
 import type { CheckOutcome } from '../../src/engine/run.js';
-import { leakedDirs, runScriptLocally, sandboxDirs, sandboxProcesses, sandboxSocketsIn, userState } from '../harness/active.js';
+import { leakedDirs, runScriptLocally, sandboxDirs, sandboxProcesses, sandboxSocketsIn, settledUserState, userState } from '../harness/active.js';
 import { installBrew } from '../harness/brew.js';
 import { makeHome, type Home, type MakeHomeOptions } from '../harness/home.js';
 import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
@@ -55,7 +55,7 @@ function scenario(opts: { home?: MakeHomeOptions; brew?: boolean; prepare?: (hom
     await startServerLogin(s.home);
     if (!opts.home?.plugins || opts.home.plugins.includes('tmux-resurrect')) await save(s.home);
     opts.prepare?.(s.home);
-    s.before = await userState(s.home);
+    s.before = await settledUserState(s.home);
     s.dirsBefore = sandboxDirs();
     const t0 = performance.now();
     const report = await runDoctor(sshOptions(s.sshd, { active: opts.active ?? true }));
@@ -81,7 +81,8 @@ const text = (c: CheckOutcome) => [c.summary, ...c.details, ...c.fix].join('\n')
 function itLeavesNothing(s: Scenario) {
   it("leaves the user's server, save dir and `last` byte-identical", () => {
     expect(Object.keys(s.before).length).toBeGreaterThan(4);
-    expect(s.after).toEqual(s.before);
+    const changed = [...new Set([...Object.keys(s.before), ...Object.keys(s.after)])].filter((k) => s.before[k] !== s.after[k]);
+    expect(s.after, `changed: ${changed.join(', ')}`).toEqual(s.before);
   });
 
   it('leaves no sandbox dir, cal-doctor socket or process', async () => {
