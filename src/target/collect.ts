@@ -11,15 +11,32 @@ export interface DataSource {
   on(event: 'data', listener: (chunk: Buffer) => void): unknown;
 }
 
-export function collect(
-  stdout: Readable,
-  stderr: DataSource,
-  timeoutMs: number,
-  abort: () => void,
-  onExit: (done: (code: number | null, signal?: string) => void) => void,
+/**
+ * After the shell itself has exited, how long its output may stay open: a process it left
+ * behind (a tmux client stuck on a stopped server, its stderr still the shell's) would
+ * otherwise keep the run going until that process ends.
+ */
+export const LEFTOVER_GRACE_MS = 500;
+
+type End = (code: number | null, signal?: string) => void;
+
+export interface CollectOptions {
+  timeoutMs: number;
+  /** stops the script (the deadline passed, the output grew too large) */
+  abort: () => void;
+  /** registers `done` for the end of the run: the output closed, the exit status known */
+  onClose: (done: End) => void;
+  /** registers `exited` for the shell's own exit, which may come before its output closes */
+  onShellExit?: (exited: End) => void;
+  /** the shell exited but its output stayed open past the grace: stop what is left of it */
+  leftovers?: () => void;
   /** the timeout's message (default: `the probe did not finish within N s`) */
-  timeoutMessage = `the probe did not finish within ${Math.round(timeoutMs / 1000)} s`,
-): Promise<RunResult> {
+  timeoutMessage?: string;
+}
+
+export function collect(stdout: Readable, stderr: DataSource, opts: CollectOptions): Promise<RunResult> {
+  const { timeoutMs, abort } = opts;
+  const timeoutMessage = opts.timeoutMessage ?? `the probe did not finish within ${Math.round(timeoutMs / 1000)} s`;
   return new Promise((resolve, reject) => {
     const out: Buffer[] = [];
     let outBytes = 0;
@@ -45,11 +62,21 @@ export function collect(
     stderr.on('data', (chunk: Buffer) => {
       if (err.length < 64 * 1024) err += chunk.toString('utf8');
     });
-    onExit((code, signal) => {
+    let grace: NodeJS.Timeout | undefined;
+    const finish: End = (code, signal) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(grace);
       resolve({ stdout: Buffer.concat(out), stderr: err, code, signal });
+    };
+    opts.onClose(finish);
+    opts.onShellExit?.((code, signal) => {
+      grace ??= setTimeout(() => {
+        if (settled) return;
+        opts.leftovers?.();
+        finish(code, signal);
+      }, LEFTOVER_GRACE_MS);
     });
   });
 }

@@ -42,9 +42,13 @@ export class LocalTarget implements Target {
     child.stdin.end(script);
     const release = onShutdown(stop);
     opts.onStarted?.();
-    return collect(child.stdout, child.stderr, opts.timeoutMs, () => void stop(), (done) =>
-      child.on('close', (code, signal) => done(code, signal ?? undefined)),
-    ).finally(() => {
+    return collect(child.stdout, child.stderr, {
+      timeoutMs: opts.timeoutMs,
+      abort: () => void stop(),
+      onClose: (done) => child.on('close', (code, signal) => done(code, signal ?? undefined)),
+      // what the shell left behind is killed below, with the rest of its group
+      onShellExit: (exited) => child.on('exit', (code, signal) => exited(code, signal ?? undefined)),
+    }).finally(() => {
       release();
       // whatever the script left in its group (it ended, or was stopped)
       if (exited) signalGroup('SIGKILL');

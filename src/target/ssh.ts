@@ -301,10 +301,22 @@ export class SshTarget implements Target {
         const onLost = () => void (lost = true);
         this.client.on('end', onLost).on('close', onLost);
         const remaining = Math.max(1, opts.timeoutMs - (Date.now() - started));
-        collect(stream, stderr, remaining, abort, (done) => stream.on('close', () => done(exit.code, exit.signal)), limit)
+        collect(stream, stderr, {
+          timeoutMs: remaining,
+          abort,
+          onClose: (done) => stream.on('close', () => done(exit.code, exit.signal)),
+          onShellExit: (exited) => stream.on('exit', () => exited(exit.code, exit.signal)),
+          leftovers: () => {
+            this.killRemote(run);
+            stream.close();
+          },
+          timeoutMessage: limit,
+        })
           .then((res) => {
             if (lost && res.code === null && !res.signal)
               throw new TargetError(`the connection to ${this.label} was lost while the probe ran (${res.stdout.length} bytes received)`, 'the target went away (rebooted, slept, or its network dropped): run again');
+            // a shell killed by a signal leaves its children behind (watchdogs, a tmux client)
+            if (res.signal) this.killRemote(run);
             return res;
           })
           .finally(() => {

@@ -300,7 +300,15 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
       expectCouldNotRun(r, /the connection to tester@127\.0\.0\.1:\d+ was lost while the probe ran \(49 bytes received\)/);
     });
 
-    it.skipIf(!(sshdAvailable() && tmuxAvailable()))('a real probe on a real sshd, its shell killed while it waits on a stopped server', async () => {
+    /**
+     * A real probe on a real sshd, against a SIGSTOPped server (so every tmux call waits for
+     * its 10 s watchdog); `pick` chooses which of the probe's processes to SIGKILL, once
+     * `ready` says the moment has come. The run must end as "cut off" well within those 10 s.
+     */
+    const killMidway = async (
+      ready: (probe: Array<{ pid: number; argv: string }>) => boolean,
+      pick: (probe: Array<{ pid: number; argv: string }>) => number[],
+    ) => {
       const home = makeHome({ plugins: [] });
       const sshd = await startSshd({ env: home.env() });
       let pid = 0;
@@ -309,24 +317,43 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
         signal(pid, 'SIGSTOP');
         const server = descendants(pid);
         server.add(pid);
-        const probeShells = () => processesWithEnv('HOME', home.dir).filter((p) => !server.has(p.pid) && /^\/bin\/sh -s/.test(p.argv));
+        const probe = () => processesWithEnv('HOME', home.dir).filter((p) => !server.has(p.pid));
         let killed: number[] = [];
         const r = await runCli(['--host', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.clientKey, '--known-hosts', sshd.knownHosts, '--tmux-timeout', '10', '--timeout', '20', '--json', ...CT], {
           onSpawn: () => {
-            void waitFor(() => probeShells().length > 0, { timeoutMs: 10_000, intervalMs: 20, what: 'the probe to start' }).then(() => {
-              killed = probeShells().map((p) => p.pid);
+            void waitFor(() => ready(probe()), { timeoutMs: 10_000, intervalMs: 20, what: 'the probe to get there' }).then(() => {
+              killed = pick(probe());
               for (const p of killed) signal(p, 'SIGKILL');
             });
           },
         });
         expect(killed.length).toBeGreaterThan(0);
         expectCouldNotRun(r, /probe was cut off: (killed by (SIG)?KILL|exit 137)/, { slowMs: CONNECT_TIMEOUT_S * 1000 + 2000 });
+        // nothing of the probe is left on the target
+        await waitFor(() => probe().length === 0, { timeoutMs: 5000, what: 'the probe\'s processes to go' });
       } finally {
         if (pid) signal(pid, 'SIGCONT');
         await sshd.stop();
         await killServer(home);
         home.cleanup();
       }
+    };
+    const shells = (probe: Array<{ pid: number; argv: string }>) => probe.filter((p) => /^\/bin\/sh -s/.test(p.argv));
+
+    it.skipIf(!(sshdAvailable() && tmuxAvailable()))('a real probe on a real sshd, its shell killed while it waits on a stopped server', async () => {
+      await killMidway((probe) => shells(probe).length > 0, (probe) => shells(probe).map((p) => p.pid));
+    });
+
+    it.skipIf(!(sshdAvailable() && tmuxAvailable()))('a real probe whose shell alone is killed, leaving a tmux client that holds its stderr open', async () => {
+      const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+      await killMidway(
+        (probe) => probe.some((p) => /(^|\/)tmux /.test(p.argv)),
+        // the probe's own shell: the one /bin/sh -s whose parent is not one of the probe's subshells
+        (probe) => {
+          const sh = shells(probe);
+          return sh.filter((p) => !sh.some((q) => q.pid === parentOf(p.pid))).map((p) => p.pid);
+        },
+      );
     });
   });
 
