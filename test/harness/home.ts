@@ -1,10 +1,10 @@
 // A throwaway HOME with the real TPM/resurrect/continuum copied in, and its own tmux
 // socket dir. Nothing here touches the tester's HOME or /tmp/tmux-UID.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VENDOR_PLUGINS } from '../shared.js';
-import { cleanupAtExit, makeTempDir, processesWhere, signal, SYSTEM_PATH, TMUX, which } from './util.js';
+import { cleanupAtExit, makeTempDir, processesWhere, processesWithEnv, signal, SYSTEM_PATH, TMUX, which } from './util.js';
 
 export type PluginName = 'tpm' | 'tmux-resurrect' | 'tmux-continuum';
 export const ALL_PLUGINS: readonly PluginName[] = ['tpm', 'tmux-resurrect', 'tmux-continuum'];
@@ -123,15 +123,6 @@ function makeWritable(path: string): void {
   if (st.isDirectory()) for (const entry of readdirSync(path)) makeWritable(join(path, entry));
 }
 
-/** A process's HOME, from its environment (undefined when it has gone or is not ours). */
-function homeOf(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith('HOME='))?.slice(5);
-  } catch {
-    return undefined;
-  }
-}
-
 function cleanupHome(home: Home): void {
   if (!existsSync(home.root)) return;
   for (const pid of home.pids) signal(pid, 'SIGCONT'); // a SIGSTOPped server would hang kill-server
@@ -142,11 +133,10 @@ function cleanupHome(home: Home): void {
   // logout hooks (a .zlogout running save.sh writes into the save dir while it is removed),
   // so every process naming a path of this home or living in it (HOME) goes, until none is left
   const marker = home.root + '/';
-  const fromHome = (argv: string[], pid: number) => argv.some((a) => a.includes(marker)) || homeOf(pid) === home.dir;
   for (const pid of home.pids) signal(pid, 'SIGKILL');
   home.pids.clear();
   for (let round = 0; round < 5; round++) {
-    const leftovers = processesWhere(fromHome);
+    const leftovers = [...processesWhere((argv) => argv.some((a) => a.includes(marker))), ...processesWithEnv('HOME', home.dir).map((p) => p.pid)];
     if (leftovers.length === 0) break;
     for (const pid of leftovers) signal(pid, 'SIGKILL');
   }

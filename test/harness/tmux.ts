@@ -166,6 +166,13 @@ async function buildLayout(home: Home, dirs: Layout['dirs']): Promise<Layout> {
     'split-window', '-t', 'cal-dev:1', '-c', dirs.project, ';',
     'new-session', '-d', '-s', 'notes', '-x', '200', '-y', '50', '-c', dirs.project,
   );
+  // Until a new pane's child has exec'd the shell, its command (and so the window's
+  // automatic name) is "tmux"; a save taken then records that name, and a restore, where
+  // the shell has started, cannot match it.
+  await waitFor(
+    async () => !/^tmux$/m.test(await tmuxCmd(home, 'list-panes', '-a', '-F', '#{pane_current_command}\n#{window_name}')),
+    { timeoutMs: 5000, intervalMs: 50, what: 'the layout\'s shells to start' },
+  );
   return { sessions: ['cal-dev', 'notes'], panes: { 'cal-dev': 3, notes: 1 }, dirs };
 }
 

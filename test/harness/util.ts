@@ -122,6 +122,30 @@ export function processesWhere(match: (argv: string[], pid: number) => boolean):
   return pids;
 }
 
+/** Live (non-zombie) processes whose environment has `NAME=value`, with their argv. */
+export function processesWithEnv(name: string, value: string): Array<{ pid: number; argv: string }> {
+  const want = `${name}=${value}`;
+  return processesWhereEnv((env) => env.includes(want));
+}
+
+/** Live (non-zombie) processes whose environment (`NAME=value` strings) satisfies `match`. */
+export function processesWhereEnv(match: (env: string[]) => boolean): Array<{ pid: number; argv: string }> {
+  const out: Array<{ pid: number; argv: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (/^\S+ \(.*\) Z/.test(stat)) continue;
+      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (!match(env)) continue;
+      out.push({ pid: Number(entry), argv: readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return out;
+}
+
 export function childrenOf(ppid: number): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {

@@ -2,7 +2,7 @@
 // its own process, a throwaway client HOME (never the tester's ~/.ssh), no ssh-agent,
 // and the exit code, both streams and the wall time recorded.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childrenOf, cleanupAtExit, makeTempDir, SYSTEM_PATH } from '../harness/util.js';
@@ -118,30 +118,6 @@ export function descendants(root: number): Set<number> {
         out.add(c);
         todo.push(c);
       }
-    }
-  }
-  return out;
-}
-
-/** Live (non-zombie) processes whose environment has `NAME=value`, with their argv. */
-export function processesWithEnv(name: string, value: string): Array<{ pid: number; argv: string }> {
-  const want = `${name}=${value}`;
-  return processesWhereEnv((env) => env.includes(want));
-}
-
-/** Live (non-zombie) processes whose environment (`NAME=value` strings) satisfies `match`. */
-export function processesWhereEnv(match: (env: string[]) => boolean): Array<{ pid: number; argv: string }> {
-  const out: Array<{ pid: number; argv: string }> = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (/^\S+ \(.*\) Z/.test(stat)) continue;
-      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (!match(env)) continue;
-      out.push({ pid: Number(entry), argv: readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim() });
-    } catch {
-      /* gone, or not ours to read */
     }
   }
   return out;

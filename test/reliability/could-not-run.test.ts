@@ -10,8 +10,8 @@ import { makeHome, type Home } from '../harness/home.js';
 import { closedPort, fakeSshd, newKeyPair, silentPort, type FakeSshd, type SilentPort } from '../harness/sshd-variants.js';
 import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
 import { killServer, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
-import { run, signal, SYSTEM_PATH, waitFor, which } from '../harness/util.js';
-import { cliBuilt, clientHome, descendants, lines, processesWithEnv, runCli, tempDir, type CliRun } from './cli.js';
+import { processesWithEnv, run, signal, SYSTEM_PATH, waitFor, which } from '../harness/util.js';
+import { cliBuilt, clientHome, descendants, lines, runCli, tempDir, type CliRun } from './cli.js';
 
 const CONNECT_TIMEOUT_S = 3;
 const CT = ['--connect-timeout', String(CONNECT_TIMEOUT_S)];

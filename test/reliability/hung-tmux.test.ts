@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, type Home } from '../harness/home.js';
 import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
 import { killServer, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
-import { signal, sleep } from '../harness/util.js';
-import { cliBuilt, descendants, lines, processesWithEnv, runCli } from './cli.js';
+import { processesWithEnv, signal, sleep } from '../harness/util.js';
+import { cliBuilt, descendants, lines, runCli } from './cli.js';
 
 const canRun = sshdAvailable() && tmuxAvailable() && cliBuilt();
 

@@ -8,10 +8,10 @@ import { makeHome, type Home } from '../harness/home.js';
 import { fakeSshd, newKeyPair, type FakeSshd } from '../harness/sshd-variants.js';
 import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
 import { killServer, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
-import { signal, sleep, waitFor } from '../harness/util.js';
+import { processesWithEnv, signal, sleep, waitFor } from '../harness/util.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliBuilt, descendants, lines, processesWithEnv, runCli, tempDir } from './cli.js';
+import { cliBuilt, descendants, lines, runCli, tempDir } from './cli.js';
 
 describe('lifecycle: cleanups on shutdown', () => {
   it('runs the cleanups newest first (a sandbox before the connection it needs), each once', async () => {

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, type Home } from '../harness/home.js';
 import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
 import { killServer, makeStateOnlySave, save, startServerLogin, tmuxAvailable, tmuxCmd } from '../harness/tmux.js';
-import { signal, sleep } from '../harness/util.js';
-import { cliBuilt, processesWhereEnv, runCli } from './cli.js';
+import { processesWhereEnv, signal, sleep } from '../harness/util.js';
+import { cliBuilt, runCli } from './cli.js';
 import { fingerprintTree, serverState, treeDiff } from './snapshot.js';
 
 const canRun = sshdAvailable() && tmuxAvailable() && cliBuilt();
