@@ -4,6 +4,7 @@ import { loadChecks, selectChecks } from './engine/discover.js';
 import { summarize, type Report } from './engine/report.js';
 import { DEFAULT_CHECK_TIMEOUT_MS, runChecks, type CheckOutcome } from './engine/run.js';
 import { gatherFacts } from './probe/gather.js';
+import { retry, WaitTimeout } from './persist/wait.js';
 import { describeEnvironment } from './report/environment.js';
 import type { TartFact } from './probe/facts.js';
 import type { HostKeyPolicy } from './target/known-hosts.js';
@@ -79,35 +80,30 @@ export async function connect(opts: DoctorOptions): Promise<{ target: Target; ta
   return { target, tart };
 }
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * `connect`, retried while the target is merely not up yet (a transient TargetError) until
- * `waitMs` runs out; the backoff grows from 0.5 s to 5 s. Anything else fails at once.
+ * `waitMs` runs out, with persist's backoff (0.5 s growing to 5 s). Anything else fails at once.
  */
 export async function connectWithWait(opts: DoctorOptions, emit: (e: DoctorEvent) => void = () => {}): Promise<Awaited<ReturnType<typeof connect>>> {
   const waitMs = opts.waitMs ?? 0;
   if (waitMs <= 0) return connect(opts);
-  const deadline = Date.now() + waitMs;
   const label = labelOf(opts.target);
-  let delay = 500;
-  for (let attempt = 1; ; attempt++) {
-    const remaining = deadline - Date.now();
-    const connectTimeoutMs = Math.max(1000, Math.min(opts.connectTimeoutMs ?? 10_000, remaining));
-    try {
-      return await connect({ ...opts, connectTimeoutMs });
-    } catch (e) {
-      if (!(e instanceof TargetError) || !e.transient) throw e;
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        const secs = Math.round(waitMs / 1000);
-        throw new TargetError(`not up after waiting ${secs} s (${attempt} attempts): ${e.message}`, e.hint ?? `is the target starting at all? raise --wait beyond ${secs}`);
-      }
-      const retryInMs = Math.min(delay, left);
-      emit({ type: 'waiting', label, attempt, reason: e.message, retryInMs, remainingMs: left });
-      await pause(retryInMs);
-      delay = Math.min(Math.round(delay * 1.6), 5000);
-    }
+  let last: TargetError | undefined;
+  try {
+    return await retry((_attempt, remainingMs) => connect({ ...opts, connectTimeoutMs: Math.max(1000, Math.min(opts.connectTimeoutMs ?? 10_000, remainingMs)) }), {
+      timeoutMs: waitMs,
+      what: label,
+      retryable: (e) => {
+        if (!(e instanceof TargetError && e.transient)) return false;
+        last = e;
+        return true;
+      },
+      onRetry: ({ attempt, reason, retryInMs, remainingMs }) => emit({ type: 'waiting', label, attempt, reason, retryInMs, remainingMs }),
+    });
+  } catch (e) {
+    if (!(e instanceof WaitTimeout) || !last) throw e;
+    const secs = Math.round(waitMs / 1000);
+    throw new TargetError(`not up after waiting ${secs} s (${e.attempts} attempts): ${last.message}`, last.hint ?? `is the target starting at all? raise --wait beyond ${secs}`);
   }
 }
 
