@@ -1,6 +1,6 @@
 // Timing and peak-RSS measurement of child processes, and the statistics the report uses.
 // Every child is bounded by a timeout; a run that fails is recorded, never retried silently.
-import { spawn, type StdioOptions } from 'node:child_process';
+import { type StdioOptions, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -47,7 +47,9 @@ export function killLiveChildren(): void {
 /** Runs one program to its end: wall time from spawn to the close of its pipes, peak RSS. */
 export function runOnce(spec: Spec, scratch: string): Promise<RunResult> {
   const timeFile = join(scratch, `time-${process.pid}-${++seq}`);
-  const [file, args] = GNU_TIME ? [GNU_TIME, ['-f', '%M', '-o', timeFile, spec.file, ...spec.args]] : [spec.file, spec.args];
+  const [file, args] = GNU_TIME
+    ? [GNU_TIME, ['-f', '%M', '-o', timeFile, spec.file, ...spec.args]]
+    : [spec.file, spec.args];
   const stdinFd = openSync(spec.stdinFile ?? '/dev/null', 'r');
   const stdio: StdioOptions = [stdinFd, 'pipe', 'pipe'];
   return new Promise((resolve) => {

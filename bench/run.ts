@@ -17,9 +17,9 @@ import { fileURLToPath } from 'node:url';
 import { probeScript } from '../src/probe/gather.js';
 import { sshArgs, sshdAvailable } from '../test/harness/sshd.js';
 import { tmuxAvailable } from '../test/harness/tmux.js';
-import { cleanupAtExit, which, SYSTEM_PATH } from '../test/harness/util.js';
-import { GNU_TIME, killLiveChildren, runOnce, stats, type Sample, type Spec, type Stats } from './measure.js';
-import { buildTarget, type BenchTarget, type HistoryName } from './target.js';
+import { cleanupAtExit, SYSTEM_PATH, which } from '../test/harness/util.js';
+import { GNU_TIME, killLiveChildren, runOnce, type Sample, type Spec, type Stats, stats } from './measure.js';
+import { type BenchTarget, buildTarget, type HistoryName } from './target.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 let CLI = join(ROOT, 'bin', 'cal-doctor.js');
@@ -71,8 +71,7 @@ function parseOptions(argv: string[]): Options {
       const v = argv[++i];
       if (!v) throw new Error('--cli needs a file');
       o.cli = resolve(v);
-    }
-    else if (a === '--help' || a === '-h') {
+    } else if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(0);
     } else throw new Error(`unknown argument ${a}\n${USAGE}`);
@@ -103,7 +102,16 @@ function cliEnv(): NodeJS.ProcessEnv {
 function cliSpec(t: BenchTarget, hosts: string[], extra: string[] = []): Spec {
   return {
     file: NODE,
-    args: [CLI, ...hosts.flatMap((h) => ['--host', h]), '--identity', t.key, '--known-hosts', t.knownHosts, '--json', ...extra],
+    args: [
+      CLI,
+      ...hosts.flatMap((h) => ['--host', h]),
+      '--identity',
+      t.key,
+      '--known-hosts',
+      t.knownHosts,
+      '--json',
+      ...extra,
+    ],
     env: cliEnv(),
     okCodes: [0, 1],
     timeoutMs: 60_000,
@@ -111,7 +119,14 @@ function cliSpec(t: BenchTarget, hosts: string[], extra: string[] = []): Spec {
 }
 
 function sshSpec(t: BenchTarget, i: number, command: string, stdinFile?: string): Spec {
-  return { file: SSH!, args: [...sshArgs(t.sshds[i]!), command], env: { PATH: SYSTEM_PATH }, stdinFile, okCodes: [0, 1], timeoutMs: 30_000 };
+  return {
+    file: SSH!,
+    args: [...sshArgs(t.sshds[i]!), command],
+    env: { PATH: SYSTEM_PATH },
+    stdinFile,
+    okCodes: [0, 1],
+    timeoutMs: 30_000,
+  };
 }
 
 /**
@@ -121,9 +136,14 @@ function sshSpec(t: BenchTarget, i: number, command: string, stdinFile?: string)
 function checkReport(stdout: string): string | undefined {
   try {
     const doc = JSON.parse(stdout) as { reports?: unknown[] };
-    const reports = (Array.isArray(doc.reports) ? doc.reports : [doc]) as Array<{ error?: { message: string }; checks?: unknown[]; target?: { label?: string } }>;
+    const reports = (Array.isArray(doc.reports) ? doc.reports : [doc]) as Array<{
+      error?: { message: string };
+      checks?: unknown[];
+      target?: { label?: string };
+    }>;
     for (const r of reports) {
-      if (r.error) return `the doctor could not run${r.target?.label ? ` on ${r.target.label}` : ''}: ${r.error.message}`;
+      if (r.error)
+        return `the doctor could not run${r.target?.label ? ` on ${r.target.label}` : ''}: ${r.error.message}`;
       if (!Array.isArray(r.checks) || r.checks.length === 0) return 'a report has no checks';
     }
     return undefined;
@@ -139,7 +159,11 @@ async function one(spec: Spec, scratch: string, validate?: (stdout: string) => s
 }
 
 /** Several runs at once: wall time from the first spawn to the last close; the highest peak RSS. */
-async function together(specs: Spec[], scratch: string, validate?: (stdout: string) => string | undefined): Promise<Sample> {
+async function together(
+  specs: Spec[],
+  scratch: string,
+  validate?: (stdout: string) => string | undefined,
+): Promise<Sample> {
   const started = performance.now();
   const samples = await Promise.all(specs.map((s) => one(s, scratch, validate)));
   const ms = performance.now() - started;
@@ -174,7 +198,8 @@ interface Features {
 async function detectFeatures(t: BenchTarget): Promise<Features> {
   const two = await runOnce({ ...cliSpec(t, t.hosts.slice(0, 2)), timeoutMs: 60_000 }, t.scratch);
   // a multi-target report names both targets (by port); one that took only one --host does not
-  const multiTarget = two.code !== null && two.code !== 2 && t.sshds.slice(0, 2).every((s) => two.stdout.includes(`:${s.port}`));
+  const multiTarget =
+    two.code !== null && two.code !== 2 && t.sshds.slice(0, 2).every((s) => two.stdout.includes(`:${s.port}`));
   const list = await runOnce({ file: NODE, args: [CLI, 'list'], env: cliEnv() }, t.scratch);
   const help = await runOnce({ file: NODE, args: [CLI, '--help'], env: cliEnv() }, t.scratch);
   const hasFlag = /--active\b/.test(help.stdout);
@@ -182,13 +207,19 @@ async function detectFeatures(t: BenchTarget): Promise<Features> {
   return {
     multiTarget,
     active: hasFlag && hasCheck,
-    activeNote: hasFlag && hasCheck ? '' : `not available (--active flag: ${hasFlag ? 'yes' : 'no'}, resurrect.roundtrip check: ${hasCheck ? 'yes' : 'no'})`,
+    activeNote:
+      hasFlag && hasCheck
+        ? ''
+        : `not available (--active flag: ${hasFlag ? 'yes' : 'no'}, resurrect.roundtrip check: ${hasCheck ? 'yes' : 'no'})`,
   };
 }
 
 function roundtripStatus(stdout: string): string | undefined {
   try {
-    const r = JSON.parse(stdout) as { error?: { message: string }; checks?: Array<{ id: string; status: string; summary: string }> };
+    const r = JSON.parse(stdout) as {
+      error?: { message: string };
+      checks?: Array<{ id: string; status: string; summary: string }>;
+    };
     if (r.error) return `the doctor could not run: ${r.error.message}`;
     const c = r.checks?.find((x) => x.id === 'resurrect.roundtrip');
     if (!c) return 'no resurrect.roundtrip result';
@@ -207,12 +238,22 @@ function measurements(t: BenchTarget, f: Features, probeFile: string): Measureme
     try {
       return await m();
     } finally {
+      // biome-ignore lint/correctness/useHookAtTopLevel: a bench method, not a React hook
       t.useHistory('main');
     }
   };
   const list: Measurement[] = [
-    { id: 'passive', what: 'cal-doctor, one target, passive (--json)', run: () => one(cliSpec(t, [host0]), s, checkReport) },
-    { id: 'floor', what: 'OpenSSH `ssh host /bin/sh -s < probe` (same probe)', run: () => one(sshSpec(t, 0, '/bin/sh -s', probeFile), s, (o) => (o.includes('@@end') ? undefined : 'probe cut off')) },
+    {
+      id: 'passive',
+      what: 'cal-doctor, one target, passive (--json)',
+      run: () => one(cliSpec(t, [host0]), s, checkReport),
+    },
+    {
+      id: 'floor',
+      what: 'OpenSSH `ssh host /bin/sh -s < probe` (same probe)',
+      run: () =>
+        one(sshSpec(t, 0, '/bin/sh -s', probeFile), s, (o) => (o.includes('@@end') ? undefined : 'probe cut off')),
+    },
     { id: 'bare', what: 'OpenSSH `ssh host true`', run: () => one(sshSpec(t, 0, 'true'), s) },
     {
       id: 'byhand',
@@ -227,19 +268,54 @@ function measurements(t: BenchTarget, f: Features, probeFile: string): Measureme
       },
     },
     f.multiTarget
-      ? { id: 'many', what: `cal-doctor --host ×${t.hosts.length} (multi-target mode)`, run: () => one(cliSpec(t, t.hosts), s, checkReport) }
-      : { id: 'many', what: `${t.hosts.length} cal-doctor processes at once (no multi-target mode)`, run: () => together(t.hosts.map((h) => cliSpec(t, [h])), s, checkReport) },
+      ? {
+          id: 'many',
+          what: `cal-doctor --host ×${t.hosts.length} (multi-target mode)`,
+          run: () => one(cliSpec(t, t.hosts), s, checkReport),
+        }
+      : {
+          id: 'many',
+          what: `${t.hosts.length} cal-doctor processes at once (no multi-target mode)`,
+          run: () =>
+            together(
+              t.hosts.map((h) => cliSpec(t, [h])),
+              s,
+              checkReport,
+            ),
+        },
     {
       id: 'floorMany',
       what: `${t.hosts.length} OpenSSH probe runs at once`,
-      run: () => together(t.sshds.map((_, i) => sshSpec(t, i, '/bin/sh -s', probeFile)), s, (o) => (o.includes('@@end') ? undefined : 'probe cut off')),
+      run: () =>
+        together(
+          t.sshds.map((_, i) => sshSpec(t, i, '/bin/sh -s', probeFile)),
+          s,
+          (o) => (o.includes('@@end') ? undefined : 'probe cut off'),
+        ),
     },
-    { id: 'version', what: '`cal-doctor --version`', run: () => one({ file: NODE, args: [CLI, '--version'], env: cliEnv() }, s) },
+    {
+      id: 'version',
+      what: '`cal-doctor --version`',
+      run: () => one({ file: NODE, args: [CLI, '--version'], env: cliEnv() }, s),
+    },
     { id: 'node', what: '`node -e 0`', run: () => one({ file: NODE, args: ['-e', '0'], env: cliEnv() }, s) },
-    { id: 'historyBig', what: `cal-doctor passive, ${t.historySizes.big} saves`, run: withHistory('big', () => one(cliSpec(t, [host0]), s, checkReport)) },
-    { id: 'historyOne', what: 'cal-doctor passive, 1 save', run: withHistory('one', () => one(cliSpec(t, [host0]), s, checkReport)) },
+    {
+      id: 'historyBig',
+      what: `cal-doctor passive, ${t.historySizes.big} saves`,
+      run: withHistory('big', () => one(cliSpec(t, [host0]), s, checkReport)),
+    },
+    {
+      id: 'historyOne',
+      what: 'cal-doctor passive, 1 save',
+      run: withHistory('one', () => one(cliSpec(t, [host0]), s, checkReport)),
+    },
   ];
-  if (f.active) list.push({ id: 'active', what: 'cal-doctor --active (resurrect.roundtrip)', run: () => one(cliSpec(t, [host0], ['--active']), s, roundtripStatus) });
+  if (f.active)
+    list.push({
+      id: 'active',
+      what: 'cal-doctor --active (resurrect.roundtrip)',
+      run: () => one(cliSpec(t, [host0], ['--active']), s, roundtripStatus),
+    });
   return list;
 }
 
@@ -274,14 +350,21 @@ function verdicts(st: Record<string, Stats>, f: Features, t: BenchTarget): Verdi
     const value = A && B ? A.medianMs / B.medianMs : NaN;
     const minRatio = A && B ? A.minMs / B.minMs : NaN;
     const failed = (A?.failed ?? 0) + (B?.failed ?? 0);
-    const detail = A && B ? `median ${sec(A.medianMs)} ÷ ${sec(B.medianMs)}; from minima ${minRatio.toFixed(2)}×${failed ? `; ${failed} failed run(s) left out` : ''}` : 'not measured';
+    const detail =
+      A && B
+        ? `median ${sec(A.medianMs)} ÷ ${sec(B.medianMs)}; from minima ${minRatio.toFixed(2)}×${failed ? `; ${failed} failed run(s) left out` : ''}`
+        : 'not measured';
     v.push(judge({ id, label, value, unit: 'x', detail, target }));
   };
   ratio('passive/floor', 'full passive run ÷ OpenSSH `sh -s` probe', 'passive', 'floor', { op: '<=', value: 1.25 });
   ratio('passive/bare', 'full passive run ÷ `ssh host true`', 'passive', 'bare');
-  ratio('byhand/passive', `per-command loop (${BY_HAND_COMMANDS.length} ssh) ÷ full passive run`, 'byhand', 'passive', { op: '>=', value: 5 });
+  ratio('byhand/passive', `per-command loop (${BY_HAND_COMMANDS.length} ssh) ÷ full passive run`, 'byhand', 'passive', {
+    op: '>=',
+    value: 5,
+  });
   const bh = st.byhand;
-  if (bh && Number.isFinite(bh.medianMs)) v[v.length - 1]!.detail += `; ${sec(bh.medianMs / BY_HAND_COMMANDS.length)} per ssh`;
+  if (bh && Number.isFinite(bh.medianMs))
+    v[v.length - 1]!.detail += `; ${sec(bh.medianMs / BY_HAND_COMMANDS.length)} per ssh`;
   ratio(
     'many/floorMany',
     `${t.hosts.length} targets at once${f.multiTarget ? '' : ' (8 processes)'} ÷ ${t.hosts.length} OpenSSH probes in parallel`,
@@ -290,9 +373,24 @@ function verdicts(st: Record<string, Stats>, f: Features, t: BenchTarget): Verdi
     { op: '<=', value: 1.5 },
   );
   ratio('version/node', '`cal-doctor --version` ÷ `node -e 0`', 'version', 'node', { op: '<=', value: 2 });
-  ratio('historyBig/historyOne', `history of ${t.historySizes.big} saves ÷ history of 1 save (time)`, 'historyBig', 'historyOne', { op: '<=', value: 1.5 });
+  ratio(
+    'historyBig/historyOne',
+    `history of ${t.historySizes.big} saves ÷ history of 1 save (time)`,
+    'historyBig',
+    'historyOne',
+    { op: '<=', value: 1.5 },
+  );
   const big = st.historyBig;
-  v.push(judge({ id: 'historyBig.rss', label: `peak RSS, history of ${t.historySizes.big} saves`, value: mb(big?.peakRssKiB), unit: 'MB', detail: 'highest of all runs', target: { op: '<=', value: 150 } }));
+  v.push(
+    judge({
+      id: 'historyBig.rss',
+      label: `peak RSS, history of ${t.historySizes.big} saves`,
+      value: mb(big?.peakRssKiB),
+      unit: 'MB',
+      detail: 'highest of all runs',
+      target: { op: '<=', value: 150 },
+    }),
+  );
   const act = st.active;
   v.push(
     f.active
@@ -301,19 +399,46 @@ function verdicts(st: Record<string, Stats>, f: Features, t: BenchTarget): Verdi
           label: '`--active` round trip',
           value: act ? act.medianMs / 1000 : NaN,
           unit: 's',
-          detail: act ? `median; min ${sec(act.minMs)}${act.failed ? `; ${act.failed} failed run(s) left out` : ''}` : 'not measured',
+          detail: act
+            ? `median; min ${sec(act.minMs)}${act.failed ? `; ${act.failed} failed run(s) left out` : ''}`
+            : 'not measured',
           target: { op: '<=', value: 3 },
         })
-      : { id: 'active', label: '`--active` round trip', value: NaN, unit: 's', detail: f.activeNote, target: { op: '<=', value: 3 }, met: null },
+      : {
+          id: 'active',
+          label: '`--active` round trip',
+          value: NaN,
+          unit: 's',
+          detail: f.activeNote,
+          target: { op: '<=', value: 3 },
+          met: null,
+        },
   );
   const p = st.passive;
-  v.push(judge({ id: 'passive.rss', label: 'peak RSS, single-target passive run', value: mb(p?.peakRssKiB), unit: 'MB', detail: 'highest of all runs', target: { op: '<=', value: 100 } }));
+  v.push(
+    judge({
+      id: 'passive.rss',
+      label: 'peak RSS, single-target passive run',
+      value: mb(p?.peakRssKiB),
+      unit: 'MB',
+      detail: 'highest of all runs',
+      target: { op: '<=', value: 100 },
+    }),
+  );
   return v;
 }
 
 function formatVerdict(x: Verdict): string {
-  const fig = !Number.isFinite(x.value) ? 'n/a' : x.unit === 'x' ? `${x.value.toFixed(2)}×` : x.unit === 's' ? `${x.value.toFixed(2)} s` : `${x.value.toFixed(1)} MB`;
-  const tgt = x.target ? `target ${x.target.op === '<=' ? '≤' : '≥'} ${x.target.value}${x.unit === 'x' ? '' : ` ${x.unit}`}` : 'report only';
+  const fig = !Number.isFinite(x.value)
+    ? 'n/a'
+    : x.unit === 'x'
+      ? `${x.value.toFixed(2)}×`
+      : x.unit === 's'
+        ? `${x.value.toFixed(2)} s`
+        : `${x.value.toFixed(1)} MB`;
+  const tgt = x.target
+    ? `target ${x.target.op === '<=' ? '≤' : '≥'} ${x.target.value}${x.unit === 'x' ? '' : ` ${x.unit}`}`
+    : 'report only';
   const verdict = x.met === undefined ? '' : x.met === null ? '  NOT MEASURED' : x.met ? '  met' : '  MISSED';
   return `${x.label.padEnd(72)} ${fig.padStart(9)}  ${tgt.padEnd(16)}${verdict}  (${x.detail})`;
 }
@@ -361,9 +486,12 @@ async function main(): Promise<number> {
     // or, with --cli, the probe.sh built beside that CLI
     const probeFile = join(t.scratch, 'probe.sh');
     const otherProbe = o.cli ? join(dirname(dirname(CLI)), 'dist', 'src', 'probe', 'probe.sh') : undefined;
-    if (otherProbe && existsSync(otherProbe)) writeFileSync(probeFile, `CAL_TMUX_TIMEOUT=2\n${readFileSync(otherProbe, 'utf8')}`);
+    if (otherProbe && existsSync(otherProbe))
+      writeFileSync(probeFile, `CAL_TMUX_TIMEOUT=2\n${readFileSync(otherProbe, 'utf8')}`);
     else writeFileSync(probeFile, probeScript(2));
-    log(`probe: ${otherProbe && existsSync(otherProbe) ? otherProbe : 'src/probe/probe.sh'} (${statSync(probeFile).size} bytes)`);
+    log(
+      `probe: ${otherProbe && existsSync(otherProbe) ? otherProbe : 'src/probe/probe.sh'} (${statSync(probeFile).size} bytes)`,
+    );
     // a CLI that cannot run against the target makes every figure meaningless: say why, stop
     const pre = await one(cliSpec(t, [t.hosts[0]!]), t.scratch, checkReport);
     if (!pre.ok) {
@@ -372,7 +500,9 @@ async function main(): Promise<number> {
     }
     if (o.serve) return await serve(t, probeFile);
     const features = await detectFeatures(t);
-    log(`multi-target mode: ${features.multiTarget ? 'yes' : 'no (8 processes instead)'}; --active: ${features.active ? 'yes' : features.activeNote}`);
+    log(
+      `multi-target mode: ${features.multiTarget ? 'yes' : 'no (8 processes instead)'}; --active: ${features.active ? 'yes' : features.activeNote}`,
+    );
     const ms = measurements(t, features, probeFile);
     const samples: Record<string, Sample[]> = Object.fromEntries(ms.map((m) => [m.id, []]));
     const notes: string[] = [];
@@ -385,7 +515,10 @@ async function main(): Promise<number> {
         if (!s.ok) notes.push(`${m.id} round ${round + 1}: ${s.note}`);
         if (round >= 0) samples[m.id]!.push(s);
       }
-      if (round >= 0) log(`round ${round + 1}/${o.reps}: passive ${sec(samples.passive!.at(-1)!.ms)}, floor ${sec(samples.floor!.at(-1)!.ms)}`);
+      if (round >= 0)
+        log(
+          `round ${round + 1}/${o.reps}: passive ${sec(samples.passive!.at(-1)!.ms)}, floor ${sec(samples.floor!.at(-1)!.ms)}`,
+        );
     }
     const st: Record<string, Stats> = Object.fromEntries(ms.map((m) => [m.id, stats(samples[m.id]!)]));
     const vs = verdicts(st, features, t);
@@ -393,14 +526,20 @@ async function main(): Promise<number> {
 
     const w = Math.max(...ms.map((m) => m.what.length));
     report(`\ncal-doctor bench — ${o.reps} rounds, interleaved; ratios from medians\n`);
-    report(`target: ${t.hosts.length} loopback sshd(s), tmux ${t.layout.sessions} sessions / ${t.layout.windows} windows / ${t.layout.panes} panes, real TPM/resurrect/continuum, ${t.historySizes.main} saves\n`);
+    report(
+      `target: ${t.hosts.length} loopback sshd(s), tmux ${t.layout.sessions} sessions / ${t.layout.windows} windows / ${t.layout.panes} panes, real TPM/resurrect/continuum, ${t.historySizes.main} saves\n`,
+    );
     report(`cli: ${CLI}\n`);
-    report(`machine: ${cpus().length} CPUs, load average ${load0[0]!.toFixed(2)} before, ${load1[0]!.toFixed(2)} after; node ${process.version}; peak RSS by ${GNU_TIME ?? '/proc polling'}\n\n`);
+    report(
+      `machine: ${cpus().length} CPUs, load average ${load0[0]!.toFixed(2)} before, ${load1[0]!.toFixed(2)} after; node ${process.version}; peak RSS by ${GNU_TIME ?? '/proc polling'}\n\n`,
+    );
     report(`${'measurement'.padEnd(w)}    min       median    max       peak RSS  runs\n`);
     for (const m of ms) {
       const x = st[m.id]!;
       const rss = x.peakRssKiB === undefined ? '' : `${mb(x.peakRssKiB).toFixed(1)} MB`;
-      report(`${m.what.padEnd(w)}  ${sec(x.minMs).padStart(9)} ${sec(x.medianMs).padStart(9)} ${sec(x.maxMs).padStart(9)}  ${rss.padStart(9)}  ${x.n}${x.failed ? ` (${x.failed} failed)` : ''}\n`);
+      report(
+        `${m.what.padEnd(w)}  ${sec(x.minMs).padStart(9)} ${sec(x.medianMs).padStart(9)} ${sec(x.maxMs).padStart(9)}  ${rss.padStart(9)}  ${x.n}${x.failed ? ` (${x.failed} failed)` : ''}\n`,
+      );
     }
     report('\n');
     for (const x of vs) report(`${formatVerdict(x)}\n`);
@@ -414,19 +553,30 @@ async function main(): Promise<number> {
       const doc = {
         tool: 'cal-doctor-bench',
         date: new Date().toISOString(),
-        machine: { cpus: cpus().length, loadavgBefore: load0, loadavgAfter: load1, node: process.version, rssBy: GNU_TIME ?? 'proc-vmhwm' },
+        machine: {
+          cpus: cpus().length,
+          loadavgBefore: load0,
+          loadavgAfter: load1,
+          node: process.version,
+          rssBy: GNU_TIME ?? 'proc-vmhwm',
+        },
         reps: o.reps,
         cli: CLI,
         basis: 'median',
         target: { sshds: t.hosts.length, layout: t.layout, histories: t.historySizes },
         features,
-        measurements: Object.fromEntries(ms.map((m) => [m.id, { what: m.what, ...st[m.id]!, samplesMs: samples[m.id]!.map((s) => Math.round(s.ms * 10) / 10) }])),
+        measurements: Object.fromEntries(
+          ms.map((m) => [
+            m.id,
+            { what: m.what, ...st[m.id]!, samplesMs: samples[m.id]!.map((s) => Math.round(s.ms * 10) / 10) },
+          ]),
+        ),
         verdicts: vs.map((x) => ({ ...x, value: Number.isFinite(x.value) ? x.value : null })),
         met,
         targets: judged.length,
         failedRuns: notes,
       };
-      const text = JSON.stringify(doc, null, 2) + '\n';
+      const text = `${JSON.stringify(doc, null, 2)}\n`;
       if (o.json === '-') process.stdout.write(text);
       else writeFileSync(o.json, text);
     }

@@ -2,10 +2,21 @@
 // harness: a throwaway HOME with the real TPM/resurrect/continuum, a tmux server started
 // from a login shell (so TPM loads) with 3 sessions / 10 windows / 20 panes, a real save of
 // that layout, a save dir with a long history, and N test sshds that all serve that HOME.
-import { appendFileSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync, copyFileSync, existsSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { makeHome, type Home } from '../test/harness/home.js';
-import { startSshd, type Sshd } from '../test/harness/sshd.js';
+import { type Home, makeHome } from '../test/harness/home.js';
+import { type Sshd, startSshd } from '../test/harness/sshd.js';
 import { killServer, save, startServerLogin, tmuxCmd } from '../test/harness/tmux.js';
 import { cleanupAtExit, makeTempDir, sleep } from '../test/harness/util.js';
 
@@ -93,7 +104,8 @@ export async function buildTarget(opts: TargetOptions): Promise<BenchTarget> {
     const valid = real.content;
     const sizes: Record<HistoryName, number> = { main: opts.mainHistory, one: 1, big: opts.bigHistory };
     const dirOf = (name: HistoryName) => `${home.saveDir}.${name}`;
-    for (const name of ['main', 'one', 'big'] as const) writeHistory(dirOf(name), sizes[name], valid, existsSync(tarball) ? tarball : undefined);
+    for (const name of ['main', 'one', 'big'] as const)
+      writeHistory(dirOf(name), sizes[name], valid, existsSync(tarball) ? tarball : undefined);
     rmSync(home.saveDir, { recursive: true, force: true });
     renameSync(dirOf('main'), home.saveDir);
 
@@ -140,16 +152,75 @@ async function growLayout(home: Home, dir: string): Promise<Layout> {
   // the windows: cal-dev 5, notes 3, work 2
   await tmuxCmd(
     home,
-    'new-window', '-d', '-t', 'cal-dev:', '-n', 'api', '-c', dir, ';',
-    'new-window', '-d', '-t', 'cal-dev:', '-n', 'logs', '-c', '/tmp', ';',
-    'new-window', '-d', '-t', 'cal-dev:', '-n', 'build', '-c', dir, ';',
-    'new-window', '-d', '-t', 'notes:', '-n', 'todo', '-c', dir, ';',
-    'new-window', '-d', '-t', 'notes:', '-n', 'scratch', '-c', dir, ';',
-    'new-session', '-d', '-s', 'work', '-x', '200', '-y', '50', '-c', dir, ';',
-    'new-window', '-d', '-t', 'work:', '-n', 'db', '-c', dir,
+    'new-window',
+    '-d',
+    '-t',
+    'cal-dev:',
+    '-n',
+    'api',
+    '-c',
+    dir,
+    ';',
+    'new-window',
+    '-d',
+    '-t',
+    'cal-dev:',
+    '-n',
+    'logs',
+    '-c',
+    '/tmp',
+    ';',
+    'new-window',
+    '-d',
+    '-t',
+    'cal-dev:',
+    '-n',
+    'build',
+    '-c',
+    dir,
+    ';',
+    'new-window',
+    '-d',
+    '-t',
+    'notes:',
+    '-n',
+    'todo',
+    '-c',
+    dir,
+    ';',
+    'new-window',
+    '-d',
+    '-t',
+    'notes:',
+    '-n',
+    'scratch',
+    '-c',
+    dir,
+    ';',
+    'new-session',
+    '-d',
+    '-s',
+    'work',
+    '-x',
+    '200',
+    '-y',
+    '50',
+    '-c',
+    dir,
+    ';',
+    'new-window',
+    '-d',
+    '-t',
+    'work:',
+    '-n',
+    'db',
+    '-c',
+    dir,
   );
   // the panes: split the windows in turn until there are 20
-  const windows = (await tmuxCmd(home, 'list-windows', '-a', '-F', '#{session_name}:#{window_index}')).split('\n').filter(Boolean);
+  const windows = (await tmuxCmd(home, 'list-windows', '-a', '-F', '#{session_name}:#{window_index}'))
+    .split('\n')
+    .filter(Boolean);
   let layout = await countLayout(home);
   for (let i = 0; layout.panes < WANT.panes && i < 100; i++) {
     const w = windows[i % windows.length]!;

@@ -1,6 +1,17 @@
+import {
+  configAt,
+  configLines,
+  loadedConfigs,
+  pluginDecls,
+  pluginOptions,
+  tpmConfigPath,
+  tpmConfigs,
+  tpmRunLines,
+  userConfigPaths,
+  where,
+} from '../src/domain/config.js';
+import { conclude, samePath, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import { configAt, configLines, loadedConfigs, pluginDecls, pluginOptions, tpmConfigPath, tpmConfigs, tpmRunLines, userConfigPaths, where } from './_lib/config.js';
-import { conclude, samePath, tilde } from './_lib/util.js';
 
 const REQUIRED = [
   { name: 'tmux-resurrect', line: "set -g @plugin 'tmux-plugins/tmux-resurrect'" },
@@ -24,14 +35,24 @@ export default defineCheck({
     const loaded = loadedConfigs(f);
     const tpmPath = tpmConfigPath(f);
     const details: string[] = [];
-    for (const c of f.configs.filter((c) => c.exists && /\/etc\/tmux\.conf$/.test(c.path))) details.push(`${c.path}: exists (${c.size} bytes), loaded first`);
+    for (const c of f.configs.filter((c) => c.exists && /\/etc\/tmux\.conf$/.test(c.path)))
+      details.push(`${c.path}: exists (${c.size} bytes), loaded first`);
     for (const p of userConfigPaths(f)) {
       const c = configAt(f, p);
-      const tags = c?.exists ? [`exists (${c.size} bytes${c.truncated ? ', only the start was read' : ''})`, 'loaded by tmux', ...(samePath(p, tpmPath) ? ['TPM reads @plugin lines here'] : [])] : ['missing'];
+      const tags = c?.exists
+        ? [
+            `exists (${c.size} bytes${c.truncated ? ', only the start was read' : ''})`,
+            'loaded by tmux',
+            ...(samePath(p, tpmPath) ? ['TPM reads @plugin lines here'] : []),
+          ]
+        : ['missing'];
       details.push(`${tilde(p, home)}: ${tags.join(', ')}`);
     }
-    const withF = f.processes.map((p) => p.command.match(/^\S*tmux\b.*\s-f\s*(\S+)/)?.[1]).filter((x): x is string => !!x);
-    for (const x of new Set(withF)) details.push(`a tmux process was started with -f ${x}: a server started that way loads only that file`);
+    const withF = f.processes
+      .map((p) => p.command.match(/^\S*tmux\b.*\s-f\s*(\S+)/)?.[1])
+      .filter((x): x is string => !!x);
+    for (const x of new Set(withF))
+      details.push(`a tmux process was started with -f ${x}: a server started that way loads only that file`);
 
     if (loaded.filter((c) => !/\/etc\/tmux\.conf$/.test(c.path)).length === 0) {
       return {
@@ -54,7 +75,9 @@ export default defineCheck({
     for (const d of allDecls) details.push(`@plugin ${d.spec} at ${where(d, home)}`);
     const results: Result[] = [];
     const run = tpmRunLines(configLines(f, tpmConfigs(f)))[0];
-    const addWhere = run ? `in ${tilde(tpmPath, home)}, above line ${run.line} (${run.text})` : `to ${tilde(tpmPath, home)}`;
+    const addWhere = run
+      ? `in ${tilde(tpmPath, home)}, above line ${run.line} (${run.text})`
+      : `to ${tilde(tpmPath, home)}`;
 
     for (const r of REQUIRED) {
       if (tpmDecls.some((d) => d.name === r.name)) continue;
@@ -65,7 +88,10 @@ export default defineCheck({
           status: 'fail',
           summary: `${r.name} is declared in ${tilde(elsewhere.file, home)}, but TPM reads @plugin lines only from ${tilde(tpmPath, home)}: it is never loaded`,
           details: [...details, `declared at ${where(elsewhere, home)}: ${elsewhere.text}`],
-          fix: [`move the line to ${tilde(tpmPath, home)}: ${r.line}`, `or merge the configs into one file and delete the other`],
+          fix: [
+            `move the line to ${tilde(tpmPath, home)}: ${r.line}`,
+            `or merge the configs into one file and delete the other`,
+          ],
         });
       } else if (tpmConfigs(f).some((c) => c.truncated)) {
         results.push({
@@ -78,15 +104,27 @@ export default defineCheck({
         results.push({
           status: 'fail',
           summary: `no @plugin line for ${r.name}: TPM never loads it`,
-          details: [...details, ...(loose ? [`TPM does not recognise ${where(loose, home)}: ${loose.text} (it needs exactly \`set -g @plugin '…'\`)`] : [])],
-          fix: [`add ${addWhere}: ${r.line}`, `then install and load it: ${tilde(f.plugins.dir.replace(/\/+$/, ''), home)}/tpm/bin/install_plugins`],
+          details: [
+            ...details,
+            ...(loose
+              ? [
+                  `TPM does not recognise ${where(loose, home)}: ${loose.text} (it needs exactly \`set -g @plugin '…'\`)`,
+                ]
+              : []),
+          ],
+          fix: [
+            `add ${addWhere}: ${r.line}`,
+            `then install and load it: ${tilde(f.plugins.dir.replace(/\/+$/, ''), home)}/tpm/bin/install_plugins`,
+          ],
         });
       }
     }
 
     const opts = pluginOptions(f);
     const optDetails = opts.values.length
-      ? opts.values.map(([k, v]) => `${k} = ${JSON.stringify(v)} (${opts.source === 'server' ? 'running server' : 'config'})`)
+      ? opts.values.map(
+          ([k, v]) => `${k} = ${JSON.stringify(v)} (${opts.source === 'server' ? 'running server' : 'config'})`,
+        )
       : [`no @resurrect-*/@continuum-* options set (${opts.source === 'server' ? 'running server' : 'config'})`];
 
     if (results.length === 0) {

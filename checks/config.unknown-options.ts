@@ -1,6 +1,6 @@
+import { configLines, loadedConfigs, type SetLine, setLines, where } from '../src/domain/config.js';
+import { conclude, liveServer, plural } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import { configLines, loadedConfigs, setLines, where, type SetLine } from './_lib/config.js';
-import { conclude, liveServer, plural } from './_lib/util.js';
 
 /**
  * Every option tmux-resurrect (cff343c) and tmux-continuum (0698e8f) read or write, from
@@ -30,7 +30,13 @@ const KNOWN = [
   '@continuum-status-off-wrap-style',
   '@continuum-systemd-start-cmd',
 ];
-const HOOKS = ['post-save-layout', 'post-save-all', 'pre-restore-all', 'pre-restore-pane-processes', 'post-restore-all'];
+const HOOKS = [
+  'post-save-layout',
+  'post-save-all',
+  'pre-restore-all',
+  'pre-restore-pane-processes',
+  'post-restore-all',
+];
 const STRATEGY = '@resurrect-strategy-';
 const HOOK = '@resurrect-hook-';
 /** removed from resurrect (master: "Remove deprecated restoring shell history feature") */
@@ -81,14 +87,22 @@ function judge(name: string): Verdict {
     const hook = name.slice(HOOK.length);
     if (HOOKS.includes(hook)) return { known: true };
     const c = closest(hook, HOOKS);
-    return { known: false, suggestion: c.distance <= Math.max(3, hook.length / 2) ? `${HOOK}${c.name}` : undefined, why: `resurrect runs only the hooks ${HOOKS.join(', ')}` };
+    return {
+      known: false,
+      suggestion: c.distance <= Math.max(3, hook.length / 2) ? `${HOOK}${c.name}` : undefined,
+      why: `resurrect runs only the hooks ${HOOKS.join(', ')}`,
+    };
   }
   if (REMOVED[name]) return { known: false, why: REMOVED[name]! };
   const families = [...KNOWN, `${STRATEGY}vim`, `${STRATEGY}nvim`, ...HOOKS.map((h) => `${HOOK}${h}`)];
   // `@tmux-resurrect-dir`: the plugin's repository name used as the prefix
   const c = closest(name.replace(/^@tmux[-_]/, '@'), families);
   const near = c.distance <= Math.max(3, Math.floor(name.length / 4));
-  return { known: false, suggestion: near ? c.name : undefined, why: 'neither tmux-resurrect nor tmux-continuum reads it' };
+  return {
+    known: false,
+    suggestion: near ? c.name : undefined,
+    why: 'neither tmux-resurrect nor tmux-continuum reads it',
+  };
 }
 
 interface Seen {
@@ -104,11 +118,11 @@ export default defineCheck({
   category: 'config',
   title: 'every @resurrect-*/@continuum-* option is one the plugins read',
   explain:
-    'tmux accepts any `@name` user option, so a misspelled `@continuum-restor \'on\'` or `@resurect-dir` is set without ' +
+    "tmux accepts any `@name` user option, so a misspelled `@continuum-restor 'on'` or `@resurect-dir` is set without " +
     'an error and silently ignored: the plugin falls back to its default. This check compares the options that look meant ' +
     'for the plugins (set in the running server, or in the config) with the names tmux-resurrect and tmux-continuum ' +
     'actually read (their scripts/variables.sh), names the closest real one, and flags values the plugins treat ' +
-    'differently than they look (`@resurrect-never-overwrite \'off\'` turns it ON: any value counts). Fix: correct the ' +
+    "differently than they look (`@resurrect-never-overwrite 'off'` turns it ON: any value counts). Fix: correct the " +
     'name in the config and set it in the running server (or reload the config).',
   run(ctx) {
     const f = ctx.facts;
@@ -118,7 +132,12 @@ export default defineCheck({
     for (const s of setLines(configLines(f, loadedConfigs(f)))) {
       if (!aimedAtPlugins(s.name)) continue;
       const prev = byName.get(s.name);
-      byName.set(s.name, { name: s.name, value: s.unset ? undefined : s.value, at: s, inServer: prev?.inServer ?? false });
+      byName.set(s.name, {
+        name: s.name,
+        value: s.unset ? undefined : s.value,
+        at: s,
+        inServer: prev?.inServer ?? false,
+      });
     }
     if (server) {
       for (const [k, v] of Object.entries(server.options)) {
@@ -129,9 +148,14 @@ export default defineCheck({
     }
     const seen = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
     const source = server ? 'the running server and the config' : 'the config (no server answered)';
-    if (seen.length === 0) return { status: 'pass', summary: `no @resurrect-*/@continuum-* options set (${source}): the plugins use their defaults` };
+    if (seen.length === 0)
+      return {
+        status: 'pass',
+        summary: `no @resurrect-*/@continuum-* options set (${source}): the plugins use their defaults`,
+      };
 
-    const describe = (s: Seen) => `${s.name} = ${JSON.stringify(s.value ?? '')}${s.at ? ` (${where(s.at, home)})` : ''}${s.inServer ? '' : server ? ' (config only: not set in the running server)' : ''}`;
+    const describe = (s: Seen) =>
+      `${s.name} = ${JSON.stringify(s.value ?? '')}${s.at ? ` (${where(s.at, home)})` : ''}${s.inServer ? '' : server ? ' (config only: not set in the running server)' : ''}`;
     const results: Result[] = [];
     const known: string[] = [];
     for (const s of seen) {
@@ -147,9 +171,17 @@ export default defineCheck({
       results.push({
         status: critical ? 'fail' : 'warn',
         summary: `${s.name} is not an option the plugins know${v.suggestion ? ` — did you mean ${v.suggestion}?` : ''}: it is silently ignored${critical ? `, so ${v.suggestion} keeps its default` : ''}`,
-        details: [describe(s), `why: ${v.why}`, ...(v.suggestion && realSet ? [`${v.suggestion} is also set: ${describe(byName.get(v.suggestion)!)}`] : [])],
+        details: [
+          describe(s),
+          `why: ${v.why}`,
+          ...(v.suggestion && realSet ? [`${v.suggestion} is also set: ${describe(byName.get(v.suggestion)!)}`] : []),
+        ],
         fix: [
-          ...(s.at ? [fixLine ? `in ${where(s.at, home)} write: ${fixLine}` : `remove ${where(s.at, home)}: ${s.at.text}`] : fixLine ? [`add to the config: ${fixLine}`] : []),
+          ...(s.at
+            ? [fixLine ? `in ${where(s.at, home)} write: ${fixLine}` : `remove ${where(s.at, home)}: ${s.at.text}`]
+            : fixLine
+              ? [`add to the config: ${fixLine}`]
+              : []),
           ...(server && fixLine ? [`and in the running server: tmux ${fixLine}; tmux set -gu ${s.name}`] : []),
         ],
       });
@@ -161,7 +193,9 @@ export default defineCheck({
         status: 'warn',
         summary: `@resurrect-never-overwrite is ${JSON.stringify(never.value)}, which turns it ON: resurrect tests only that the value is non-empty, and then never restores over an existing pane`,
         details: [describe(never)],
-        fix: [`${never.at ? `remove ${where(never.at, home)}` : 'remove it from the config'}; in the running server: tmux set -gu @resurrect-never-overwrite`],
+        fix: [
+          `${never.at ? `remove ${where(never.at, home)}` : 'remove it from the config'}; in the running server: tmux set -gu @resurrect-never-overwrite`,
+        ],
       });
     }
     for (const name of ['@continuum-restore', '@resurrect-capture-pane-contents', '@continuum-boot']) {
@@ -175,9 +209,14 @@ export default defineCheck({
       });
     }
     if (results.length === 0) {
-      return { status: 'pass', summary: `${plural(known.length, 'plugin option')} set, all known to tmux-resurrect/continuum`, details: known };
+      return {
+        status: 'pass',
+        summary: `${plural(known.length, 'plugin option')} set, all known to tmux-resurrect/continuum`,
+        details: known,
+      };
     }
-    if (known.length) results.push({ status: 'pass', summary: `${plural(known.length, 'known option')}`, details: known });
+    if (known.length)
+      results.push({ status: 'pass', summary: `${plural(known.length, 'known option')}`, details: known });
     return conclude(results);
   },
 });

@@ -1,7 +1,7 @@
+import { optionValue } from '../src/domain/config.js';
+import { continuumDir, continuumInstalled } from '../src/domain/continuum.js';
+import { basename, dirname, samePath, shq, tilde } from '../src/domain/util.js';
 import { defineCheck } from '../src/engine/check.js';
-import { optionValue } from './_lib/config.js';
-import { continuumDir, continuumInstalled } from './_lib/continuum.js';
-import { basename, dirname, samePath, shq, tilde } from './_lib/util.js';
 
 const LABEL = 'Tmux.Start.plist';
 /** osx_enable.sh's strategies: options containing iterm/kitty/alacritty, else Terminal.app */
@@ -26,7 +26,9 @@ export default defineCheck({
     'automation (tmux-continuum #111, #39). This check reads the option, the plist, its target and `launchctl list`. ' +
     'macOS only.',
   appliesTo(ctx) {
-    return ctx.facts.host.os === 'Darwin' ? true : 'macOS only: continuum boots tmux through a LaunchAgent there (systemd elsewhere)';
+    return ctx.facts.host.os === 'Darwin'
+      ? true
+      : 'macOS only: continuum boots tmux through a LaunchAgent there (systemd elsewhere)';
   },
   run(ctx) {
     const f = ctx.facts;
@@ -38,7 +40,9 @@ export default defineCheck({
     const details = [
       `@continuum-boot: ${boot ?? 'unset (off)'}`,
       `${tilde(plistPath, home)}: ${plist ? 'exists' : 'missing'}`,
-      ...(f.launchctl === undefined ? ['launchctl list: not read'] : [`launchctl list: ${jobs.length ? jobs.join('; ') : `no ${LABEL} job loaded`}`]),
+      ...(f.launchctl === undefined
+        ? ['launchctl list: not read']
+        : [`launchctl list: ${jobs.length ? jobs.join('; ') : `no ${LABEL} job loaded`}`]),
     ];
     if (boot !== 'on') {
       if (plist) {
@@ -51,7 +55,8 @@ export default defineCheck({
       }
       return { status: 'skip', summary: '@continuum-boot is off: tmux is not started at login', details };
     }
-    if (!continuumInstalled(f)) return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)', details };
+    if (!continuumInstalled(f))
+      return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)', details };
     const expectedDir = `${continuumDir(f)}/scripts/handle_tmux_automatic_start`;
     const options = optionValue(f, '@continuum-boot-options').value ?? '';
     const strategy = STRATEGIES.find((s) => options.includes(s)) ?? 'terminal';
@@ -66,7 +71,10 @@ export default defineCheck({
       };
     }
     const p = plistStrings(plist.content);
-    details.push(`plist: Label ${p.label ?? '?'}, runs ${p.program ?? '?'}, RunAtLoad ${p.runAtLoad ? 'true' : 'false'}`, `expected target (@continuum-boot-options ${JSON.stringify(options)}): ${tilde(expected, home)}`);
+    details.push(
+      `plist: Label ${p.label ?? '?'}, runs ${p.program ?? '?'}, RunAtLoad ${p.runAtLoad ? 'true' : 'false'}`,
+      `expected target (@continuum-boot-options ${JSON.stringify(options)}): ${tilde(expected, home)}`,
+    );
     const haveHandlers = f.plugins.continuumScripts.some((e) => e.name === 'handle_tmux_automatic_start');
     if (!p.program || !samePath(dirname(p.program), expectedDir) || !haveHandlers) {
       return {
@@ -77,10 +85,17 @@ export default defineCheck({
       };
     }
     if (!samePath(p.program, expected)) {
-      details.push(`the plist starts ${basename(p.program)} while the options ask for ${basename(expected)}: continuum rewrites it at its next load`);
+      details.push(
+        `the plist starts ${basename(p.program)} while the options ask for ${basename(expected)}: continuum rewrites it at its next load`,
+      );
     }
     if (!p.runAtLoad) {
-      return { status: 'fail', summary: `${LABEL} has no RunAtLoad: launchd never runs it at login`, details, fix: [`rm ${shq(plistPath)}`, reload] };
+      return {
+        status: 'fail',
+        summary: `${LABEL} has no RunAtLoad: launchd never runs it at login`,
+        details,
+        fix: [`rm ${shq(plistPath)}`, reload],
+      };
     }
     const failed = jobs.map((l) => l.trim().split(/\s+/)).find((c) => c.length >= 3 && c[1] !== '0' && c[1] !== '-');
     if (failed) {
@@ -102,6 +117,10 @@ export default defineCheck({
         fix: [`to load it now: launchctl load ${shq(plistPath)}`],
       };
     }
-    return { status: 'pass', summary: `${LABEL} starts ${basename(p.program)} at login (continuum's ${strategy} strategy)`, details };
+    return {
+      status: 'pass',
+      summary: `${LABEL} starts ${basename(p.program)} at login (continuum's ${strategy} strategy)`,
+      details,
+    };
   },
 });

@@ -1,8 +1,8 @@
+import { configLines, loadedConfigs, optionValue, tpmRunLines, where } from '../src/domain/config.js';
+import { continuumInstalled, lastSaveTimestamp, restoreMaxDelay, saveInterval } from '../src/domain/continuum.js';
+import { iso, restoreScript } from '../src/domain/saves.js';
+import { liveServer, noServerReason, shq } from '../src/domain/util.js';
 import { defineCheck } from '../src/engine/check.js';
-import { configLines, loadedConfigs, optionValue, tpmRunLines, where } from './_lib/config.js';
-import { continuumInstalled, lastSaveTimestamp, restoreMaxDelay, saveInterval } from './_lib/continuum.js';
-import { iso, restoreScript } from './_lib/saves.js';
-import { liveServer, noServerReason, shq } from './_lib/util.js';
 
 export default defineCheck({
   id: 'continuum.restore-window',
@@ -18,11 +18,16 @@ export default defineCheck({
     'plugin loading, and restore by hand once (prefix C-r).',
   run(ctx) {
     const f = ctx.facts;
-    if (!continuumInstalled(f)) return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)' };
+    if (!continuumInstalled(f))
+      return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)' };
     const server = liveServer(f);
     if (!server) return { status: 'skip', summary: noServerReason(f) };
     const restore = optionValue(f, '@continuum-restore').value;
-    if (restore !== 'on') return { status: 'skip', summary: `auto-restore is off (@continuum-restore = ${restore === undefined ? 'unset' : JSON.stringify(restore)}): no restore window to miss (see plugins.continuum)` };
+    if (restore !== 'on')
+      return {
+        status: 'skip',
+        summary: `auto-restore is off (@continuum-restore = ${restore === undefined ? 'unset' : JSON.stringify(restore)}): no restore window to miss (see plugins.continuum)`,
+      };
     const start = server.startTime;
     if (start === null) return { status: 'skip', summary: 'the server did not report its start time' };
 
@@ -33,14 +38,20 @@ export default defineCheck({
     if (ts === null) {
       return {
         status: 'skip',
-        summary: 'continuum never set @continuum-save-last-timestamp, so its load time is unknown: it skipped auto-save and auto-restore altogether (see continuum.server-count)',
+        summary:
+          'continuum never set @continuum-save-last-timestamp, so its load time is unknown: it skipped auto-save and auto-restore altogether (see continuum.server-count)',
         details,
       };
     }
     const delay = ts - start;
     details.push(`@continuum-save-last-timestamp: ${ts} (${iso(ts)}), ${delay} s after server start`);
     if (!Number.isFinite(max.value)) {
-      return { status: 'warn', summary: `@continuum-restore-max-delay is ${JSON.stringify(max.raw)}, not a number of seconds: continuum's start-time test fails and it never auto-restores`, details, fix: ["set -g @continuum-restore-max-delay '10'"] };
+      return {
+        status: 'warn',
+        summary: `@continuum-restore-max-delay is ${JSON.stringify(max.raw)}, not a number of seconds: continuum's start-time test fails and it never auto-restores`,
+        details,
+        fix: ["set -g @continuum-restore-max-delay '10'"],
+      };
     }
     const interval = Number.isFinite(iv.value) ? iv.value : undefined;
     // the first auto-save comes one interval after the first load: before that, the stamp is the load time
@@ -49,15 +60,27 @@ export default defineCheck({
       return {
         status: 'info',
         summary: `cannot tell whether continuum loaded within its ${max.value}-s restore window: auto-saves have replaced the timestamp it set at load`,
-        details: [...details, delay < 0 ? 'the timestamp predates this server (set by the config or by hand)' : `the timestamp is ${delay} s after start, later than the first auto-save could come (${interval} min): it is an auto-save's`],
-        fix: ['right after the next server start, run the doctor again (or compare `tmux show -gv @continuum-save-last-timestamp` with `tmux display -p "#{start_time}"`)'],
+        details: [
+          ...details,
+          delay < 0
+            ? 'the timestamp predates this server (set by the config or by hand)'
+            : `the timestamp is ${delay} s after start, later than the first auto-save could come (${interval} min): it is an auto-save's`,
+        ],
+        fix: [
+          'right after the next server start, run the doctor again (or compare `tmux show -gv @continuum-save-last-timestamp` with `tmux display -p "#{start_time}"`)',
+        ],
       };
     }
     if (delay < max.value) {
       return {
         status: 'pass',
         summary: `continuum loaded ${delay} s after the server started, within @continuum-restore-max-delay (${max.value} s): it started the auto-restore`,
-        details: [...details, ...(f.noAutoRestore ? ['but ~/tmux_no_auto_restore exists: the restore itself stopped there (see plugins.continuum)'] : [])],
+        details: [
+          ...details,
+          ...(f.noAutoRestore
+            ? ['but ~/tmux_no_auto_restore exists: the restore itself stopped there (see plugins.continuum)']
+            : []),
+        ],
       };
     }
     const run = tpmRunLines(configLines(f, loadedConfigs(f)))[0];

@@ -1,8 +1,14 @@
+import {
+  continuumHooked,
+  continuumInstalled,
+  lastSaveTimestamp,
+  restoreMaxDelay,
+  saveInterval,
+} from '../src/domain/continuum.js';
+import { savesNotListed } from '../src/domain/resurrect/savedir.js';
+import { iso, lastSave, saveProcesses, saveScript, savesByTime } from '../src/domain/saves.js';
+import { ageText, isExecutable, liveServer, noServerReason, plural, samePath, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import { savesNotListed } from '../src/resurrect/savedir.js';
-import { continuumHooked, continuumInstalled, lastSaveTimestamp, restoreMaxDelay, saveInterval } from './_lib/continuum.js';
-import { iso, lastSave, saveProcesses, saveScript, savesByTime } from './_lib/saves.js';
-import { ageText, isExecutable, liveServer, noServerReason, plural, samePath, shq, tilde } from './_lib/util.js';
 
 export default defineCheck({
   id: 'continuum.saves-happening',
@@ -18,14 +24,21 @@ export default defineCheck({
     'hand and read its error, then point @resurrect-save-script-path at the installed save.sh.',
   run(ctx) {
     const f = ctx.facts;
-    if (!continuumInstalled(f)) return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)' };
+    if (!continuumInstalled(f))
+      return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)' };
     const server = liveServer(f);
     if (!server) return { status: 'skip', summary: noServerReason(f) };
-    if (!continuumHooked(server)) return { status: 'skip', summary: "continuum's auto-save is not wired into status-right (see plugins.continuum and continuum.server-count)" };
+    if (!continuumHooked(server))
+      return {
+        status: 'skip',
+        summary:
+          "continuum's auto-save is not wired into status-right (see plugins.continuum and continuum.server-count)",
+      };
     const iv = saveInterval(f);
     if (iv.value === 0) return { status: 'skip', summary: 'auto-save is off (@continuum-save-interval 0)' };
     const ts = lastSaveTimestamp(server);
-    if (ts === null) return { status: 'skip', summary: 'no auto-save recorded yet (@continuum-save-last-timestamp unset)' };
+    if (ts === null)
+      return { status: 'skip', summary: 'no auto-save recorded yet (@continuum-save-last-timestamp unset)' };
 
     const home = f.host.home;
     const start = server.startTime;
@@ -57,7 +70,11 @@ export default defineCheck({
     ];
     const fix = [
       `run the save by hand and read what it prints: tmux run-shell ${shq(script || installed)}`,
-      ...(script && !samePath(script, installed) ? [`point continuum at the installed script: tmux set -g @resurrect-save-script-path ${shq(installed)} (or reload resurrect: tmux run-shell ${shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-resurrect/resurrect.tmux`)})`] : []),
+      ...(script && !samePath(script, installed)
+        ? [
+            `point continuum at the installed script: tmux set -g @resurrect-save-script-path ${shq(installed)} (or reload resurrect: tmux run-shell ${shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-resurrect/resurrect.tmux`)})`,
+          ]
+        : []),
       `check the save dir is writable: ls -ld ${shq(view.resolved.path)} (see resurrect.dir)`,
     ];
 
@@ -67,9 +84,16 @@ export default defineCheck({
     const loadSlack = 2 * (Number.isFinite(max.value) ? max.value : 10);
     const sinceStart = start === null ? undefined : ts - start;
     const isSaveStamp = sinceStart !== undefined && (sinceStart >= interval * 60 || sinceStart > loadSlack);
-    if (sinceStart !== undefined) details.push(`the timestamp is ${sinceStart} s after server start: ${isSaveStamp ? "an auto-save's" : 'possibly the one continuum set when it loaded'}`);
+    if (sinceStart !== undefined)
+      details.push(
+        `the timestamp is ${sinceStart} s after server start: ${isSaveStamp ? "an auto-save's" : 'possibly the one continuum set when it loaded'}`,
+      );
     if (!isSaveStamp) {
-      return { status: 'pass', summary: 'no auto-save due yet since the server started (the timestamp is the one continuum set at load)', details };
+      return {
+        status: 'pass',
+        summary: 'no auto-save due yet since the server started (the timestamp is the one continuum set at load)',
+        details,
+      };
     }
 
     const results: Result[] = [];
@@ -99,13 +123,21 @@ export default defineCheck({
     if (results.length) return results;
 
     if (newest && newest.time >= ts - 2) {
-      return { status: 'pass', summary: `the last auto-save (${ageText(f.host.now - ts)} ago) wrote ${newest.name}`, details };
+      return {
+        status: 'pass',
+        summary: `the last auto-save (${ageText(f.host.now - ts)} ago) wrote ${newest.name}`,
+        details,
+      };
     }
     const savedNames = new Set(view.parsed?.sessions.map((s) => s.name) ?? []);
     const savedWindows = new Map((view.parsed?.sessions ?? []).map((s) => [s.name, s.windows.length]));
     const differs = server.sessions.filter((s) => !savedNames.has(s.name) || savedWindows.get(s.name) !== s.windows);
     if (running.length > 0) {
-      return { status: 'info', summary: `a save is running now; the newest save file${newest ? ` (${newest.name})` : ''} is older than the last auto-save`, details };
+      return {
+        status: 'info',
+        summary: `a save is running now; the newest save file${newest ? ` (${newest.name})` : ''} is older than the last auto-save`,
+        details,
+      };
     }
     if (view.parsed && differs.length === 0) {
       return {
@@ -117,8 +149,13 @@ export default defineCheck({
     return {
       status: 'info',
       summary: `the newest save file${newest ? ` (${newest.name})` : ''} is older than the last auto-save (${ageText(f.host.now - ts)} ago): either the layout changed after it or saves fail — it cannot be told apart from outside`,
-      details: [...details, ...differs.map((s) => `live session ${s.name} (${plural(s.windows, 'window')}) differs from \`last\``)],
-      fix: [`check: save by hand and see whether a new file appears: tmux run-shell ${shq(script || installed)}; ls -t ${shq(view.resolved.path)} | head -3`],
+      details: [
+        ...details,
+        ...differs.map((s) => `live session ${s.name} (${plural(s.windows, 'window')}) differs from \`last\``),
+      ],
+      fix: [
+        `check: save by hand and see whether a new file appears: tmux run-shell ${shq(script || installed)}; ls -t ${shq(view.resolved.path)} | head -3`,
+      ],
     };
   },
 });

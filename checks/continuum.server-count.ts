@@ -1,4 +1,3 @@
-import { defineCheck } from '../src/engine/check.js';
 import {
   continuumCount,
   continuumHooked,
@@ -8,8 +7,9 @@ import {
   restoreMaxDelay,
   tpmLoaded,
   wireNowFix,
-} from './_lib/continuum.js';
-import { ageText, liveServer, noServerReason, plural } from './_lib/util.js';
+} from '../src/domain/continuum.js';
+import { ageText, liveServer, noServerReason, plural } from '../src/domain/util.js';
+import { defineCheck } from '../src/engine/check.js';
 
 export default defineCheck({
   id: 'continuum.server-count',
@@ -20,14 +20,15 @@ export default defineCheck({
     'that start with `tmux` (except `tmux source…` and the server itself): right after server start (within ' +
     '@continuum-restore-max-delay) more than one such line means another server; later, more lines than attached ' +
     'clients. Extra clients — a wrapper running several tmux commands at once, another plugin calling `tmux` while ' +
-    "plugins load, a second server — make it silently skip auto-save (no hook in status-right) and auto-restore " +
+    'plugins load, a second server — make it silently skip auto-save (no hook in status-right) and auto-restore ' +
     '(tmux-continuum #153, #152, #48). This check reproduces that count from `ps` and `list-clients`, and confirms it ' +
     'by what continuum leaves behind: no `continuum_save.sh` in status-right and no @continuum-save-last-timestamp. ' +
     'Fix: start the server with a single tmux command and stop the extra processes; then wire continuum from inside ' +
     'tmux (prefix : run-shell …/continuum.tmux), since a `tmux run-shell` typed in a shell is itself one more client.',
   run(ctx) {
     const f = ctx.facts;
-    if (!continuumInstalled(f)) return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)' };
+    if (!continuumInstalled(f))
+      return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)' };
     const server = liveServer(f);
     if (!server) return { status: 'skip', summary: noServerReason(f) };
 
@@ -60,11 +61,17 @@ export default defineCheck({
         details,
       };
     }
-    if (!tpmLoaded(server)) return { status: 'skip', summary: 'continuum never ran: TPM is not loaded in the server (see plugins.tpm)', details };
+    if (!tpmLoaded(server))
+      return {
+        status: 'skip',
+        summary: 'continuum never ran: TPM is not loaded in the server (see plugins.tpm)',
+        details,
+      };
     if (ts !== null) {
       return {
         status: 'pass',
-        summary: "continuum's count passed at load (it set @continuum-save-last-timestamp); its status-right hook went missing later (see plugins.continuum)",
+        summary:
+          "continuum's count passed at load (it set @continuum-save-last-timestamp); its status-right hook went missing later (see plugins.continuum)",
         details,
       };
     }

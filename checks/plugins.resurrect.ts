@@ -1,6 +1,16 @@
+import {
+  conclude,
+  isExecutable,
+  liveServer,
+  loadPluginsNowFix,
+  noServerReason,
+  primaryTmux,
+  samePath,
+  shq,
+  tilde,
+} from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { ServerFact } from '../src/probe/facts.js';
-import { conclude, isExecutable, liveServer, loadPluginsNowFix, noServerReason, primaryTmux, samePath, shq, tilde } from './_lib/util.js';
 
 /** `bind-key [-r] -T prefix C-s run-shell /…/save.sh` → command bound to KEY in the prefix table. */
 function boundTo(server: ServerFact, key: string): string | undefined {
@@ -21,7 +31,7 @@ export default defineCheck({
     '`@resurrect-save-script-path` (which continuum calls to auto-save) and binds prefix C-s / C-r to save.sh / restore.sh. ' +
     'If it is not loaded, prefix C-s does nothing and continuum has nothing to call, so nothing is saved. ' +
     'Fix: install with TPM (prefix I or ~/.tmux/plugins/tpm/bin/install_plugins), `chmod u+x` the scripts, and load it ' +
-    'in the running server (`tmux run-shell ~/.tmux/plugins/tpm/tpm`, with tmux on the server\'s PATH).',
+    "in the running server (`tmux run-shell ~/.tmux/plugins/tpm/tpm`, with tmux on the server's PATH).",
   run(ctx) {
     const f = ctx.facts;
     const home = f.host.home;
@@ -35,7 +45,10 @@ export default defineCheck({
         status: 'fail',
         summary: `tmux-resurrect is not installed (${tilde(rdir, home)} missing)`,
         details: [`plugins dir ${pdir}: ${f.plugins.entries.map((e) => e.name).join(', ') || 'empty or missing'}`],
-        fix: [`${shq(`${pdir}/tpm/bin/install_plugins`)}   # installs every @plugin of the config`, `or: git clone https://github.com/tmux-plugins/tmux-resurrect ${shq(rdir)}`],
+        fix: [
+          `${shq(`${pdir}/tpm/bin/install_plugins`)}   # installs every @plugin of the config`,
+          `or: git clone https://github.com/tmux-plugins/tmux-resurrect ${shq(rdir)}`,
+        ],
       });
     } else {
       const details = [`${rdir} (revision ${entry.revision ?? 'unknown'})`];
@@ -53,11 +66,17 @@ export default defineCheck({
           summary: `tmux-resurrect is installed but ${bad.join(', ')}`,
           details,
           fix: missing
-            ? [`reinstall it: rm -rf ${shq(rdir)} && git clone https://github.com/tmux-plugins/tmux-resurrect ${shq(rdir)}`]
+            ? [
+                `reinstall it: rm -rf ${shq(rdir)} && git clone https://github.com/tmux-plugins/tmux-resurrect ${shq(rdir)}`,
+              ]
             : [`chmod u+x ${shq(`${rdir}/scripts/save.sh`)} ${shq(`${rdir}/scripts/restore.sh`)}`],
         });
       } else {
-        results.push({ status: 'pass', summary: `tmux-resurrect installed (${entry.revision ? entry.revision.slice(0, 7) : 'revision unknown'})`, details });
+        results.push({
+          status: 'pass',
+          summary: `tmux-resurrect installed (${entry.revision ? entry.revision.slice(0, 7) : 'revision unknown'})`,
+          details,
+        });
       }
     }
 
@@ -69,12 +88,15 @@ export default defineCheck({
     const savePath = server.options['@resurrect-save-script-path'];
     const expected = `${rdir}/scripts/save.sh`;
     if (!savePath) {
-      const tpmLoaded = typeof server.globalEnv['TMUX_PLUGIN_MANAGER_PATH'] === 'string';
+      const tpmLoaded = typeof server.globalEnv.TMUX_PLUGIN_MANAGER_PATH === 'string';
       results.push({
         status: 'fail',
-        summary: 'tmux-resurrect is not loaded in the running server (@resurrect-save-script-path unset): prefix C-s and continuum cannot save',
+        summary:
+          'tmux-resurrect is not loaded in the running server (@resurrect-save-script-path unset): prefix C-s and continuum cannot save',
         details: [
-          tpmLoaded ? 'TPM is loaded, so resurrect was not in its @plugin list (see config.file)' : 'TPM is not loaded in the server either (see plugins.tpm)',
+          tpmLoaded
+            ? 'TPM is loaded, so resurrect was not in its @plugin list (see config.file)'
+            : 'TPM is not loaded in the server either (see plugins.tpm)',
           `prefix C-s: ${boundTo(server, 'C-s') ?? 'unbound'}`,
         ],
         fix: tpmLoaded ? [`tmux run-shell ${shq(`${rdir}/resurrect.tmux`)}`] : loadPluginsNowFix(f, primaryTmux(f)),
@@ -92,7 +114,12 @@ export default defineCheck({
     }
     const keys: Array<{ option: string; def: string; script: string; what: string }> = [
       { option: '@resurrect-save', def: 'C-s', script: savePath, what: 'save' },
-      { option: '@resurrect-restore', def: 'C-r', script: server.options['@resurrect-restore-script-path'] || `${rdir}/scripts/restore.sh`, what: 'restore' },
+      {
+        option: '@resurrect-restore',
+        def: 'C-r',
+        script: server.options['@resurrect-restore-script-path'] || `${rdir}/scripts/restore.sh`,
+        what: 'restore',
+      },
     ];
     const unbound: string[] = [];
     for (const k of keys) {
@@ -105,7 +132,8 @@ export default defineCheck({
         const cmd = boundTo(server, key);
         loadedDetails.push(`prefix ${key}: ${cmd ?? 'unbound'}`);
         const base = k.script.split('/').pop()!;
-        if (!cmd || !(cmd.includes(k.script) || (cmd.includes('tmux-resurrect') && cmd.includes(base)))) unbound.push(`prefix ${key} (${k.what}) is ${cmd ? `bound to \`${cmd}\`` : 'unbound'}`);
+        if (!cmd || !(cmd.includes(k.script) || (cmd.includes('tmux-resurrect') && cmd.includes(base))))
+          unbound.push(`prefix ${key} (${k.what}) is ${cmd ? `bound to \`${cmd}\`` : 'unbound'}`);
       }
     }
     if (unbound.length) {
@@ -113,7 +141,10 @@ export default defineCheck({
         status: 'warn',
         summary: `resurrect is loaded but ${unbound.join('; ')}`,
         details: loadedDetails,
-        fix: ['a later `bind-key` in the config overrides resurrect: remove it, or choose other keys with `set -g @resurrect-save \'S\'` / `@resurrect-restore \'R\'` before the TPM run line', `reload: tmux run-shell ${shq(`${rdir}/resurrect.tmux`)}`],
+        fix: [
+          "a later `bind-key` in the config overrides resurrect: remove it, or choose other keys with `set -g @resurrect-save 'S'` / `@resurrect-restore 'R'` before the TPM run line",
+          `reload: tmux run-shell ${shq(`${rdir}/resurrect.tmux`)}`,
+        ],
       });
     } else {
       results.push({ status: 'pass', summary: 'loaded (save script path set, C-s/C-r bound)', details: loadedDetails });

@@ -1,6 +1,19 @@
+import { configLines, loadedConfigs, pluginDecls, tpmConfigPath, tpmRunLines, where } from '../src/domain/config.js';
+import {
+  conclude,
+  dirname,
+  isExecutable,
+  liveServer,
+  loadPluginsNowFix,
+  nonLoginPathFix,
+  noServerReason,
+  pathHasDir,
+  primaryTmux,
+  restartFromLoginShell,
+  shq,
+  tilde,
+} from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import { configLines, loadedConfigs, pluginDecls, tpmConfigPath, tpmRunLines, where } from './_lib/config.js';
-import { conclude, dirname, isExecutable, liveServer, loadPluginsNowFix, nonLoginPathFix, noServerReason, pathHasDir, primaryTmux, restartFromLoginShell, shq, tilde } from './_lib/util.js';
 
 export default defineCheck({
   id: 'plugins.tpm',
@@ -9,8 +22,8 @@ export default defineCheck({
   explain:
     'Checks that TPM is installed (`~/.tmux/plugins/tpm/tpm`, executable), that the config runs it with a ' +
     "`run '~/.tmux/plugins/tpm/tpm'` line after every `@plugin` line, and that the running server actually loaded it: " +
-    'TPM sets TMUX_PLUGIN_MANAGER_PATH in the server\'s global environment (`tmux show-environment -g | grep PLUGIN`). ' +
-    'TPM is what loads tmux-resurrect and tmux-continuum. It runs through `run-shell` with the server\'s environment and ' +
+    "TPM sets TMUX_PLUGIN_MANAGER_PATH in the server's global environment (`tmux show-environment -g | grep PLUGIN`). " +
+    "TPM is what loads tmux-resurrect and tmux-continuum. It runs through `run-shell` with the server's environment and " +
     'calls `tmux`, so a server started from a non-login SSH shell (no /opt/homebrew/bin on its PATH) never loads it: no ' +
     'prefix C-s, no auto-save, empty saves (BUG-005). Fix: put tmux on the non-login PATH (~/.zshenv), then give the running ' +
     'server the PATH and run TPM again, or save and restart the server from a login shell.',
@@ -30,7 +43,10 @@ export default defineCheck({
       results.push({
         status: 'fail',
         summary: `TPM is not installed (${tilde(tpmPath, home)} missing)`,
-        details: [`plugins dir: ${pdir} (${f.plugins.exists ? 'exists' : 'missing'})`, `entries: ${f.plugins.entries.map((e) => e.name).join(', ') || 'none'}`],
+        details: [
+          `plugins dir: ${pdir} (${f.plugins.exists ? 'exists' : 'missing'})`,
+          `entries: ${f.plugins.entries.map((e) => e.name).join(', ') || 'none'}`,
+        ],
         fix: [`git clone https://github.com/tmux-plugins/tpm ${shq(`${pdir}/tpm`)}`],
       });
     } else if (!isExecutable(script, f.host.uid)) {
@@ -42,7 +58,11 @@ export default defineCheck({
         fix: [`chmod u+x ${shq(tpmPath)}`],
       });
     } else {
-      results.push({ status: 'pass', summary: `TPM installed (${tilde(tpmPath, home)})`, details: [`${tpmPath}: ${script.mode}`, `TPM revision: ${rev ?? 'unknown'}`] });
+      results.push({
+        status: 'pass',
+        summary: `TPM installed (${tilde(tpmPath, home)})`,
+        details: [`${tpmPath}: ${script.mode}`, `TPM revision: ${rev ?? 'unknown'}`],
+      });
     }
 
     // configured
@@ -67,11 +87,20 @@ export default defineCheck({
         results.push({
           status: 'fail',
           summary: `the TPM run line (${where(lastRun, home)}) comes before ${after.length} @plugin line(s): it must be the last line`,
-          details: [`run line: ${where(lastRun, home)}: ${lastRun.text}`, ...after.map((d) => `after it: ${where(d, home)}: ${d.text}`)],
-          fix: [`move \`${lastRun.text}\` to the very end of ${cfgFile}, after ${where(after[after.length - 1]!, home)}`],
+          details: [
+            `run line: ${where(lastRun, home)}: ${lastRun.text}`,
+            ...after.map((d) => `after it: ${where(d, home)}: ${d.text}`),
+          ],
+          fix: [
+            `move \`${lastRun.text}\` to the very end of ${cfgFile}, after ${where(after[after.length - 1]!, home)}`,
+          ],
         });
       } else {
-        results.push({ status: 'pass', summary: `run line last (${where(lastRun, home)})`, details: [`${where(lastRun, home)}: ${lastRun.text}`] });
+        results.push({
+          status: 'pass',
+          summary: `run line last (${where(lastRun, home)})`,
+          details: [`${where(lastRun, home)}: ${lastRun.text}`],
+        });
       }
     }
 
@@ -80,12 +109,16 @@ export default defineCheck({
     if (!server) {
       results.push({ status: 'skip', summary: `loaded: ${noServerReason(f)}` });
     } else {
-      const mgr = server.globalEnv['TMUX_PLUGIN_MANAGER_PATH'];
+      const mgr = server.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
       if (typeof mgr === 'string' && mgr !== '') {
-        results.push({ status: 'pass', summary: 'loaded in the running server', details: [`TMUX_PLUGIN_MANAGER_PATH=${mgr}`] });
+        results.push({
+          status: 'pass',
+          summary: 'loaded in the running server',
+          details: [`TMUX_PLUGIN_MANAGER_PATH=${mgr}`],
+        });
       } else {
         const tmux = primaryTmux(f);
-        const serverPath = server.globalEnv['PATH'];
+        const serverPath = server.globalEnv.PATH;
         const pathMissing = !!tmux && tmux.includes('/') && !pathHasDir(serverPath, dirname(tmux));
         const why = pathMissing
           ? `the server's PATH (${serverPath ?? 'not set'}) lacks ${dirname(tmux!)}: it was started from a shell without tmux on PATH (a non-login \`ssh vm …\`), so TPM's \`tmux\` calls fail`

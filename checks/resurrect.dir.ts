@@ -1,7 +1,7 @@
+import { resolveSaveDir, saveFilesIn, savesNotListed } from '../src/domain/resurrect/savedir.js';
+import { conclude, plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { SaveDirFact } from '../src/probe/facts.js';
-import { resolveSaveDir, saveFilesIn, savesNotListed } from '../src/resurrect/savedir.js';
-import { conclude, plural, shq, tilde } from './_lib/util.js';
 
 function describe(d: SaveDirFact, home: string): string {
   const saves = saveFilesIn(d);
@@ -27,20 +27,28 @@ export default defineCheck({
     const base = [`save dir: ${r.path}`, `why: ${r.reason}`];
     const results: Result[] = [];
 
-    if (!d || !d.exists) {
+    if (!d?.exists) {
       results.push({
         status: 'warn',
         summary: `the save dir ${tilde(r.path, home)} does not exist yet: nothing saved there, nothing to restore (the first save creates it)`,
         details: [...base, ...r.otherExisting.map((o) => `also exists: ${describe(o, home)}`)],
         fix: [
           `save once and check: tmux run-shell ${shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-resurrect/scripts/save.sh`)}; ls -l ${shq(r.path)}`,
-          ...(r.otherExisting.length ? [`older saves are in ${r.otherExisting.map((o) => tilde(o.path, home)).join(', ')}: copy them over with cp -p OLD/tmux_resurrect_*.txt ${shq(r.path)}/`] : []),
+          ...(r.otherExisting.length
+            ? [
+                `older saves are in ${r.otherExisting.map((o) => tilde(o.path, home)).join(', ')}: copy them over with cp -p OLD/tmux_resurrect_*.txt ${shq(r.path)}/`,
+              ]
+            : []),
         ],
       });
       return conclude(results);
     }
 
-    const details = [...base, `${d.self ? `${d.self.mode} uid ${d.self.uid}` : 'mode/owner not read'}, ${d.writable ? 'writable' : 'not writable'} by ${f.host.user} (uid ${f.host.uid})`, describe(d, home)];
+    const details = [
+      ...base,
+      `${d.self ? `${d.self.mode} uid ${d.self.uid}` : 'mode/owner not read'}, ${d.writable ? 'writable' : 'not writable'} by ${f.host.user} (uid ${f.host.uid})`,
+      describe(d, home),
+    ];
     if (d.self && d.self.uid !== f.host.uid) {
       results.push({
         status: 'fail',
@@ -54,7 +62,11 @@ export default defineCheck({
         status: 'fail',
         summary: `the save dir ${tilde(d.path, home)} is not writable by ${f.host.user}: every save fails`,
         details,
-        fix: [d.self && d.self.uid !== f.host.uid ? `sudo chown -R ${shq(f.host.user)} ${shq(d.path)}` : `chmod u+rwx ${shq(d.path)}`],
+        fix: [
+          d.self && d.self.uid !== f.host.uid
+            ? `sudo chown -R ${shq(f.host.user)} ${shq(d.path)}`
+            : `chmod u+rwx ${shq(d.path)}`,
+        ],
       });
     }
     if (r.otherExisting.length > 0) {
@@ -63,7 +75,10 @@ export default defineCheck({
         summary: `two resurrect dirs exist: saves go to ${tilde(d.path, home)}, but ${r.otherExisting.map((o) => tilde(o.path, home)).join(', ')} also exists — saves and restores can look in different places`,
         details: [...details, ...r.otherExisting.map((o) => `also exists: ${describe(o, home)}`)],
         fix: [
-          ...r.otherExisting.map((o) => `cp -p ${shq(o.path)}/tmux_resurrect_*.txt ${shq(d.path)}/ && mv ${shq(o.path)} ${shq(`${o.path}.old`)}`),
+          ...r.otherExisting.map(
+            (o) =>
+              `cp -p ${shq(o.path)}/tmux_resurrect_*.txt ${shq(d.path)}/ && mv ${shq(o.path)} ${shq(`${o.path}.old`)}`,
+          ),
           `pin it in the config, before the TPM run line: set -g @resurrect-dir '${tilde(d.path, home)}'`,
         ],
       });

@@ -1,7 +1,7 @@
+import { parseSave } from '../src/domain/resurrect/savefile.js';
+import { lastSave, relinkCommand, restoreScript } from '../src/domain/saves.js';
+import { plural, shq } from '../src/domain/util.js';
 import { defineCheck } from '../src/engine/check.js';
-import { parseSave } from '../src/resurrect/savefile.js';
-import { lastSave, relinkCommand, restoreScript } from './_lib/saves.js';
-import { plural, shq } from './_lib/util.js';
 
 // Line formats by tmux-resurrect release (field counts include the type token):
 //   2.x   pane 11: session, window, :window name, window active, :flags, pane, :dir, pane active, command, :full command
@@ -22,7 +22,8 @@ const isBit = (s: string | undefined) => s === '0' || s === '1';
 function paneGen(fields: string[]): Gen {
   if (fields.length === 10 && isBit(fields[3]) && fields[4]?.startsWith(':')) return '3.x';
   if (fields.length === 11 && isBit(fields[3]) && fields[4]?.startsWith(':')) return '4.x';
-  if (fields.length === 11 && fields[3]?.startsWith(':') && isBit(fields[4]) && fields[5]?.startsWith(':')) return '2.x';
+  if (fields.length === 11 && fields[3]?.startsWith(':') && isBit(fields[4]) && fields[5]?.startsWith(':'))
+    return '2.x';
   return 'unknown';
 }
 
@@ -66,18 +67,31 @@ export default defineCheck({
       else if (fields[0] === 'window') tally.window[windowGen(fields)].push(i + 1);
     });
     const total = (t: Record<Gen, number[]>) => Object.values(t).reduce((n, l) => n + l.length, 0);
-    if (total(tally.pane) + total(tally.window) === 0) return { status: 'skip', summary: `\`last\` (${view.name}) has no pane or window lines to judge (see resurrect.last)` };
+    if (total(tally.pane) + total(tally.window) === 0)
+      return {
+        status: 'skip',
+        summary: `\`last\` (${view.name}) has no pane or window lines to judge (see resurrect.last)`,
+      };
 
     const entry = f.plugins.entries.find((e) => e.name === 'tmux-resurrect');
     const rev = entry?.revision;
     const rdir = `${f.plugins.dir.replace(/\/+$/, '')}/tmux-resurrect`;
-    const installed = rev && KNOWN_4X[rev] ? `tmux-resurrect ${KNOWN_4X[rev]} (writes and reads the 4.x format)` : `tmux-resurrect ${rev ? rev.slice(0, 7) : 'of unknown revision'} (assumed current: 4.x format)`;
+    const installed =
+      rev && KNOWN_4X[rev]
+        ? `tmux-resurrect ${KNOWN_4X[rev]} (writes and reads the 4.x format)`
+        : `tmux-resurrect ${rev ? rev.slice(0, 7) : 'of unknown revision'} (assumed current: 4.x format)`;
     const describe = (type: 'pane' | 'window') =>
       (Object.entries(tally[type]) as Array<[Gen, number[]]>)
         .filter(([, l]) => l.length)
-        .map(([g, l]) => `${plural(l.length, `${type} line`)} in ${g === 'unknown' ? 'no known' : `the ${g}`} format (line ${l.slice(0, 5).join(', ')}${l.length > 5 ? ', …' : ''})`)
+        .map(
+          ([g, l]) =>
+            `${plural(l.length, `${type} line`)} in ${g === 'unknown' ? 'no known' : `the ${g}`} format (line ${l.slice(0, 5).join(', ')}${l.length > 5 ? ', …' : ''})`,
+        )
         .join('; ');
-    const details = [`${view.name}: ${[describe('pane'), describe('window')].filter(Boolean).join('; ')}`, `installed: ${installed}`];
+    const details = [
+      `${view.name}: ${[describe('pane'), describe('window')].filter(Boolean).join('; ')}`,
+      `installed: ${installed}`,
+    ];
     const old = (['2.x', '3.x'] as const).filter((g) => tally.pane[g].length + tally.window[g].length > 0);
     if (old.length === 0) {
       if (tally.pane.unknown.length + tally.window.unknown.length > 0) {
@@ -88,16 +102,26 @@ export default defineCheck({
           fix: ['see resurrect.last; relink `last` to an earlier save that parses'],
         };
       }
-      return { status: 'pass', summary: `\`last\` (${view.name}) is in the 4.x format the installed plugin reads`, details };
+      return {
+        status: 'pass',
+        summary: `\`last\` (${view.name}) is in the 4.x format the installed plugin reads`,
+        details,
+      };
     }
     const gen = old[0]!;
     const current = d.recent.find((r) => r.name !== view.name && parseSave(r.content).classification === 'valid');
     return {
       status: 'fail',
       summary: `\`last\` (${view.name}) was written by tmux-resurrect ${gen}: the installed plugin restores it without window names or programs, and panes in the wrong directories`,
-      details: [...details, `restore.sh reads pane lines by position: a ${gen} line shifts every field after the first difference (tmux-resurrect #404, #416)`],
+      details: [
+        ...details,
+        `restore.sh reads pane lines by position: a ${gen} line shifts every field after the first difference (tmux-resurrect #404, #416)`,
+      ],
       fix: current
-        ? [`relink \`last\` to a save in the current format: ${relinkCommand(d.path, current.name)}`, `then restore: prefix C-r, or tmux run-shell ${shq(restoreScript(f))}`]
+        ? [
+            `relink \`last\` to a save in the current format: ${relinkCommand(d.path, current.name)}`,
+            `then restore: prefix C-r, or tmux run-shell ${shq(restoreScript(f))}`,
+          ]
         : [
             `restore once with the plugin release that wrote it: git -C ${shq(rdir)} fetch --tags && git -C ${shq(rdir)} checkout ${TAG[gen]}`,
             'start a fresh server (save nothing first), then restore: prefix C-r',

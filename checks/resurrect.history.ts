@@ -1,8 +1,8 @@
+import { entryVerdict, type SaveHistory, stampOf, timeline } from '../src/domain/resurrect/history.js';
+import { ago, historyOf, keepCommand, moveAsideRelinkCommand, retentionLine } from '../src/domain/save-history.js';
+import { relinkCommand, restoreScript, saveScript } from '../src/domain/saves.js';
+import { conclude, plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import { entryVerdict, stampOf, timeline, type SaveHistory } from '../src/resurrect/history.js';
-import { ago, historyOf, keepCommand, moveAsideRelinkCommand, retentionLine } from './_lib/history.js';
-import { relinkCommand, restoreScript, saveScript } from './_lib/saves.js';
-import { conclude, plural, shq, tilde } from './_lib/util.js';
 
 function lastText(h: SaveHistory): string {
   const l = h.last;
@@ -37,7 +37,11 @@ export default defineCheck({
     const f = ctx.facts;
     const home = f.host.home;
     const { resolved, history: h } = historyOf(f);
-    if (!h) return { status: 'skip', summary: `no save dir yet (${tilde(resolved.path, home)}): no history to read (resurrect.dir reports it)` };
+    if (!h)
+      return {
+        status: 'skip',
+        summary: `no save dir yet (${tilde(resolved.path, home)}): no history to read (resurrect.dir reports it)`,
+      };
     const dir = h.dir.path;
     const read = h.entries.filter((e) => e.basis === 'content' || e.basis === 'partial').length;
     const bySize = h.entries.filter((e) => e.basis === 'size').length;
@@ -46,11 +50,16 @@ export default defineCheck({
     const details = [
       `save dir: ${dir} (${resolved.reason})`,
       `${plural(total, 'save file')}${h.listingTruncated ? '+ (the listing was cut: more exist)' : ''}; ${read} read${listed ? `, ${listed} older ${listed === 1 ? 'one' : 'ones'} only listed${bySize ? ` (${bySize} of them 0 bytes: empty by size)` : ''}` : ''}${h.notListed ? `, ${h.notListed} older ${h.notListed === 1 ? 'one' : 'ones'} only counted (not listed, not judged: the probe lists the newest ${h.entries.length})` : ''}`,
-      'timeline (times are the target\'s local time, from the file names):',
+      "timeline (times are the target's local time, from the file names):",
       ...timeline(h).map((l) => `  ${l}`),
     ];
     if (h.entries.length === 0 && h.last.state === 'missing') {
-      return { status: 'warn', summary: `no saves in ${tilde(dir, home)} yet: nothing to restore`, details, fix: [`save once with sessions open: prefix C-s, or tmux run-shell ${shq(saveScript(f))}`] };
+      return {
+        status: 'warn',
+        summary: `no saves in ${tilde(dir, home)} yet: nothing to restore`,
+        details,
+        fix: [`save once with sessions open: prefix C-s, or tmux run-shell ${shq(saveScript(f))}`],
+      };
     }
 
     const v = h.newestValid;
@@ -66,7 +75,10 @@ export default defineCheck({
       results.push({
         status: 'fail',
         summary: `no valid save among the ${plural(h.entries.length, 'newest save')}${since ? ` (since ${since.stamp})` : ''} and ${lastText(h)}; ${plural(h.notListed, 'older save')} ${h.notListed === 1 ? 'was' : 'were'} counted, not listed: one may still hold your layout`,
-        details: [...details, `the ${plural(h.entries.length, 'newest save')} are empty, state-only, damaged or too small to hold a pane; the probe lists only the newest saves, so the ${h.notListed} older ones were not judged`],
+        details: [
+          ...details,
+          `the ${plural(h.entries.length, 'newest save')} are empty, state-only, damaged or too small to hold a pane; the probe lists only the newest saves, so the ${h.notListed} older ones were not judged`,
+        ],
         fix: [
           'find and fix what writes the bad saves first (see resurrect.save-triggers), or the next save is bad again',
           `find the newest older save with panes (names sort by time): ${older}`,
@@ -81,7 +93,10 @@ export default defineCheck({
       results.push({
         status: 'fail',
         summary: `no valid save at all: ${h.entries.length ? `all ${plural(h.entries.length, 'save')}${since ? ` since ${since.stamp}` : ''} hold no panes` : 'no save files'} and ${lastText(h)} — nothing can be restored or relinked`,
-        details: [...details, 'every save in the dir is empty, state-only, damaged or too small to hold a pane: the layout cannot be recovered from disk'],
+        details: [
+          ...details,
+          'every save in the dir is empty, state-only, damaged or too small to hold a pane: the layout cannot be recovered from disk',
+        ],
         fix: [
           'find and fix what writes the bad saves first (see resurrect.save-triggers), or the next save is bad again',
           `then save while your sessions exist: prefix C-s, or tmux run-shell ${shq(saveScript(f))}`,
@@ -103,7 +118,9 @@ export default defineCheck({
         status: 'warn',
         summary: `\`last\` → ${v.name} (${vAge}) could not be read: it is big enough to hold panes, but not verified`,
         details,
-        fix: [`check it on the target: grep -c '^pane' ${shq(`${dir}/${v.name}`)} (0 = restore has nothing to rebuild)`],
+        fix: [
+          `check it on the target: grep -c '^pane' ${shq(`${dir}/${v.name}`)} (0 = restore has nothing to rebuild)`,
+        ],
       });
       return conclude(results);
     }

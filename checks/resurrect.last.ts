@@ -1,10 +1,10 @@
-import { logoutHooks } from '../src/resurrect/logout-hooks.js';
+import { optionValue } from '../src/domain/config.js';
+import { logoutHooks } from '../src/domain/resurrect/logout-hooks.js';
+import { parseSaveName, resolveSaveDir, saveFilesIn, savesNotListed } from '../src/domain/resurrect/savedir.js';
+import { describeClass, type ParsedSave, parseSave } from '../src/domain/resurrect/savefile.js';
+import { ageText, conclude, liveServer, plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { Facts, SaveDirFact } from '../src/probe/facts.js';
-import { describeClass, parseSave, type ParsedSave } from '../src/resurrect/savefile.js';
-import { parseSaveName, resolveSaveDir, saveFilesIn, savesNotListed } from '../src/resurrect/savedir.js';
-import { optionValue } from './_lib/config.js';
-import { ageText, conclude, liveServer, plural, shq, tilde } from './_lib/util.js';
 
 const DEFAULT_DELETE_AFTER_DAYS = 30;
 /** resurrect keeps the 5 newest saves whatever their age */
@@ -35,7 +35,8 @@ function goodCandidate(d: SaveDirFact, exclude: string | undefined, tz: string):
   for (let i = files.length - 1; i >= 0; i--) {
     const x = files[i]!;
     if (x.name === exclude || judged.has(x.name)) continue;
-    if (x.size >= PLAUSIBLE_SAVE_BYTES) return { name: x.name, verified: false, note: `${x.size} bytes, content not read` };
+    if (x.size >= PLAUSIBLE_SAVE_BYTES)
+      return { name: x.name, verified: false, note: `${x.size} bytes, content not read` };
   }
   return undefined;
 }
@@ -48,10 +49,15 @@ function relinkFix(f: Facts, d: SaveDirFact, c: Candidate | undefined): string[]
       'relink `last` to it: ln -sf NAME last (in that dir), then restore: prefix C-r',
     ];
   }
-  if (!c) return ['no older save with panes was found in the save dir: the layout has to be recreated by hand, then saved (prefix C-s)'];
+  if (!c)
+    return [
+      'no older save with panes was found in the save dir: the layout has to be recreated by hand, then saved (prefix C-s)',
+    ];
   const fix = [
     `relink \`last\` to the newest good save (${c.name}: ${c.note}${c.verified ? '' : '; check it first with `cat`'}): cd ${shq(d.path)} && ln -sf ${shq(c.name)} last`,
-    'then restore: prefix C-r (or `tmux run-shell ' + shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-resurrect/scripts/restore.sh`) + '`)',
+    'then restore: prefix C-r (or `tmux run-shell ' +
+      shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-resurrect/scripts/restore.sh`) +
+      '`)',
   ];
   return fix;
 }
@@ -71,9 +77,11 @@ function deadline(f: Facts, d: SaveDirFact, name: string): string | undefined {
 
 function preview(text: string, max = 5): string[] {
   const lines = text.split('\n').filter((l, i, a) => !(i === a.length - 1 && l === ''));
-  return lines.slice(0, max).map((l, i) => `line ${i + 1}: ${JSON.stringify(l)}`).concat(lines.length > max ? [`… ${lines.length - max} more line(s)`] : []);
+  return lines
+    .slice(0, max)
+    .map((l, i) => `line ${i + 1}: ${JSON.stringify(l)}`)
+    .concat(lines.length > max ? [`… ${lines.length - max} more line(s)`] : []);
 }
-
 
 export default defineCheck({
   id: 'resurrect.last',
@@ -92,12 +100,20 @@ export default defineCheck({
     const home = f.host.home;
     const r = resolveSaveDir(f);
     const d = r.dir;
-    if (!d || !d.exists) {
-      return { status: 'warn', summary: `no save dir (${tilde(r.path, home)}), so no \`last\`: nothing to restore`, details: [`why this dir: ${r.reason}`], fix: ['save once: prefix C-s, then run the doctor again'] };
+    if (!d?.exists) {
+      return {
+        status: 'warn',
+        summary: `no save dir (${tilde(r.path, home)}), so no \`last\`: nothing to restore`,
+        details: [`why this dir: ${r.reason}`],
+        fix: ['save once: prefix C-s, then run the doctor again'],
+      };
     }
     const last = d.last;
     const saves = saveFilesIn(d, f.host.tzOffset);
-    const dirDetails = [`save dir: ${d.path}`, `save files: ${saves.length + savesNotListed(d)}${d.listingTruncated ? '+ (listing cut)' : ''}${saves.length ? `, newest ${saves[saves.length - 1]!.name}` : ''}`];
+    const dirDetails = [
+      `save dir: ${d.path}`,
+      `save files: ${saves.length + savesNotListed(d)}${d.listingTruncated ? '+ (listing cut)' : ''}${saves.length ? `, newest ${saves[saves.length - 1]!.name}` : ''}`,
+    ];
     if (!last) {
       const c = goodCandidate(d, undefined, f.host.tzOffset);
       return {
@@ -110,8 +126,12 @@ export default defineCheck({
 
     const results: Result[] = [];
     const target = last.target;
-    const details = [...dirDetails, `last: ${last.entry.type === 'link' ? `→ ${target ?? '?'}` : `a ${last.entry.type}, ${last.entry.mode}`}`];
-    if (target && saves.length && target !== saves[saves.length - 1]!.name && !target.includes('/')) details.push(`note: last is not the newest save file (${saves[saves.length - 1]!.name})`);
+    const details = [
+      ...dirDetails,
+      `last: ${last.entry.type === 'link' ? `→ ${target ?? '?'}` : `a ${last.entry.type}, ${last.entry.mode}`}`,
+    ];
+    if (target && saves.length && target !== saves[saves.length - 1]!.name && !target.includes('/'))
+      details.push(`note: last is not the newest save file (${saves[saves.length - 1]!.name})`);
 
     if (last.entry.type === 'link' && !last.resolves) {
       const c = goodCandidate(d, target, f.host.tzOffset);
@@ -121,7 +141,14 @@ export default defineCheck({
         status: 'fail',
         summary: `\`last\` is dangling: it points to ${target ?? '?'}, which does not exist — concurrent saves (a logout hook in every pane) deleted it`,
         details: [...details, ...hooks.map((h) => `logout hook: ${h}`)].filter(Boolean),
-        fix: [...(hooks.length ? ['first remove the save from the logout file(s) above: it fires in every pane as they close and races itself'] : []), ...relinkFix(f, d, c)],
+        fix: [
+          ...(hooks.length
+            ? [
+                'first remove the save from the logout file(s) above: it fires in every pane as they close and races itself',
+              ]
+            : []),
+          ...relinkFix(f, d, c),
+        ],
       };
     }
     if (last.entry.type !== 'link') {
@@ -141,7 +168,11 @@ export default defineCheck({
     const name = file.name || target || 'last';
     const time = parseSaveName(name, f.host.tzOffset);
     const when = time ? `${ageText(f.host.now - time.getTime() / 1000)} ago` : 'time unknown';
-    details.push(`${name}: ${file.size} bytes, saved ${when}`, `parsed: ${describeClass(p.classification)}`, `counts: ${counts(p)}, ${plural(p.counts.stateLines, 'state line')}, ${plural(p.counts.groupedSessions, 'grouped session')}${p.counts.unknownLines ? `, ${p.counts.unknownLines} unknown line(s)` : ''}`);
+    details.push(
+      `${name}: ${file.size} bytes, saved ${when}`,
+      `parsed: ${describeClass(p.classification)}`,
+      `counts: ${counts(p)}, ${plural(p.counts.stateLines, 'state line')}, ${plural(p.counts.groupedSessions, 'grouped session')}${p.counts.unknownLines ? `, ${p.counts.unknownLines} unknown line(s)` : ''}`,
+    );
 
     switch (p.classification) {
       case 'valid': {
@@ -154,7 +185,9 @@ export default defineCheck({
             status: 'warn',
             summary: `the save (${when}) lacks live session(s) ${missing.join(', ')}: they are lost if the VM stops now`,
             details: [...details, `live sessions: ${server!.sessions.map((s) => s.name).join(', ')}`],
-            fix: [`save now: prefix C-s, or tmux run-shell ${shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-resurrect/scripts/save.sh`)}`],
+            fix: [
+              `save now: prefix C-s, or tmux run-shell ${shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-resurrect/scripts/save.sh`)}`,
+            ],
           });
         } else {
           results.push({ status: 'pass', summary: `last → ${name}: ${counts(p)} (saved ${when})`, details });
@@ -171,11 +204,22 @@ export default defineCheck({
             ...details,
             ...preview(file.content),
             'meaning: the save ran against a server with no sessions (the last session had closed — a session-closed hook, or a logout hook after the last pane exited) or reached another tmux server (other socket, TMUX_TMPDIR or user)',
-            ...(p.counts.stateLines > 1 ? [`${p.counts.stateLines} state lines in one file: that many saves ran in the same second and appended to the same file`] : []),
+            ...(p.counts.stateLines > 1
+              ? [
+                  `${p.counts.stateLines} state lines in one file: that many saves ran in the same second and appended to the same file`,
+                ]
+              : []),
             ...hooks.map((h) => `logout hook: ${h}`),
             ...(c ? [deadline(f, d, c.name) ?? ''] : []),
           ].filter(Boolean),
-          fix: [...(hooks.length ? ['first remove the save from the logout file(s) above; save while sessions exist instead (before `tart stop`)'] : []), ...relinkFix(f, d, c)],
+          fix: [
+            ...(hooks.length
+              ? [
+                  'first remove the save from the logout file(s) above; save while sessions exist instead (before `tart stop`)',
+                ]
+              : []),
+            ...relinkFix(f, d, c),
+          ],
         });
         break;
       }
@@ -189,7 +233,10 @@ export default defineCheck({
             'meaning: `run-shell save.sh` ran in a server whose PATH had no tmux (started from a non-login `ssh vm …`): every tmux call in save.sh failed, the file stayed empty and still became `last`',
             ...(c ? [deadline(f, d, c.name) ?? ''] : []),
           ].filter(Boolean),
-          fix: ['first fix the server that wrote it (see tmux.server and plugins.tpm), or the next save is empty again', ...relinkFix(f, d, c)],
+          fix: [
+            'first fix the server that wrote it (see tmux.server and plugins.tpm), or the next save is empty again',
+            ...relinkFix(f, d, c),
+          ],
         });
         break;
       }

@@ -1,9 +1,9 @@
+import { optionValue } from '../src/domain/config.js';
+import { paneKey, readPaneArchive } from '../src/domain/resurrect/archive.js';
+import { historyOf } from '../src/domain/save-history.js';
+import { saveScript } from '../src/domain/saves.js';
+import { ageText, conclude, plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import { paneKey, readPaneArchive } from '../src/resurrect/archive.js';
-import { optionValue } from './_lib/config.js';
-import { historyOf } from './_lib/history.js';
-import { saveScript } from './_lib/saves.js';
-import { ageText, conclude, plural, shq, tilde } from './_lib/util.js';
 
 const ARCHIVE = 'pane_contents.tar.gz';
 /** the archive is written right after the save file; more apart than this = a different save */
@@ -26,7 +26,8 @@ export default defineCheck({
     'ones too). Panes that printed nothing have no entry by design. Fix: save again while the sessions exist.',
   appliesTo(ctx) {
     const v = optionValue(ctx.facts, '@resurrect-capture-pane-contents');
-    if (v.value !== 'on') return `@resurrect-capture-pane-contents is ${v.value === undefined ? 'not set (off)' : v.value}: no pane contents are saved`;
+    if (v.value !== 'on')
+      return `@resurrect-capture-pane-contents is ${v.value === undefined ? 'not set (off)' : v.value}: no pane contents are saved`;
     return true;
   },
   async run(ctx) {
@@ -40,35 +41,77 @@ export default defineCheck({
     const saveNow = `save while your sessions exist: prefix C-s, or tmux run-shell ${shq(saveScript(f))}`;
     const a = d.paneArchive;
     if (!a) {
-      if (listed) return { status: 'warn', summary: `${tilde(path, home)} exists (${listed.size} bytes) but its content was not read: not verifiable`, details: [`${path}: ${listed.mode} ${listed.type}`] };
+      if (listed)
+        return {
+          status: 'warn',
+          summary: `${tilde(path, home)} exists (${listed.size} bytes) but its content was not read: not verifiable`,
+          details: [`${path}: ${listed.mode} ${listed.type}`],
+        };
       return {
         status: 'warn',
         summary: `@resurrect-capture-pane-contents is on, but there is no ${ARCHIVE} in ${tilde(d.path, home)}: no pane contents will be restored`,
-        details: [`save dir: ${d.path}`, h.entries.length ? `${plural(h.entries.length + h.notListed, 'save')} exist: the saves that wrote them did not get to archiving (or ran with capture off)` : 'no save has run yet'],
+        details: [
+          `save dir: ${d.path}`,
+          h.entries.length
+            ? `${plural(h.entries.length + h.notListed, 'save')} exist: the saves that wrote them did not get to archiving (or ran with capture off)`
+            : 'no save has run yet',
+        ],
         fix: [saveNow, `check: ls -l ${shq(path)}`],
       };
     }
     if (a.entry.type !== 'file') {
-      return { status: 'fail', summary: `${tilde(path, home)} is a ${a.entry.type}, not a file: restore cannot unpack it`, details: [`${path}: ${a.entry.mode}`], fix: [`move it aside (mv ${shq(path)} ${shq(`${path}.bad`)}), then ${saveNow}`] };
+      return {
+        status: 'fail',
+        summary: `${tilde(path, home)} is a ${a.entry.type}, not a file: restore cannot unpack it`,
+        details: [`${path}: ${a.entry.mode}`],
+        fix: [`move it aside (mv ${shq(path)} ${shq(`${path}.bad`)}), then ${saveNow}`],
+      };
     }
 
     const ar = await readPaneArchive(a.data, { cut: a.truncated });
     const details = [
       `archive: ${path}, ${a.entry.size} bytes${a.truncated ? ` (only the first ${a.data.length} read)` : ''}`,
-      `entries: ${plural(ar.panes.length, 'pane file')}${ar.strays.length ? `, ${plural(ar.strays.length, 'other entry', 'other entries')} (${list(ar.strays.map((s) => s.name), 5)})` : ''}`,
-      ...(ar.written ? [`written: ${ar.written.toISOString()} (${ageText(f.host.now - ar.written.getTime() / 1000)} ago)`] : []),
+      `entries: ${plural(ar.panes.length, 'pane file')}${
+        ar.strays.length
+          ? `, ${plural(ar.strays.length, 'other entry', 'other entries')} (${list(
+              ar.strays.map((s) => s.name),
+              5,
+            )})`
+          : ''
+      }`,
+      ...(ar.written
+        ? [`written: ${ar.written.toISOString()} (${ageText(f.host.now - ar.written.getTime() / 1000)} ago)`]
+        : []),
     ];
     const results: Result[] = [];
     if (!ar.ok && !(a.truncated && ar.entries.length > 0)) {
       return {
         status: 'fail',
         summary: `${tilde(path, home)} is corrupt: ${ar.error}; restore gets no pane contents`,
-        details: [...details, ...(ar.entries.length ? [`readable before the damage: ${list(ar.entries.map((e) => e.name), 8)}`] : []), `check on the target: gzip -t ${shq(path)} && tar tzf ${shq(path)}`],
-        fix: [`every save rewrites the archive: ${saveNow}`, `to keep the damaged one for a bug report first: cp -p ${shq(path)} ${shq(`${path}.bad`)}`],
+        details: [
+          ...details,
+          ...(ar.entries.length
+            ? [
+                `readable before the damage: ${list(
+                  ar.entries.map((e) => e.name),
+                  8,
+                )}`,
+              ]
+            : []),
+          `check on the target: gzip -t ${shq(path)} && tar tzf ${shq(path)}`,
+        ],
+        fix: [
+          `every save rewrites the archive: ${saveNow}`,
+          `to keep the damaged one for a bug report first: cp -p ${shq(path)} ${shq(`${path}.bad`)}`,
+        ],
       };
     }
     if (a.truncated) {
-      results.push({ status: 'warn', summary: `the archive is ${a.entry.size} bytes; only its first ${a.data.length} were read: ${plural(ar.panes.length, 'entry', 'entries')} checked, the rest not`, details });
+      results.push({
+        status: 'warn',
+        summary: `the archive is ${a.entry.size} bytes; only its first ${a.data.length} were read: ${plural(ar.panes.length, 'entry', 'entries')} checked, the rest not`,
+        details,
+      });
     }
 
     // compare with `last`
@@ -82,7 +125,11 @@ export default defineCheck({
       return conclude(results);
     }
     const grouped = new Set(last.sessions.filter((s) => s.groupedWith !== undefined).map((s) => s.name));
-    const want = new Set(last.sessions.flatMap((s) => s.windows.flatMap((w) => w.panes.map((p) => paneKey(p.session, p.windowIndex, p.paneIndex)))));
+    const want = new Set(
+      last.sessions.flatMap((s) =>
+        s.windows.flatMap((w) => w.panes.map((p) => paneKey(p.session, p.windowIndex, p.paneIndex))),
+      ),
+    );
     const have = new Set(ar.panes.map((e) => paneKey(e.pane!.session, e.pane!.window, e.pane!.pane)));
     const extra = [...have].filter((k) => !want.has(k) && !grouped.has(k.slice(0, k.lastIndexOf(':'))));
     const missing = [...want].filter((k) => !have.has(k));
@@ -92,7 +139,11 @@ export default defineCheck({
     const later = apart !== undefined && apart > SAME_SAVE_SECONDS;
     details.push(
       `last: ${lastName}, ${plural(want.size, 'pane')}${lastTime ? `, saved ${lastTime.toISOString()}` : ''}`,
-      ...(apart !== undefined ? [`archive written ${Math.abs(Math.round(apart))} s ${apart >= 0 ? 'after' : 'before'} that save${later ? ': by a later save' : ''}`] : []),
+      ...(apart !== undefined
+        ? [
+            `archive written ${Math.abs(Math.round(apart))} s ${apart >= 0 ? 'after' : 'before'} that save${later ? ': by a later save' : ''}`,
+          ]
+        : []),
       ...(missing.length ? [`panes of last without contents: ${list(missing)}`] : []),
       ...(extra.length ? [`archived panes not in last: ${list(extra)}`] : []),
     );
@@ -109,7 +160,10 @@ export default defineCheck({
         status: 'warn',
         summary: `the archive holds no pane contents for the ${plural(want.size, 'pane')} of ${lastName}${later ? ': a later save (with no panes) overwrote it' : ' (only right if every pane was blank)'}: no scrollback will be restored`,
         details,
-        fix: [`every save rewrites the archive: ${saveNow}`, 'and stop the bad saves that overwrite it (see resurrect.save-triggers)'],
+        fix: [
+          `every save rewrites the archive: ${saveNow}`,
+          'and stop the bad saves that overwrite it (see resurrect.save-triggers)',
+        ],
       });
     } else if (missing.length && !extra.length) {
       results.push({
@@ -120,7 +174,11 @@ export default defineCheck({
       });
     }
     if (results.length === 0) {
-      results.push({ status: 'pass', summary: `${ARCHIVE}: ${plural(ar.panes.length, 'pane file')}, all of them panes of ${lastName}, every pane covered`, details });
+      results.push({
+        status: 'pass',
+        summary: `${ARCHIVE}: ${plural(ar.panes.length, 'pane file')}, all of them panes of ${lastName}, every pane covered`,
+        details,
+      });
     }
     return conclude(results);
   },

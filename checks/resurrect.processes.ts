@@ -1,8 +1,8 @@
+import { optionValue } from '../src/domain/config.js';
+import type { SavedPane } from '../src/domain/resurrect/savefile.js';
+import { lastSave } from '../src/domain/saves.js';
+import { basename, conclude, liveServer, plural, shq } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import type { SavedPane } from '../src/resurrect/savefile.js';
-import { optionValue } from './_lib/config.js';
-import { lastSave } from './_lib/saves.js';
-import { basename, conclude, liveServer, plural, shq } from './_lib/util.js';
 
 /** resurrect's default list (scripts/variables.sh) */
 const DEFAULT_PROCESSES = 'vi vim view nvim emacs man less more tail top htop irssi weechat mutt';
@@ -61,7 +61,10 @@ const where = (p: SavedPane) => `${p.session}:${p.windowIndex}.${p.paneIndex}`;
 
 /** a command that runs the shell (or execs into it): where `exec` belongs */
 const launchesShell = (segment: string) => {
-  const w = segment.trim().replace(/^exec\s+/, '').split(/\s+/);
+  const w = segment
+    .trim()
+    .replace(/^exec\s+/, '')
+    .split(/\s+/);
   return isShell(w[0] ?? '') || basename(w[0] ?? '') === 'reattach-to-user-namespace';
 };
 
@@ -83,15 +86,15 @@ export default defineCheck({
   category: 'resurrect',
   title: 'the programs saved in `last` are ones restore will start again',
   explain:
-    'resurrect saves each pane\'s program as the full command of the pane process\'s children (`ps -ao ppid,args`) and ' +
+    "resurrect saves each pane's program as the full command of the pane process's children (`ps -ao ppid,args`) and " +
     'restores only those matching its list: the defaults (vi vim view nvim emacs man less more tail top htop irssi weechat ' +
     'mutt) plus @resurrect-processes (`~name` matches anywhere; without `~` the command must start with the name, so ' +
     '`/usr/bin/vim` does not match `vim`). A `default-command` with `&&`, `;` or `||` keeps a wrapper shell as the pane ' +
     'process, so every save records the inner shell instead of the program (tmux-resurrect #98, #158); vim/nvim with ' +
-    '@resurrect-strategy-* \'session\' restart without their session unless the pane dir holds a Session.vim (#421). ' +
+    "@resurrect-strategy-* 'session' restart without their session unless the pane dir holds a Session.vim (#421). " +
     'This check reads `last`, the options, default-command and the Session.vim of saved dirs. Fix: add the programs to ' +
     '@resurrect-processes, put `exec` before the last command of default-command, and create the vim sessions ' +
-    '(vim-obsession\'s :Obsess).',
+    "(vim-obsession's :Obsess).",
   run(ctx) {
     const f = ctx.facts;
     const view = lastSave(f);
@@ -108,22 +111,43 @@ export default defineCheck({
     ];
     const results: Result[] = [];
     const programs = panes.filter((p) => p.fullCommand !== '');
-    details.push(`${view.name}: ${plural(panes.length, 'pane')}, ${plural(programs.length, 'with a program', 'with programs')}${programs.length ? `: ${programs.slice(0, 8).map((p) => `${where(p)} ${JSON.stringify(p.fullCommand)}`).join(', ')}` : ''}`);
+    details.push(
+      `${view.name}: ${plural(panes.length, 'pane')}, ${plural(programs.length, 'with a program', 'with programs')}${
+        programs.length
+          ? `: ${programs
+              .slice(0, 8)
+              .map((p) => `${where(p)} ${JSON.stringify(p.fullCommand)}`)
+              .join(', ')}`
+          : ''
+      }`,
+    );
 
     // a wrapper between tmux and the shell: save.sh sees the shell, not the program
-    const hidden = panes.filter((p) => p.command !== '' && !isShell(p.command) && p.fullCommand !== '' && isShell(firstWord(p.fullCommand)));
+    const hidden = panes.filter(
+      (p) => p.command !== '' && !isShell(p.command) && p.fullCommand !== '' && isShell(firstWord(p.fullCommand)),
+    );
     const separators = /&&|\|\||;|\|/.test(dc);
     if (hidden.length) {
       results.push({
         status: 'fail',
-        summary: `${plural(hidden.length, 'pane')} ran a program that was saved as its shell (${hidden.slice(0, 3).map((p) => `${where(p)}: ${p.command} saved as ${JSON.stringify(p.fullCommand)}`).join('; ')}): ${separators ? 'default-command keeps a wrapper shell as the pane process' : 'something wraps the shell in the panes'}, so these programs are never restored`,
+        summary: `${plural(hidden.length, 'pane')} ran a program that was saved as its shell (${hidden
+          .slice(0, 3)
+          .map((p) => `${where(p)}: ${p.command} saved as ${JSON.stringify(p.fullCommand)}`)
+          .join(
+            '; ',
+          )}): ${separators ? 'default-command keeps a wrapper shell as the pane process' : 'something wraps the shell in the panes'}, so these programs are never restored`,
         details: [
           ...details,
           'save.sh records the children of the pane process; with a wrapper the child is the inner shell, the program is a grandchild',
         ],
         fix: separators
-          ? [`set -g default-command ${shq(execFix(dc))}   # exec: the shell replaces the wrapper`, 'then open new panes (or restart the server) and save again']
-          : ['start panes with the shell itself (no wrapper in default-command or the terminal profile), then save again'],
+          ? [
+              `set -g default-command ${shq(execFix(dc))}   # exec: the shell replaces the wrapper`,
+              'then open new panes (or restart the server) and save again',
+            ]
+          : [
+              'start panes with the shell itself (no wrapper in default-command or the terminal profile), then save again',
+            ],
       });
     } else if (separators) {
       results.push({
@@ -135,17 +159,34 @@ export default defineCheck({
     }
 
     if (user.trim() === 'false') {
-      results.push({ status: 'info', summary: "@resurrect-processes is 'false': restore starts no programs, only shells", details });
+      results.push({
+        status: 'info',
+        summary: "@resurrect-processes is 'false': restore starts no programs, only shells",
+        details,
+      });
     } else if (user.trim() !== ':all:') {
-      const notRestored = programs.filter((p) => !hidden.includes(p) && !isShell(firstWord(p.fullCommand)) && !procs.some((proc) => matches(p.fullCommand, proc)));
+      const notRestored = programs.filter(
+        (p) =>
+          !hidden.includes(p) &&
+          !isShell(firstWord(p.fullCommand)) &&
+          !procs.some((proc) => matches(p.fullCommand, proc)),
+      );
       if (notRestored.length) {
         const names = [...new Set(notRestored.map((p) => basename(firstWord(p.fullCommand))))];
         const add = names.map((n) => `"~${n}"`).join(' ');
         results.push({
           status: 'info',
-          summary: `${plural(notRestored.length, 'saved program')} will not be started on restore (not on the restore list): ${notRestored.slice(0, 4).map((p) => `${where(p)} ${JSON.stringify(p.fullCommand)}`).join(', ')}`,
-          details: [...details, 'without `~` an entry must match the start of the full command: `vim` does not match `/usr/bin/vim file`'],
-          fix: [`to restore them: set -g @resurrect-processes '${`${user.trim()} ${add}`.trim().replace(/'/g, `'\\''`)}'   # before the TPM run line`],
+          summary: `${plural(notRestored.length, 'saved program')} will not be started on restore (not on the restore list): ${notRestored
+            .slice(0, 4)
+            .map((p) => `${where(p)} ${JSON.stringify(p.fullCommand)}`)
+            .join(', ')}`,
+          details: [
+            ...details,
+            'without `~` an entry must match the start of the full command: `vim` does not match `/usr/bin/vim file`',
+          ],
+          fix: [
+            `to restore them: set -g @resurrect-processes '${`${user.trim()} ${add}`.trim().replace(/'/g, `'\\''`)}'   # before the TPM run line`,
+          ],
         });
       }
     }
@@ -172,7 +213,9 @@ export default defineCheck({
           status: 'warn',
           summary: `${plural(noSession.length, `${cmd} pane`)} will restart without a session (@resurrect-strategy-${cmd} 'session' needs a Session.vim in the pane dir): ${noSession.map((p) => `${where(p)} in ${p.dir}`).join(', ')}`,
           details: noSession.map((p) => `no ${p.dir}/Session.vim`),
-          fix: [`in each of those ${cmd}s: :Obsess (tpope/vim-obsession keeps Session.vim current), or :mksession once`],
+          fix: [
+            `in each of those ${cmd}s: :Obsess (tpope/vim-obsession keeps Session.vim current), or :mksession once`,
+          ],
         });
       }
     }
@@ -180,7 +223,9 @@ export default defineCheck({
     if (results.length === 0) {
       return {
         status: 'pass',
-        summary: programs.length ? `all ${plural(programs.length, 'saved program')} in \`last\` are on the restore list` : `no programs saved in \`last\` (${plural(panes.length, 'pane')} with only a shell): nothing to restart`,
+        summary: programs.length
+          ? `all ${plural(programs.length, 'saved program')} in \`last\` are on the restore list`
+          : `no programs saved in \`last\` (${plural(panes.length, 'pane')} with only a shell): nothing to restart`,
         details,
       };
     }

@@ -1,6 +1,6 @@
+import { lastSave } from '../src/domain/saves.js';
+import { conclude, liveServer, plural, shq } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import { lastSave } from './_lib/saves.js';
-import { conclude, liveServer, plural, shq } from './_lib/util.js';
 
 interface Win {
   session: string;
@@ -44,10 +44,23 @@ export default defineCheck({
         wins.push({ session: fl[1]!, index: Number(fl[2]), name: wname, line: n });
         if (NON_ASCII.test(wname)) nonAscii.push(`window ${fl[1]}:${fl[2]} "${wname}" (line ${n})`);
       }
-      if (fl[0] === 'pane' && fl.length === 11 && (fl[3] === '0' || fl[3] === '1') && !fl[7]?.startsWith(':') && fl[6]?.startsWith(':')) {
-        shifted.push(`${fl[1]}:${fl[2]}.${fl[5]} (line ${n}): the title slot holds the dir ${fl[6]!.slice(1)}, the dir slot holds "${fl[7]}"`);
+      if (
+        fl[0] === 'pane' &&
+        fl.length === 11 &&
+        (fl[3] === '0' || fl[3] === '1') &&
+        !fl[7]?.startsWith(':') &&
+        fl[6]?.startsWith(':')
+      ) {
+        shifted.push(
+          `${fl[1]}:${fl[2]}.${fl[5]} (line ${n}): the title slot holds the dir ${fl[6]!.slice(1)}, the dir slot holds "${fl[7]}"`,
+        );
       }
-      if ((fl[0] === 'pane' || fl[0] === 'window') && NON_ASCII.test(fl[1] ?? '') && !nonAscii.some((x) => x.startsWith(`session "${fl[1]}"`))) nonAscii.push(`session "${fl[1]}" (line ${n})`);
+      if (
+        (fl[0] === 'pane' || fl[0] === 'window') &&
+        NON_ASCII.test(fl[1] ?? '') &&
+        !nonAscii.some((x) => x.startsWith(`session "${fl[1]}"`))
+      )
+        nonAscii.push(`session "${fl[1]}" (line ${n})`);
     });
 
     const results: Result[] = [];
@@ -67,12 +80,18 @@ export default defineCheck({
         status: 'warn',
         summary: `a restore into a server that still has ${collisions.map((c) => `window ${c.by.session}:${c.by.index} "${c.by.name}"`).join(', ')} skips ${collisions.map((c) => `window ${c.victim.session}:${c.victim.index}`).join(', ')}: tmux resolves the missing index by that name`,
         details: [
-          ...collisions.map((c) => `${name} line ${c.by.line}: window ${c.by.session}:${c.by.index} "${c.by.name}"; line ${c.victim.line}: window ${c.victim.session}:${c.victim.index} "${c.victim.name}"`),
+          ...collisions.map(
+            (c) =>
+              `${name} line ${c.by.line}: window ${c.by.session}:${c.by.index} "${c.by.name}"; line ${c.victim.line}: window ${c.victim.session}:${c.victim.index} "${c.victim.name}"`,
+          ),
           `restore.sh asks for "${collisions[0]!.victim.session}:${collisions[0]!.victim.index}"; while that index does not exist tmux matches a window NAME starting with "${collisions[0]!.victim.index}", so restore takes the panes as existing, never recreates the window, and then renames the matching window to the missing one's name (tmux-resurrect PR #575; reproduced with tmux 3.3a)`,
           'a restore into a fresh server is safe (names are set after all windows exist); the risk is prefix C-r to get back a closed window',
         ],
         fix: [
-          ...collisions.map((c) => `tmux rename-window -t ${shq(`${c.by.session}:${c.by.index}`)} ${shq(`w-${c.by.name}`)}   # a name that does not start with a digit`),
+          ...collisions.map(
+            (c) =>
+              `tmux rename-window -t ${shq(`${c.by.session}:${c.by.index}`)} ${shq(`w-${c.by.name}`)}   # a name that does not start with a digit`,
+          ),
           'and `set -g allow-rename off` if programs rename windows to such names',
           resave,
         ],
@@ -90,7 +109,10 @@ export default defineCheck({
       results.push({
         status: 'fail',
         summary: `${plural(shifted.length, 'pane')} saved with shifted fields (an empty pane title): restore opens them in the wrong directory and loses their programs`,
-        details: [...shifted, "save.sh reads tmux's output with `IFS=<tab> read`, which merges the empty field with the next tab"],
+        details: [
+          ...shifted,
+          "save.sh reads tmux's output with `IFS=<tab> read`, which merges the empty field with the next tab",
+        ],
         fix: [
           ...shifted.slice(0, 5).map((s) => `tmux select-pane -t ${shq(s.split(' ')[0]!)} -T "$(hostname -s)"`),
           'find what clears the titles (a prompt or program printing an empty title escape)',
@@ -113,8 +135,16 @@ export default defineCheck({
       results.push({
         status: utf8 ? 'info' : 'warn',
         summary: `${plural(nonAscii.length, 'name')} with non-ASCII characters: ${nonAscii.slice(0, 4).join(', ')}${utf8 ? '' : `; the server's environment has no UTF-8 locale (${locale ?? 'LANG/LC_* unset'}), so restore's shell tools may mangle them`}`,
-        details: ['non-ASCII window names have been reported lost on restore (tmux-resurrect #471)', `server locale: ${locale ?? 'unset'}`],
-        fix: utf8 ? [] : ["start the server with a UTF-8 locale (e.g. `export LANG=en_US.UTF-8` in ~/.zshenv), or use ASCII names", resave],
+        details: [
+          'non-ASCII window names have been reported lost on restore (tmux-resurrect #471)',
+          `server locale: ${locale ?? 'unset'}`,
+        ],
+        fix: utf8
+          ? []
+          : [
+              'start the server with a UTF-8 locale (e.g. `export LANG=en_US.UTF-8` in ~/.zshenv), or use ASCII names',
+              resave,
+            ],
       });
     }
     const missingDirs = (f.savedDirs ?? []).filter((d) => !d.exists);
@@ -123,14 +153,21 @@ export default defineCheck({
         status: 'warn',
         summary: `${plural(missingDirs.length, 'saved pane directory', 'saved pane directories')} no longer ${missingDirs.length === 1 ? 'exists' : 'exist'}: restore opens those panes elsewhere`,
         details: missingDirs.slice(0, 10).map((d) => `missing: ${d.dir}`),
-        fix: [`recreate them (mkdir -p ${missingDirs.slice(0, 3).map((d) => shq(d.dir)).join(' ')}), or close those panes and save again`],
+        fix: [
+          `recreate them (mkdir -p ${missingDirs
+            .slice(0, 3)
+            .map((d) => shq(d.dir))
+            .join(' ')}), or close those panes and save again`,
+        ],
       });
     }
     if (results.length === 0) {
       return {
         status: 'pass',
         summary: `no risky names or paths in \`last\` (${name}): ${plural(wins.length, 'window')} checked`,
-        details: [`${name}: window names ${wins.map((w) => `${w.session}:${w.index} "${w.name}"`).join(', ') || 'none'}`],
+        details: [
+          `${name}: window names ${wins.map((w) => `${w.session}:${w.index} "${w.name}"`).join(', ') || 'none'}`,
+        ],
       };
     }
     return conclude(results);

@@ -1,7 +1,7 @@
+import { historyOf } from '../src/domain/save-history.js';
+import { diagnose, type SaveTrigger } from '../src/domain/triggers.js';
+import { conclude, liveServer, plural, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import { diagnose, type SaveTrigger } from './_lib/triggers.js';
-import { historyOf } from './_lib/history.js';
-import { conclude, liveServer, plural, tilde } from './_lib/util.js';
 
 function triggerLine(t: SaveTrigger): string {
   return `trigger: ${t.where}: ${t.when}${t.firesOnClose ? ' [fires as panes/sessions close]' : ''} — ${t.line}`;
@@ -25,8 +25,13 @@ export default defineCheck({
     const f = ctx.facts;
     const { history: h } = historyOf(f);
     const dx = diagnose(f, h);
-    const triggerLines = dx.triggers.length ? dx.triggers.map(triggerLine) : ['no save trigger found on the target (no continuum in status-right, no hook, logout file, script or cron job that runs save.sh)'];
-    if (!liveServer(f)) triggerLines.push('no tmux server answered: tmux hooks and continuum could only be read from the config');
+    const triggerLines = dx.triggers.length
+      ? dx.triggers.map(triggerLine)
+      : [
+          'no save trigger found on the target (no continuum in status-right, no hook, logout file, script or cron job that runs save.sh)',
+        ];
+    if (!liveServer(f))
+      triggerLines.push('no tmux server answered: tmux hooks and continuum could only be read from the config');
     const results: Result[] = [];
 
     for (const c of dx.causes) {
@@ -43,16 +48,23 @@ export default defineCheck({
         ],
         fix: [
           'watch the next bad save happen: `ls -l --time-style=full-iso` (macOS: `ls -lT`) the save dir right after each save you make, and note what you did just before a bad one appeared (closed a pane, stopped the VM, ran a script)',
-          'look for saves triggered elsewhere: the host\'s cal-bootstrap (`save_tmux_sessions` before `tart stop`), shell aliases, editor plugins',
+          "look for saves triggered elsewhere: the host's cal-bootstrap (`save_tmux_sessions` before `tart stop`), shell aliases, editor plugins",
         ],
       });
     }
     for (const t of dx.risky) {
       results.push({
         status: 'warn',
-        summary: `${t.where} saves ${t.kind === 'logout-hook' ? 'from every pane\'s logout' : `on the tmux ${t.hook} hook`}: it fires as panes/sessions close and will clobber \`last\` (no bad save from it yet)`,
-        details: [triggerLine(t), t.kind === 'logout-hook' ? 'panes run login shells: the hook runs in each pane on exit/kill-session/kill-server; the saves race within one second and save a server with no sessions' : 'when the last session closes, the hook saves a server with no sessions: `state` only'],
-        fix: t.file ? [`in ${tilde(t.file, f.host.home)}, delete line ${t.lineNo}: ${t.fileText ?? t.line}`] : [`tmux set-hook -gu ${t.hook}`],
+        summary: `${t.where} saves ${t.kind === 'logout-hook' ? "from every pane's logout" : `on the tmux ${t.hook} hook`}: it fires as panes/sessions close and will clobber \`last\` (no bad save from it yet)`,
+        details: [
+          triggerLine(t),
+          t.kind === 'logout-hook'
+            ? 'panes run login shells: the hook runs in each pane on exit/kill-session/kill-server; the saves race within one second and save a server with no sessions'
+            : 'when the last session closes, the hook saves a server with no sessions: `state` only',
+        ],
+        fix: t.file
+          ? [`in ${tilde(t.file, f.host.home)}, delete line ${t.lineNo}: ${t.fileText ?? t.line}`]
+          : [`tmux set-hook -gu ${t.hook}`],
       });
     }
     if (results.length === 0) {
@@ -67,7 +79,9 @@ export default defineCheck({
       // every non-pass result carries the full trigger list as evidence (those it does not name already)
       for (const r of results) {
         const have = r.details ?? [];
-        const more = dx.triggers.filter((t) => !have.some((l) => l.startsWith('trigger: ') && l.includes(t.line))).map(triggerLine);
+        const more = dx.triggers
+          .filter((t) => !have.some((l) => l.startsWith('trigger: ') && l.includes(t.line)))
+          .map(triggerLine);
         const notes = triggerLines.filter((l) => !l.startsWith('trigger: ') && !have.includes(l));
         r.details = [...have, ...more, ...notes];
       }

@@ -1,8 +1,8 @@
+import { parseSaveName } from '../src/domain/resurrect/savedir.js';
+import { type ParsedSave, parseSave } from '../src/domain/resurrect/savefile.js';
+import { lastSave, relinkCommand, restoreScript, saveScript } from '../src/domain/saves.js';
+import { ageText, liveServer, plural, shq } from '../src/domain/util.js';
 import { defineCheck } from '../src/engine/check.js';
-import { parseSaveName } from '../src/resurrect/savedir.js';
-import { parseSave, type ParsedSave } from '../src/resurrect/savefile.js';
-import { lastSave, relinkCommand, restoreScript, saveScript } from './_lib/saves.js';
-import { ageText, liveServer, plural, shq } from './_lib/util.js';
 
 interface Read {
   name: string;
@@ -10,7 +10,8 @@ interface Read {
   time?: number;
 }
 
-const counts = (p: ParsedSave) => `${plural(p.counts.sessions, 'session')}, ${plural(p.counts.windows, 'window')}, ${plural(p.counts.panes, 'pane')}`;
+const counts = (p: ParsedSave) =>
+  `${plural(p.counts.sessions, 'session')}, ${plural(p.counts.windows, 'window')}, ${plural(p.counts.panes, 'pane')}`;
 
 /** far smaller: at most half the panes (or windows) and at least 2 fewer */
 function shrunk(last: ParsedSave, good: ParsedSave): boolean {
@@ -36,7 +37,8 @@ export default defineCheck({
     const d = view.dir;
     if (!d || !view.parsed || !view.name) return { status: 'skip', summary: 'no readable `last` (see resurrect.last)' };
     const last = view.parsed;
-    if (last.classification !== 'valid') return { status: 'skip', summary: `\`last\` is ${last.classification}, not a valid save (see resurrect.last)` };
+    if (last.classification !== 'valid')
+      return { status: 'skip', summary: `\`last\` is ${last.classification}, not a valid save (see resurrect.last)` };
 
     const time = (name: string) => {
       const t = parseSaveName(name, f.host.tzOffset);
@@ -48,14 +50,31 @@ export default defineCheck({
       .filter((r) => r.p.classification === 'valid');
     const lastTime = time(view.name);
     const when = (t?: number) => (t === undefined ? 'time unknown' : `${ageText(f.host.now - t)} ago`);
-    const details = [`save dir: ${d.path}`, `last → ${view.name} (${when(lastTime)}): ${counts(last)}; sessions ${last.sessions.map((s) => s.name).join(', ')}`];
+    const details = [
+      `save dir: ${d.path}`,
+      `last → ${view.name} (${when(lastTime)}): ${counts(last)}; sessions ${last.sessions.map((s) => s.name).join(', ')}`,
+    ];
     if (others.length === 0) {
-      return { status: 'pass', summary: `\`last\` (${counts(last)}) is the only valid save read: nothing to compare with`, details };
+      return {
+        status: 'pass',
+        summary: `\`last\` (${counts(last)}) is the only valid save read: nothing to compare with`,
+        details,
+      };
     }
-    const best = others.reduce((b, r) => (r.p.counts.panes > b.p.counts.panes || (r.p.counts.panes === b.p.counts.panes && (r.time ?? 0) > (b.time ?? 0)) ? r : b));
-    details.push(`largest of ${plural(others.length, 'other recent save')}: ${best.name} (${when(best.time)}): ${counts(best.p)}`);
+    const best = others.reduce((b, r) =>
+      r.p.counts.panes > b.p.counts.panes || (r.p.counts.panes === b.p.counts.panes && (r.time ?? 0) > (b.time ?? 0))
+        ? r
+        : b,
+    );
+    details.push(
+      `largest of ${plural(others.length, 'other recent save')}: ${best.name} (${when(best.time)}): ${counts(best.p)}`,
+    );
     if (!shrunk(last, best.p)) {
-      return { status: 'pass', summary: `\`last\` (${counts(last)}) is in line with the recent saves (largest: ${best.p.counts.panes} panes)`, details };
+      return {
+        status: 'pass',
+        summary: `\`last\` (${counts(last)}) is in line with the recent saves (largest: ${best.p.counts.panes} panes)`,
+        details,
+      };
     }
     // the newest save that is about as full as the largest one
     const better = others
@@ -70,7 +89,11 @@ export default defineCheck({
     details.push(
       `better save: ${better.name} (${when(better.time)}): ${counts(better.p)}; sessions ${better.p.sessions.map((s) => s.name).join(', ')}`,
       ...(missing.length ? [`sessions in ${better.name} but not in \`last\`: ${missing.join(', ')}`] : []),
-      ...(blank ? [`\`last\` is a lone session with one pane (${last.sessions[0]!.name}): the shape of a fresh server's start-up session`] : []),
+      ...(blank
+        ? [
+            `\`last\` is a lone session with one pane (${last.sessions[0]!.name}): the shape of a fresh server's start-up session`,
+          ]
+        : []),
       ...(server ? [`live sessions: ${server.sessions.map((s) => s.name).join(', ') || 'none'}`] : []),
     );
     const relink = relinkCommand(d.path, better.name);

@@ -1,6 +1,6 @@
+import { allSaveProcesses, etimeSeconds, lastSave, saveHelperProcesses, saveProcesses } from '../src/domain/saves.js';
+import { ageText, conclude, liveServer, plural, shq } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import { allSaveProcesses, etimeSeconds, lastSave, saveHelperProcesses, saveProcesses } from './_lib/saves.js';
-import { ageText, conclude, liveServer, plural, shq } from './_lib/util.js';
 
 /** a save of a few dozen panes takes seconds; one running this long is stuck */
 const STUCK_SEC = 60;
@@ -24,7 +24,8 @@ export default defineCheck({
     const locks = f.continuumLocks ?? [];
     const stale = locks.filter((l) => l.stale);
     const serverPid = liveServer(f)?.pid;
-    const line = (x: { p: { pid: number; etime: string; command: string }; age: number }) => `pid ${x.p.pid}, running ${Number.isFinite(x.age) ? ageText(x.age) : x.p.etime}: ${x.p.command}`;
+    const line = (x: { p: { pid: number; etime: string; command: string }; age: number }) =>
+      `pid ${x.p.pid}, running ${Number.isFinite(x.age) ? ageText(x.age) : x.p.etime}: ${x.p.command}`;
     const details = [
       ...saves.map((x) => `save: ${line(x)}`),
       ...helpers.map((x) => `helper: ${line(x)}`),
@@ -62,7 +63,12 @@ export default defineCheck({
     if (stale.length) {
       results.push({
         status: 'warn',
-        summary: `${plural(stale.length, 'stale continuum lock dir')} (${stale.slice(0, 3).map((l) => l.path).join(', ')}${stale.length > 3 ? ', …' : ''}): continuum_save.sh was killed before it cleaned up, so an auto-save was cut short`,
+        summary: `${plural(stale.length, 'stale continuum lock dir')} (${stale
+          .slice(0, 3)
+          .map((l) => l.path)
+          .join(
+            ', ',
+          )}${stale.length > 3 ? ', …' : ''}): continuum_save.sh was killed before it cleaned up, so an auto-save was cut short`,
         details,
         fix: [`rmdir ${stale.map((l) => shq(l.path)).join(' ')}`, ...afterFix.slice(0, 1)],
       });
@@ -71,7 +77,9 @@ export default defineCheck({
     const view = lastSave(f);
     return {
       status: 'pass',
-      summary: saves.length ? `one save running (${ageText(saves[0]!.age)}), no pile-up, no stale locks` : `no save running, no stale continuum locks${view.name ? ` (last → ${view.name})` : ''}`,
+      summary: saves.length
+        ? `one save running (${ageText(saves[0]!.age)}), no pile-up, no stale locks`
+        : `no save running, no stale continuum locks${view.name ? ` (last → ${view.name})` : ''}`,
       details,
     };
   },

@@ -1,8 +1,8 @@
+import { optionValue, where } from '../src/domain/config.js';
+import { allRcFiles, codeLines, paneRcFiles, paneShell } from '../src/domain/shell-rc.js';
+import { conclude, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { TextFile } from '../src/probe/facts.js';
-import { allRcFiles, codeLines, paneRcFiles, paneShell } from './_lib/shell.js';
-import { optionValue, where } from './_lib/config.js';
-import { conclude, shq, tilde } from './_lib/util.js';
 
 /** `cd` at command position: line start, after ; && || |, or then/do/else. Not `(cd x; …)` subshells, not aliases. */
 const CD = /(?:^|[;&|]\s*|\b(?:then|do|else)\s+)(?:builtin\s+)?cd(?:\s+([^;&|)]*))?\s*(?=$|[;&|])/;
@@ -28,8 +28,8 @@ export default defineCheck({
   category: 'shell',
   title: 'shell startup files do not send restored panes back to $HOME',
   explain:
-    'restore creates every pane with `-c <saved dir>`, and the pane\'s shell then runs its startup files: a top-level ' +
-    '`cd` (or `cd ~`) there moves every new pane — restored ones included — to that directory, and oh-my-zsh\'s ' +
+    "restore creates every pane with `-c <saved dir>`, and the pane's shell then runs its startup files: a top-level " +
+    "`cd` (or `cd ~`) there moves every new pane — restored ones included — to that directory, and oh-my-zsh's " +
     'last-working-dir plugin moves panes that start in ~ to the last directory of any shell (tmux-resurrect #50, #103). ' +
     'This check reads the startup files the pane shell runs (zsh: ~/.zshenv, ~/.zprofile, ~/.zshrc; bash: ~/.bash_profile ' +
     'or ~/.profile and a ~/.bashrc they source; non-login shells when default-command is set) for `cd` outside functions ' +
@@ -58,8 +58,12 @@ export default defineCheck({
       `pane shell: ${sh.name}${sh.login ? ' (login)' : ''} — ${sh.why}`,
       `startup files it runs: ${read.map((r) => `${tilde(r.file.path, home)} (${r.why})`).join(', ') || 'none of those the probe reads exist'}`,
     ];
-    const unread = allRcFiles(f).filter((t) => !read.some((r) => r.file.path === t.path) && codeLines(t.content).some((l) => !l.inFunction && CD.test(l.text)));
-    for (const t of unread) details.push(`${tilde(t.path, home)} has a cd, but a ${sh.name} pane does not run that file`);
+    const unread = allRcFiles(f).filter(
+      (t) =>
+        !read.some((r) => r.file.path === t.path) && codeLines(t.content).some((l) => !l.inFunction && CD.test(l.text)),
+    );
+    for (const t of unread)
+      details.push(`${tilde(t.path, home)} has a cd, but a ${sh.name} pane does not run that file`);
 
     const results: Result[] = [];
     const dc = optionValue(f, 'default-command');
@@ -70,7 +74,14 @@ export default defineCheck({
         status: 'fail',
         summary: `default-command ${JSON.stringify(dc.value)} changes directory before the shell starts: every new pane, restored ones included, opens in ${arg === '' || /^(~|\$HOME)\/?$/.test(arg) ? '~ (home)' : arg}`,
         details: [...details, `default-command: ${dc.value}${dc.at ? ` (${where(dc.at, home)})` : ''}`],
-        fix: [`drop the cd: set -g default-command ${shq(dc.value.replace(CD, '').replace(/^\s*(&&|;)\s*/, '').trim() || '')}${dc.at ? `   # replace ${where(dc.at, home)}` : ''}`],
+        fix: [
+          `drop the cd: set -g default-command ${shq(
+            dc.value
+              .replace(CD, '')
+              .replace(/^\s*(&&|;)\s*/, '')
+              .trim() || '',
+          )}${dc.at ? `   # replace ${where(dc.at, home)}` : ''}`,
+        ],
       });
     }
     const at = (h: Hit) => `${tilde(h.file.path, home)}:${h.line}`;
@@ -81,7 +92,10 @@ export default defineCheck({
         status: 'fail',
         summary: `${at(always[0]!)} runs \`${always[0]!.text}\` in every new shell: restored panes open in ${always[0]!.target} instead of their saved directory`,
         details: [...details, ...always.map((h) => `${at(h)}: ${h.text}   (${h.why})`)],
-        fix: always.map((h) => `in ${at(h)} remove the cd, or run it only outside tmux: [ -z "$TMUX" ] && ${h.text.replace(/^.*?(\bcd\b)/, '$1')}`),
+        fix: always.map(
+          (h) =>
+            `in ${at(h)} remove the cd, or run it only outside tmux: [ -z "$TMUX" ] && ${h.text.replace(/^.*?(\bcd\b)/, '$1')}`,
+        ),
       });
     }
     if (sometimes.length) {
@@ -105,7 +119,11 @@ export default defineCheck({
       }
     }
     if (results.length === 0) {
-      return { status: 'pass', summary: `no directory change in the ${sh.name} startup files a pane runs: restored panes keep their saved directories`, details };
+      return {
+        status: 'pass',
+        summary: `no directory change in the ${sh.name} startup files a pane runs: restored panes keep their saved directories`,
+        details,
+      };
     }
     return conclude(results);
   },

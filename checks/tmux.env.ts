@@ -1,6 +1,6 @@
+import { samePath, tilde } from '../src/domain/util.js';
 import { defineCheck } from '../src/engine/check.js';
 import type { Facts } from '../src/probe/facts.js';
-import { samePath, tilde } from './_lib/util.js';
 
 function answering(f: Facts): string[] {
   const out = f.sockets.filter((s) => s.answers && !s.timedOut).map((s) => s.path);
@@ -26,11 +26,20 @@ export default defineCheck({
       ...(f.env.tmuxTmpdir ? [`$TMUX_TMPDIR: ${f.env.tmuxTmpdir} (tmux looks for sockets there, not in /tmp)`] : []),
     ];
     if (!raw) {
-      return { status: 'info', summary: '$TMUX is unset in a plain shell (normal outside tmux: tmux uses the default socket)', details: extra };
+      return {
+        status: 'info',
+        summary: '$TMUX is unset in a plain shell (normal outside tmux: tmux uses the default socket)',
+        details: extra,
+      };
     }
     const [socket = '', pid = '', session = ''] = raw.split(',');
     const live = answering(f);
-    const details = [`$TMUX: ${raw}`, `socket: ${socket}, server pid: ${pid || '?'}, session index: ${session || '?'}`, `answering sockets: ${live.length ? live.join(', ') : 'none'}`, ...extra];
+    const details = [
+      `$TMUX: ${raw}`,
+      `socket: ${socket}, server pid: ${pid || '?'}, session index: ${session || '?'}`,
+      `answering sockets: ${live.length ? live.join(', ') : 'none'}`,
+      ...extra,
+    ];
     if (live.some((p) => samePath(p, socket))) {
       if (f.server && samePath(f.server.socket, socket) && f.server.pid && pid && String(f.server.pid) !== pid) {
         details.push(`note: the server on that socket now has pid ${f.server.pid}; $TMUX was set by an earlier server`);
@@ -52,7 +61,11 @@ export default defineCheck({
       summary: `stale $TMUX: its socket ${socket} does not answer, so tmux commands (and save.sh) run from this shell reach no server`,
       details,
       fix: [
-        ...(setters.length ? setters.map((s) => `remove the line at ${s.where} (${s.line})`) : ['find what sets it: grep -n "TMUX=" ~/.zshenv ~/.zshrc ~/.zprofile ~/.profile ~/.bashrc; also check sshd SetEnv/AcceptEnv']),
+        ...(setters.length
+          ? setters.map((s) => `remove the line at ${s.where} (${s.line})`)
+          : [
+              'find what sets it: grep -n "TMUX=" ~/.zshenv ~/.zshrc ~/.zprofile ~/.profile ~/.bashrc; also check sshd SetEnv/AcceptEnv',
+            ]),
         'in the current shell: unset TMUX',
       ],
     };

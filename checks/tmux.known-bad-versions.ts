@@ -1,7 +1,7 @@
 import semver from 'semver';
+import { parseTmuxVersion, type TmuxVersion } from '../src/domain/tmux/version.js';
+import { asDashV, conclude, liveServer, primaryTmux, samePath } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import { parseTmuxVersion, type TmuxVersion } from '../src/tmux/version.js';
-import { asDashV, conclude, liveServer, primaryTmux, samePath } from './_lib/util.js';
 
 interface BadVersion {
   /** as people name it: `3.0`, `2.5`, `< 2.0` */
@@ -15,7 +15,12 @@ interface BadVersion {
 
 /** A release (or release candidate) of exactly MAJOR.MINOR without a letter: `3.0`, `3.0-rc5`, not `3.0a`. */
 const plain = (major: number, minor: number) => (v: TmuxVersion) =>
-  v.flavor === 'release' && v.semver !== null && semver.major(v.semver) === major && semver.minor(v.semver) === minor && semver.patch(v.semver) === 0 && v.letter === '';
+  v.flavor === 'release' &&
+  v.semver !== null &&
+  semver.major(v.semver) === major &&
+  semver.minor(v.semver) === minor &&
+  semver.patch(v.semver) === 0 &&
+  v.letter === '';
 
 /** tmux releases with bugs that break what resurrect and continuum do (from the plugins' issue trackers). */
 const KNOWN_BAD: BadVersion[] = [
@@ -50,9 +55,9 @@ export default defineCheck({
   category: 'tmux',
   title: 'tmux is not a release known to break resurrect or continuum',
   explain:
-    'Some tmux releases have bugs that break saving or restoring even though they pass the plugins\' own version ' +
+    "Some tmux releases have bugs that break saving or restoring even though they pass the plugins' own version " +
     `check (>= 1.9). Known: ${KNOWN_BAD.map((b) => `${b.label} — ${b.what}, fixed in ${b.fixedIn} (${b.refs})`).join('; ')}. ` +
-    'The check reads `tmux -V` of the tmux on PATH and the running server\'s `#{version}` (a server keeps running the ' +
+    "The check reads `tmux -V` of the tmux on PATH and the running server's `#{version}` (a server keeps running the " +
     'version it started with after an upgrade). Fix: upgrade tmux (`brew upgrade tmux`), save, then restart the server ' +
     'so it runs the fixed version.',
   run(ctx) {
@@ -61,9 +66,17 @@ export default defineCheck({
     const bin = f.tmuxBinaries.find((b) => primary && samePath(b.path, primary)) ?? f.tmuxBinaries[0];
     const server = liveServer(f);
     const seen: Array<{ where: string; raw: string; v: TmuxVersion | null; isServer: boolean }> = [];
-    if (bin?.version) seen.push({ where: bin.path, raw: bin.version, v: parseTmuxVersion(bin.version), isServer: false });
-    if (server?.version) seen.push({ where: `running server (pid ${server.pid ?? '?'})`, raw: asDashV(server.version), v: parseTmuxVersion(asDashV(server.version)), isServer: true });
-    if (seen.length === 0) return { status: 'skip', summary: 'no tmux version to judge (see tmux.path and tmux.version)' };
+    if (bin?.version)
+      seen.push({ where: bin.path, raw: bin.version, v: parseTmuxVersion(bin.version), isServer: false });
+    if (server?.version)
+      seen.push({
+        where: `running server (pid ${server.pid ?? '?'})`,
+        raw: asDashV(server.version),
+        v: parseTmuxVersion(asDashV(server.version)),
+        isServer: true,
+      });
+    if (seen.length === 0)
+      return { status: 'skip', summary: 'no tmux version to judge (see tmux.path and tmux.version)' };
     const details = seen.map((s) => `${s.where}: ${s.raw}`);
     const results: Result[] = [];
     for (const s of seen) {
@@ -75,8 +88,14 @@ export default defineCheck({
           summary: `${s.isServer ? 'the running server is' : `${s.where} is`} tmux ${s.v.display}: ${b.what} — fixed in ${b.fixedIn}`,
           details: [...details, `known bug: ${b.refs}`],
           fix: [
-            f.host.os === 'Darwin' ? 'brew upgrade tmux' : `install tmux ${b.fixedIn} or newer from your package manager`,
-            ...(s.isServer ? ['then save (prefix C-s), check that `last` holds your panes, `tmux kill-server`, and start tmux again so the server runs the fixed version'] : []),
+            f.host.os === 'Darwin'
+              ? 'brew upgrade tmux'
+              : `install tmux ${b.fixedIn} or newer from your package manager`,
+            ...(s.isServer
+              ? [
+                  'then save (prefix C-s), check that `last` holds your panes, `tmux kill-server`, and start tmux again so the server runs the fixed version',
+                ]
+              : []),
             ...(b.label === '3.0' ? ['until then, do not restore (prefix C-r) into this server'] : []),
           ],
         });

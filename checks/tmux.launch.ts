@@ -1,8 +1,8 @@
+import { optionValue } from '../src/domain/config.js';
+import { lastSave, restoreScript } from '../src/domain/saves.js';
+import { allRcFiles, codeLines } from '../src/domain/shell-rc.js';
+import { conclude, liveServer, plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import { optionValue } from './_lib/config.js';
-import { lastSave, restoreScript } from './_lib/saves.js';
-import { allRcFiles, codeLines } from './_lib/shell.js';
-import { conclude, liveServer, plural, shq, tilde } from './_lib/util.js';
 
 type Kind = 'create' | 'attach' | 'start' | 'build' | 'run' | 'other';
 
@@ -20,14 +20,27 @@ interface Launch {
 
 const FLAG_WITH_VALUE = new Set(['-c', '-f', '-L', '-S', '-T']);
 const SUB: Record<string, Kind> = {
-  'new-session': 'create', new: 'create',
-  'attach-session': 'attach', attach: 'attach', a: 'attach', at: 'attach', att: 'attach',
-  'start-server': 'start', start: 'start',
-  'new-window': 'build', neww: 'build', 'split-window': 'build', splitw: 'build', 'send-keys': 'build', send: 'build',
-  'run-shell': 'run', run: 'run',
+  'new-session': 'create',
+  new: 'create',
+  'attach-session': 'attach',
+  attach: 'attach',
+  a: 'attach',
+  at: 'attach',
+  att: 'attach',
+  'start-server': 'start',
+  start: 'start',
+  'new-window': 'build',
+  neww: 'build',
+  'split-window': 'build',
+  splitw: 'build',
+  'send-keys': 'build',
+  send: 'build',
+  'run-shell': 'run',
+  run: 'run',
 };
 /** a `tmux …` command in a line of shell code: up to the next ; && || | ) or backquote */
-const TMUX_CALL = /(?:^|[\s;&|(`]|\$\()(?:exec\s+)?(?:[^\s;&|(`]*\/)?tmux(?=\s|$)\s*([^;&|)`\n]*?)(\s*(?:;|&&|\|\||\||\)|`|&(?!&)|$))/g;
+const TMUX_CALL =
+  /(?:^|[\s;&|(`]|\$\()(?:exec\s+)?(?:[^\s;&|(`]*\/)?tmux(?=\s|$)\s*([^;&|)`\n]*?)(\s*(?:;|&&|\|\||\||\)|`|&(?!&)|$))/g;
 
 function parseCalls(source: string, line: number, text: string): Launch[] {
   const out: Launch[] = [];
@@ -36,7 +49,7 @@ function parseCalls(source: string, line: number, text: string): Launch[] {
     let i = 0;
     while (i < words.length && words[i]!.startsWith('-')) i += FLAG_WITH_VALUE.has(words[i]!) ? 2 : 1;
     const sub = words[i] ?? '';
-    const kind: Kind = sub === '' ? 'create' : SUB[sub] ?? 'other';
+    const kind: Kind = sub === '' ? 'create' : (SUB[sub] ?? 'other');
     const args = words.slice(i + 1);
     const value = (flag: string) => {
       const k = args.indexOf(flag);
@@ -87,7 +100,11 @@ export default defineCheck({
       const lines = shell ? codeLines(content) : [{ line: 1, text: content, inFunction: false, conditional: false }];
       for (const l of lines) {
         calls.push(...parseCalls(source, l.line, l.text));
-        if (/restore\.sh/.test(l.text) && !/\btmux\b[^;&|]*\brun(-shell)?\b[^;&|]*restore\.sh/.test(l.text) && !/@resurrect|@continuum/.test(l.text)) {
+        if (
+          /restore\.sh/.test(l.text) &&
+          !/\btmux\b[^;&|]*\brun(-shell)?\b[^;&|]*restore\.sh/.test(l.text) &&
+          !/@resurrect|@continuum/.test(l.text)
+        ) {
           direct.push({ source, line: l.line, text: l.text });
         }
       }
@@ -109,8 +126,15 @@ export default defineCheck({
     const savedNames = new Set(saved?.classification === 'valid' ? saved.sessions.map((s) => s.name) : []);
     const at = (c: { source: string; line: number }) => `${c.source}:${c.line}`;
     const details = [
-      ...launches.map((c) => `${at(c)}: ${c.text}   (tmux ${c.sub}${c.name ? ` ${c.name}` : ''}${c.background ? ', in the background' : ''})`),
-      ...(server && start !== null ? [`sessions that exist since server start: ${atStart.map((s) => `${s.name} (${plural(s.windows, 'window')})`).join(', ') || 'none'}`] : []),
+      ...launches.map(
+        (c) =>
+          `${at(c)}: ${c.text}   (tmux ${c.sub}${c.name ? ` ${c.name}` : ''}${c.background ? ', in the background' : ''})`,
+      ),
+      ...(server && start !== null
+        ? [
+            `sessions that exist since server start: ${atStart.map((s) => `${s.name} (${plural(s.windows, 'window')})`).join(', ') || 'none'}`,
+          ]
+        : []),
       `auto-restore: ${restoreOn ? 'on' : 'off (restore is by hand: prefix C-r)'}`,
     ];
     const results: Result[] = [];
@@ -120,7 +144,10 @@ export default defineCheck({
         status: 'fail',
         summary: `${at(direct[0]!)} runs restore.sh directly from a shell: outside tmux $TMUX is empty, so its \`tmux -S "$(tmux_socket)" new-session\` calls create the sessions in a server without a socket — they are never seen`,
         details: [...details, ...direct.map((d) => `${at(d)}: ${d.text}`)],
-        fix: [`run it through tmux once the server runs: tmux run-shell ${shq(restoreScript(f))}`, 'or let continuum restore: set -g @continuum-restore on, and start tmux with a plain `tmux`'],
+        fix: [
+          `run it through tmux once the server runs: tmux run-shell ${shq(restoreScript(f))}`,
+          'or let continuum restore: set -g @continuum-restore on, and start tmux with a plain `tmux`',
+        ],
       });
     }
     const bySource = new Map<string, Launch[]>();
@@ -132,8 +159,13 @@ export default defineCheck({
         results.push({
           status: 'warn',
           summary: `${source} creates a session and then ${plural(builds.length, 'window/pane command')} (${[...new Set(builds.map((b) => b.sub))].join(', ')}) at start: restore keeps the panes that exist (their dirs and programs are not restored) and merges the saved layout around them`,
-          details: [...details, 'restore.sh replaces a pane only when it is the one pane of the server ("restoring from scratch")'],
-          fix: [`let ${source} create one plain session (tmux new-session -d) and leave the layout to the restore; or build that layout only when there is no save to restore`],
+          details: [
+            ...details,
+            'restore.sh replaces a pane only when it is the one pane of the server ("restoring from scratch")',
+          ],
+          fix: [
+            `let ${source} create one plain session (tmux new-session -d) and leave the layout to the restore; or build that layout only when there is no save to restore`,
+          ],
         });
       }
       const starts = list.filter((c) => c.kind === 'start');
@@ -143,7 +175,9 @@ export default defineCheck({
           status: 'warn',
           summary: `${at(starts[0]!)} runs \`tmux start-server\` without creating a session: the server exits at once (exit-empty on), before any restore`,
           details,
-          fix: ['start it with a session instead: tmux new-session -d (continuum restores into it, replacing its lone pane)'],
+          fix: [
+            'start it with a session instead: tmux new-session -d (continuum restores into it, replacing its lone pane)',
+          ],
         });
       }
       const bg = list.filter((c) => c.background);
@@ -152,7 +186,10 @@ export default defineCheck({
           status: 'warn',
           summary: `${at(bg[0]!)} sends a tmux command to the background at start: while plugins load it counts as another tmux process, and continuum then skips auto-save and auto-restore`,
           details,
-          fix: [`run the tmux commands of ${source} one after another (remove the trailing &)`, 'see continuum.server-count'],
+          fix: [
+            `run the tmux commands of ${source} one after another (remove the trailing &)`,
+            'see continuum.server-count',
+          ],
         });
       }
     }
@@ -163,13 +200,20 @@ export default defineCheck({
           status: 'warn',
           summary: `${at(c)} creates and attaches session "${c.name}", which is not in the save: after the restore you sit in that empty session while the restored ones (${[...savedNames].join(', ')}) are elsewhere`,
           details,
-          fix: [`name it after a saved session (tmux new-session -A -s ${shq([...savedNames][0]!)}), or leave it unnamed; switch with prefix s`],
+          fix: [
+            `name it after a saved session (tmux new-session -A -s ${shq([...savedNames][0]!)}), or leave it unnamed; switch with prefix s`,
+          ],
         });
       }
     }
     if (results.length) return conclude(results);
     if (launches.length === 0) {
-      return { status: 'pass', summary: 'no rc file, script, LaunchAgent or crontab line starts tmux: it is started by hand (or by a terminal profile)', details };
+      return {
+        status: 'pass',
+        summary:
+          'no rc file, script, LaunchAgent or crontab line starts tmux: it is started by hand (or by a terminal profile)',
+        details,
+      };
     }
     return {
       status: 'pass',

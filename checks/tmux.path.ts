@@ -1,6 +1,14 @@
+import {
+  conclude,
+  dirname,
+  nonLoginPathFix,
+  pathLine,
+  restartFromLoginShell,
+  samePath,
+  shq,
+} from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { Facts } from '../src/probe/facts.js';
-import { conclude, dirname, nonLoginPathFix, pathLine, restartFromLoginShell, samePath, shq } from './_lib/util.js';
 
 function loginProblem(facts: Facts): string {
   if (facts.login.timedOut) return 'the login shell timed out';
@@ -11,9 +19,13 @@ function installFix(facts: Facts): string[] {
   const known = facts.tmuxBinaries.filter((b) => b.foundBy.includes('known-location'));
   if (known.length > 0) {
     const dir = dirname(known[0]!.path);
-    return [`tmux is installed at ${known[0]!.path} but on no PATH: add to ~/.zprofile and ~/.zshenv: ${pathLine(dir)}`];
+    return [
+      `tmux is installed at ${known[0]!.path} but on no PATH: add to ~/.zprofile and ~/.zshenv: ${pathLine(dir)}`,
+    ];
   }
-  return facts.host.os === 'Darwin' ? ['brew install tmux', `then add to ~/.zshenv: ${pathLine('/opt/homebrew/bin')}`] : ['install tmux (Debian/Ubuntu: sudo apt-get install tmux)'];
+  return facts.host.os === 'Darwin'
+    ? ['brew install tmux', `then add to ~/.zshenv: ${pathLine('/opt/homebrew/bin')}`]
+    : ['install tmux (Debian/Ubuntu: sudo apt-get install tmux)'];
 }
 
 export default defineCheck({
@@ -33,7 +45,9 @@ export default defineCheck({
     const details = [
       `non-login PATH: ${f.env.path || '(empty)'}`,
       `non-login \`command -v tmux\`: ${exec ?? 'not found'}`,
-      f.login.ok ? `login PATH: ${f.login.path ?? '(not reported)'}` : `login shell (${f.host.shell}): ${loginProblem(f)}`,
+      f.login.ok
+        ? `login PATH: ${f.login.path ?? '(not reported)'}`
+        : `login shell (${f.host.shell}): ${loginProblem(f)}`,
       ...(f.login.ok ? [`login \`command -v tmux\`: ${f.login.tmux ?? 'not found'}`] : []),
     ];
     const results: Result[] = [];
@@ -43,7 +57,9 @@ export default defineCheck({
           status: 'warn',
           summary: `tmux found for non-login shells (${exec}), but ${loginProblem(f)}: login shells not verified`,
           details,
-          fix: [`run \`${f.host.shell || 'zsh'} -l -c 'command -v tmux'\` on the target and fix whatever in ~/.zprofile or ~/.zlogin blocks or errors`],
+          fix: [
+            `run \`${f.host.shell || 'zsh'} -l -c 'command -v tmux'\` on the target and fix whatever in ~/.zprofile or ~/.zlogin blocks or errors`,
+          ],
         });
       } else if (!login) {
         results.push({
@@ -55,7 +71,9 @@ export default defineCheck({
       } else {
         results.push({
           status: 'pass',
-          summary: samePath(exec, login) ? `tmux is ${exec} for non-login and login shells` : `tmux is ${exec} (non-login) and ${login} (login)`,
+          summary: samePath(exec, login)
+            ? `tmux is ${exec} for non-login and login shells`
+            : `tmux is ${exec} (non-login) and ${login} (login)`,
           details,
         });
       }
@@ -78,7 +96,12 @@ export default defineCheck({
         fix: installFix(f),
       });
     } else {
-      results.push({ status: 'fail', summary: 'tmux not found by non-login or login shells', details, fix: installFix(f) });
+      results.push({
+        status: 'fail',
+        summary: 'tmux not found by non-login or login shells',
+        details,
+        fix: installFix(f),
+      });
     }
     return conclude(results);
   },

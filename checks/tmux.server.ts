@@ -1,5 +1,3 @@
-import { defineCheck, type Result } from '../src/engine/check.js';
-import type { Facts } from '../src/probe/facts.js';
 import {
   ageText,
   conclude,
@@ -13,7 +11,9 @@ import {
   samePath,
   shq,
   timeoutSeconds,
-} from './_lib/util.js';
+} from '../src/domain/util.js';
+import { defineCheck, type Result } from '../src/engine/check.js';
+import type { Facts } from '../src/probe/facts.js';
 
 function answeringSockets(f: Facts): string[] {
   const out: string[] = [];
@@ -32,7 +32,7 @@ export default defineCheck({
   explain:
     'Asks the default tmux server for its sessions, its global environment and the other sockets of this user. ' +
     'resurrect saves what this server holds: a server with no sessions saves a state-only file (`state` and nothing else), ' +
-    'which becomes `last`. `run-shell` (how TPM, continuum and prefix C-s run the plugin scripts) uses the server\'s ' +
+    "which becomes `last`. `run-shell` (how TPM, continuum and prefix C-s run the plugin scripts) uses the server's " +
     'global environment, so a server started from a non-login SSH shell, without /opt/homebrew/bin on PATH, cannot run ' +
     'tmux from its scripts: no plugin loads and saves come out empty (BUG-005). continuum also stops auto-saving when it ' +
     'sees a second tmux server. Fix: give the server the PATH and reload TPM (`tmux set-environment -g PATH …; tmux run-shell ' +
@@ -41,7 +41,10 @@ export default defineCheck({
     const f = ctx.facts;
     const s = f.server;
     const answering = answeringSockets(f);
-    const socketDetails = f.sockets.map((k) => `socket ${k.path}: ${k.answers ? 'answers' : k.timedOut ? 'timed out' : `no answer${k.error ? ` (${k.error})` : ''}`}`);
+    const socketDetails = f.sockets.map(
+      (k) =>
+        `socket ${k.path}: ${k.answers ? 'answers' : k.timedOut ? 'timed out' : `no answer${k.error ? ` (${k.error})` : ''}`}`,
+    );
     const results: Result[] = [];
     const others = answering.filter((p) => !s || !samePath(p, s.socket));
 
@@ -50,16 +53,25 @@ export default defineCheck({
       results.push({
         status: 'fail',
         summary: `tmux server not responding (timed out${secs ? ` after ${secs} s` : ''})`,
-        details: [`socket: ${s.socket}`, `server pid: ${s.pid ?? 'unknown'}`, ...(s.error ? [`error: ${s.error}`] : []), ...socketDetails],
+        details: [
+          `socket: ${s.socket}`,
+          `server pid: ${s.pid ?? 'unknown'}`,
+          ...(s.error ? [`error: ${s.error}`] : []),
+          ...socketDetails,
+        ],
         fix: s.pid
           ? [
               `ps -o pid,stat,etime,command -p ${s.pid}   # STAT T = stopped`,
               `if stopped: kill -CONT ${s.pid}`,
               `if still hung: kill ${s.pid} (its sessions are lost; restore from the last good save with prefix C-r)`,
             ]
-          : ['find the server: ps -o pid,stat,command -u ' + f.host.uid + ' | grep tmux; `kill -CONT PID` if stopped (STAT T), else `kill PID`'],
+          : [
+              'find the server: ps -o pid,stat,command -u ' +
+                f.host.uid +
+                ' | grep tmux; `kill -CONT PID` if stopped (STAT T), else `kill PID`',
+            ],
       });
-    } else if (!s || !s.answers) {
+    } else if (!s?.answers) {
       const socket = s?.socket ?? f.socketDirs[0] ?? 'default socket';
       results.push({
         status: 'warn',
@@ -70,11 +82,15 @@ export default defineCheck({
         fix: [
           'nothing is lost yet: `last` is what the next server restores (continuum restores at server start with @continuum-restore on, or press prefix C-r)',
           restartFromLoginShell(f),
-          ...(others.length ? ['saves and restores use the default socket: work in the default server, not `tmux -L/-S`'] : []),
+          ...(others.length
+            ? ['saves and restores use the default socket: work in the default server, not `tmux -L/-S`']
+            : []),
         ],
       });
     } else {
-      const names = s.sessions.map((x) => `${x.name} (${plural(x.windows, 'window')}, ${x.attached ? 'attached' : 'detached'})`);
+      const names = s.sessions.map(
+        (x) => `${x.name} (${plural(x.windows, 'window')}, ${x.attached ? 'attached' : 'detached'})`,
+      );
       const base = [
         `socket: ${s.socket}`,
         `server pid ${s.pid ?? '?'}, tmux ${s.version ?? '?'}${s.startTime ? `, up ${ageText(f.host.now - s.startTime)}` : ''}`,
@@ -84,35 +100,57 @@ export default defineCheck({
       if (s.sessions.length === 0) {
         results.push({
           status: 'warn',
-          summary: 'the tmux server runs with no sessions: a save now writes a state-only file and relinks `last` to it',
-          details: [...base, `exit-empty: ${s.serverOptions['exit-empty'] ?? '(default on)'}`, ...s.hooks.map((h) => `hook: ${h}`)],
+          summary:
+            'the tmux server runs with no sessions: a save now writes a state-only file and relinks `last` to it',
+          details: [
+            ...base,
+            `exit-empty: ${s.serverOptions['exit-empty'] ?? '(default on)'}`,
+            ...s.hooks.map((h) => `hook: ${h}`),
+          ],
           fix: [
-            'do not save now; restore the last good save first: prefix C-r, or `tmux run-shell ' + shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-resurrect/scripts/restore.sh`) + '`',
+            'do not save now; restore the last good save first: prefix C-r, or `tmux run-shell ' +
+              shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-resurrect/scripts/restore.sh`) +
+              '`',
             'if `exit-empty` is off, or a hook saves on session-closed, remove that from the config',
           ],
         });
       } else {
-        results.push({ status: 'pass', summary: `tmux server running with ${plural(s.sessions.length, 'session')}: ${s.sessions.map((x) => x.name).join(', ')}`, details: base });
+        results.push({
+          status: 'pass',
+          summary: `tmux server running with ${plural(s.sessions.length, 'session')}: ${s.sessions.map((x) => x.name).join(', ')}`,
+          details: base,
+        });
       }
 
       if (others.length > 0) {
         results.push({
           status: 'warn',
           summary: `${answering.length} tmux servers answer for this user: continuum does not set up auto-save when it sees another server at load`,
-          details: [...answering.map((p) => `answers: ${p}`), ...f.processes.filter((p) => /^tmux\b/.test(p.command)).map((p) => `ps: ${p.pid} ${p.command}`)],
-          fix: [...others.map((p) => `after saving what you need from it: tmux -S ${shq(p)} kill-server`), 'then reload continuum in the default server: tmux run-shell ' + shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-continuum/continuum.tmux`)],
+          details: [
+            ...answering.map((p) => `answers: ${p}`),
+            ...f.processes.filter((p) => /^tmux\b/.test(p.command)).map((p) => `ps: ${p.pid} ${p.command}`),
+          ],
+          fix: [
+            ...others.map((p) => `after saving what you need from it: tmux -S ${shq(p)} kill-server`),
+            'then reload continuum in the default server: tmux run-shell ' +
+              shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-continuum/continuum.tmux`),
+          ],
         });
       }
 
       const tmuxPath = primaryTmux(f);
-      const serverPath = s.globalEnv['PATH'];
-      if (tmuxPath && tmuxPath.includes('/')) {
+      const serverPath = s.globalEnv.PATH;
+      if (tmuxPath?.includes('/')) {
         const dir = dirname(tmuxPath);
         if (!pathHasDir(serverPath, dir)) {
           results.push({
             status: 'fail',
             summary: `the server's PATH lacks ${dir} (where tmux is): run-shell, TPM and save.sh cannot call tmux, so plugins don't load and saves come out empty`,
-            details: [`server global PATH: ${serverPath === null ? '(removed)' : serverPath ?? '(not set)'}`, `tmux: ${tmuxPath}`, 'the server was started from a shell without that PATH (a non-login `ssh vm …`)'],
+            details: [
+              `server global PATH: ${serverPath === null ? '(removed)' : (serverPath ?? '(not set)')}`,
+              `tmux: ${tmuxPath}`,
+              'the server was started from a shell without that PATH (a non-login `ssh vm …`)',
+            ],
             fix: [
               ...loadPluginsNowFix(f, tmuxPath),
               '(keeps the sessions; then save with prefix C-s and check `last`)',

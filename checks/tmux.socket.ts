@@ -1,6 +1,6 @@
+import { basename, conclude, dirname, plural, samePath } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { Facts, ProcessFact } from '../src/probe/facts.js';
-import { basename, conclude, dirname, plural, samePath } from './_lib/util.js';
 
 /** `-L NAME` / `-S PATH` from a tmux command line (before the subcommand); undefined = the default socket. */
 function socketFromArgs(command: string): { L?: string; S?: string } {
@@ -30,7 +30,10 @@ function isTmuxCommand(command: string): boolean {
 /** The user's tmux server processes: daemonised (ppid 1), `tmux: server` titles, or the default server's pid. */
 function serverProcesses(f: Facts): ProcessFact[] {
   return f.processes.filter(
-    (p) => p.uid === f.host.uid && isTmuxCommand(p.command) && (p.ppid === 1 || /^tmux: server\b/.test(p.command) || p.pid === f.server?.pid),
+    (p) =>
+      p.uid === f.host.uid &&
+      isTmuxCommand(p.command) &&
+      (p.ppid === 1 || /^tmux: server\b/.test(p.command) || p.pid === f.server?.pid),
   );
 }
 
@@ -52,10 +55,14 @@ export default defineCheck({
     const defaultPid = f.server?.answers || f.server?.timedOut ? f.server.pid : null;
     const sockets = f.sockets;
     const socketDetails = sockets.length
-      ? sockets.map((s) => `socket ${s.path}: ${s.answers ? 'answers' : s.timedOut ? 'timed out' : `no answer${s.error ? ` (${s.error})` : ''}`}`)
+      ? sockets.map(
+          (s) =>
+            `socket ${s.path}: ${s.answers ? 'answers' : s.timedOut ? 'timed out' : `no answer${s.error ? ` (${s.error})` : ''}`}`,
+        )
       : [`no socket files in ${f.socketDirs.join(', ') || 'the socket dir'}`];
     if (servers.length === 0) {
-      if (f.server?.answers) return { status: 'pass', summary: `the default server answers on ${f.server.socket}`, details: socketDetails };
+      if (f.server?.answers)
+        return { status: 'pass', summary: `the default server answers on ${f.server.socket}`, details: socketDetails };
       return { status: 'skip', summary: 'no tmux server process runs for this user', details: socketDetails };
     }
     const results: Result[] = [];
@@ -71,7 +78,11 @@ export default defineCheck({
         ok.push(`${line} → ${sock?.path ?? f.server?.socket ?? '?'}`);
         continue;
       }
-      const details = [line, `its socket: ${inferred ?? 'unknown'} (from its command line${a.S || a.L ? '' : ': no -L/-S, so the default'})`, ...socketDetails];
+      const details = [
+        line,
+        `its socket: ${inferred ?? 'unknown'} (from its command line${a.S || a.L ? '' : ': no -L/-S, so the default'})`,
+        ...socketDetails,
+      ];
       if (isDefault && alive && defaultPid !== null) {
         results.push({
           status: 'warn',
@@ -86,13 +97,25 @@ export default defineCheck({
         results.push({
           status: isDefault ? 'fail' : 'warn',
           summary: `tmux server pid ${p.pid} is running but its socket${inferred ? ` ${inferred}` : ''} is gone: every tmux command — save.sh included — says "no server running"`,
-          details: [...details, 'a `tmux` started now would create a second, empty server on that path, and its saves would overwrite `last` with nothing'],
-          fix: [`kill -USR1 ${p.pid}   # tmux creates its socket again`, 'tmux ls   # the sessions are back', 'then save at once: prefix C-s', '(if that server was started with another TMUX_TMPDIR, its socket lives there instead and nothing is wrong)'],
+          details: [
+            ...details,
+            'a `tmux` started now would create a second, empty server on that path, and its saves would overwrite `last` with nothing',
+          ],
+          fix: [
+            `kill -USR1 ${p.pid}   # tmux creates its socket again`,
+            'tmux ls   # the sessions are back',
+            'then save at once: prefix C-s',
+            '(if that server was started with another TMUX_TMPDIR, its socket lives there instead and nothing is wrong)',
+          ],
         });
       }
     }
     if (results.length === 0) {
-      return { status: 'pass', summary: `${plural(servers.length, 'tmux server')} running, each answering on its socket`, details: [...ok, ...socketDetails] };
+      return {
+        status: 'pass',
+        summary: `${plural(servers.length, 'tmux server')} running, each answering on its socket`,
+        details: [...ok, ...socketDetails],
+      };
     }
     if (ok.length) results.push({ status: 'pass', summary: `${plural(ok.length, 'server')} answering`, details: ok });
     return conclude(results);

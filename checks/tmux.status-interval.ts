@@ -1,14 +1,14 @@
+import { configLines, loadedConfigs, optionValue, tpmRunLines, where } from '../src/domain/config.js';
+import { continuumInstalled, saveInterval } from '../src/domain/continuum.js';
+import { liveServer } from '../src/domain/util.js';
 import { defineCheck } from '../src/engine/check.js';
-import { configLines, loadedConfigs, optionValue, tpmRunLines, where } from './_lib/config.js';
-import { continuumInstalled, saveInterval } from './_lib/continuum.js';
-import { liveServer } from './_lib/util.js';
 
 const TMUX_DEFAULT = 15;
 
 export default defineCheck({
   id: 'tmux.status-interval',
   category: 'tmux',
-  title: 'status-interval lets continuum\'s status-line hook run',
+  title: "status-interval lets continuum's status-line hook run",
   explain:
     'continuum has no timer of its own: its `#(continuum_save.sh)` in status-right runs when tmux redraws the status ' +
     'line, which `status-interval` (seconds, default 15) does on a timer. With `status-interval 0` there is no timer: ' +
@@ -18,12 +18,18 @@ export default defineCheck({
     'status-interval 15` in the config and `tmux set -g status-interval 15` in the running server.',
   run(ctx) {
     const f = ctx.facts;
-    if (!continuumInstalled(f)) return { status: 'skip', summary: 'tmux-continuum is not installed: status-interval does not drive any save' };
+    if (!continuumInstalled(f))
+      return { status: 'skip', summary: 'tmux-continuum is not installed: status-interval does not drive any save' };
     const o = optionValue(f, 'status-interval');
     const home = f.host.home;
     const raw = o.value;
     const value = raw === undefined || raw === '' ? TMUX_DEFAULT : /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
-    const src = o.source === 'server' ? 'running server' : o.source === 'config' ? 'config' : `not set, tmux default ${TMUX_DEFAULT}`;
+    const src =
+      o.source === 'server'
+        ? 'running server'
+        : o.source === 'config'
+          ? 'config'
+          : `not set, tmux default ${TMUX_DEFAULT}`;
     const iv = saveInterval(f);
     const details = [
       `status-interval: ${raw ?? TMUX_DEFAULT} (${src})`,
@@ -32,16 +38,27 @@ export default defineCheck({
       ...(liveServer(f) ? [] : ['no server answered: judged from the config']),
     ];
     const run = tpmRunLines(configLines(f, loadedConfigs(f)))[0];
-    const configFix = o.at ? `replace ${where(o.at, home)} with: set -g status-interval ${TMUX_DEFAULT}` : `add to the config${run ? ` above ${where(run, home)}` : ''}: set -g status-interval ${TMUX_DEFAULT}`;
-    const fix = [...(liveServer(f) ? [`tmux set -g status-interval ${TMUX_DEFAULT}   # the running server, now`] : []), configFix];
+    const configFix = o.at
+      ? `replace ${where(o.at, home)} with: set -g status-interval ${TMUX_DEFAULT}`
+      : `add to the config${run ? ` above ${where(run, home)}` : ''}: set -g status-interval ${TMUX_DEFAULT}`;
+    const fix = [
+      ...(liveServer(f) ? [`tmux set -g status-interval ${TMUX_DEFAULT}   # the running server, now`] : []),
+      configFix,
+    ];
 
     if (!Number.isFinite(value)) {
-      return { status: 'warn', summary: `status-interval is ${JSON.stringify(raw)}, not a number of seconds`, details, fix };
+      return {
+        status: 'warn',
+        summary: `status-interval is ${JSON.stringify(raw)}, not a number of seconds`,
+        details,
+        fix,
+      };
     }
     if (value === 0) {
       return {
         status: 'fail',
-        summary: "status-interval is 0: the status line is never redrawn on a timer, so continuum's #(continuum_save.sh) runs only when something else redraws it — an idle or detached session never auto-saves",
+        summary:
+          "status-interval is 0: the status line is never redrawn on a timer, so continuum's #(continuum_save.sh) runs only when something else redraws it — an idle or detached session never auto-saves",
         details,
         fix,
       };
@@ -55,6 +72,10 @@ export default defineCheck({
         fix,
       };
     }
-    return { status: 'pass', summary: `status-interval ${value} s: continuum's hook re-runs every ${value} s while a status line is drawn`, details };
+    return {
+      status: 'pass',
+      summary: `status-interval ${value} s: continuum's hook re-runs every ${value} s while a status line is drawn`,
+      details,
+    };
   },
 });

@@ -1,7 +1,15 @@
+import { meetsMinimum, parseTmuxVersion, sameVersion, type TmuxVersion } from '../src/domain/tmux/version.js';
+import {
+  asDashV,
+  conclude,
+  liveServer,
+  primaryTmux,
+  restartFromLoginShell,
+  samePath,
+  shq,
+} from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { TmuxBinary } from '../src/probe/facts.js';
-import { meetsMinimum, parseTmuxVersion, sameVersion, type TmuxVersion } from '../src/tmux/version.js';
-import { asDashV, conclude, liveServer, primaryTmux, restartFromLoginShell, samePath, shq } from './_lib/util.js';
 
 const MIN = '1.9';
 
@@ -23,7 +31,7 @@ export default defineCheck({
   category: 'tmux',
   title: 'tmux version is supported and the server matches the binary',
   explain:
-    'Runs `tmux -V` for every tmux binary found and reads the running server\'s `#{version}`. tmux-resurrect, continuum ' +
+    "Runs `tmux -V` for every tmux binary found and reads the running server's `#{version}`. tmux-resurrect, continuum " +
     'and TPM refuse to work below tmux 1.9 (they compare the digits of `tmux -V`). A server started before tmux was ' +
     'upgraded keeps running the old version while scripts call the new client, and two different tmux builds on the ' +
     'login and non-login PATH mean a save over SSH and a save inside tmux may talk to different builds. ' +
@@ -37,18 +45,33 @@ export default defineCheck({
     }));
     const server = liveServer(f);
     const serverV = server?.version ? parseTmuxVersion(asDashV(server.version)) : null;
-    if (bins.length === 0 && !server?.version) return { status: 'skip', summary: 'no tmux binary found (see tmux.path)' };
+    if (bins.length === 0 && !server?.version)
+      return { status: 'skip', summary: 'no tmux binary found (see tmux.path)' };
 
     const primaryPath = primaryTmux(f);
     const primary = bins.find((x) => primaryPath && samePath(x.b.path, primaryPath)) ?? bins[0];
-    const details = bins.map((x) => `${x.b.path}: ${x.b.version ?? '`tmux -V` failed'} (found by ${x.b.foundBy.join(', ') || '?'})`);
-    if (server) details.push(`running server (pid ${server.pid ?? '?'}): ${server.version ? `tmux ${server.version}` : 'version not reported'}`);
+    const details = bins.map(
+      (x) => `${x.b.path}: ${x.b.version ?? '`tmux -V` failed'} (found by ${x.b.foundBy.join(', ') || '?'})`,
+    );
+    if (server)
+      details.push(
+        `running server (pid ${server.pid ?? '?'}): ${server.version ? `tmux ${server.version}` : 'version not reported'}`,
+      );
     const results: Result[] = [];
 
     if (primary && primary.b.version === null) {
-      results.push({ status: 'fail', summary: `\`${primary.b.path} -V\` failed: that tmux cannot run`, details, fix: [f.host.os === 'Darwin' ? 'brew reinstall tmux' : 'reinstall tmux'] });
+      results.push({
+        status: 'fail',
+        summary: `\`${primary.b.path} -V\` failed: that tmux cannot run`,
+        details,
+        fix: [f.host.os === 'Darwin' ? 'brew reinstall tmux' : 'reinstall tmux'],
+      });
     } else if (primary && primary.v === null) {
-      results.push({ status: 'warn', summary: `unrecognised tmux version ${JSON.stringify(primary.b.version)} (${primary.b.path})`, details });
+      results.push({
+        status: 'warn',
+        summary: `unrecognised tmux version ${JSON.stringify(primary.b.version)} (${primary.b.path})`,
+        details,
+      });
     }
 
     for (const x of bins) {
@@ -57,11 +80,20 @@ export default defineCheck({
         status: 'fail',
         summary: `${x.b.path} is tmux ${x.v.display}: resurrect, continuum and TPM need tmux ${MIN} or newer`,
         details,
-        fix: [f.host.os === 'Darwin' ? 'brew install tmux (or brew upgrade tmux)' : 'install a tmux >= 1.9 from your package manager'],
+        fix: [
+          f.host.os === 'Darwin'
+            ? 'brew install tmux (or brew upgrade tmux)'
+            : 'install a tmux >= 1.9 from your package manager',
+        ],
       });
     }
     if (serverV && !meetsMinimum(serverV, MIN)) {
-      results.push({ status: 'fail', summary: `the running server is tmux ${serverV.display}: plugins need tmux ${MIN} or newer`, details, fix: ['upgrade tmux, save, then `tmux kill-server` and start it again from a login shell'] });
+      results.push({
+        status: 'fail',
+        summary: `the running server is tmux ${serverV.display}: plugins need tmux ${MIN} or newer`,
+        details,
+        fix: ['upgrade tmux, save, then `tmux kill-server` and start it again from a login shell'],
+      });
     }
 
     if (server?.version && primary?.v) {
@@ -87,7 +119,9 @@ export default defineCheck({
         status: 'warn',
         summary: `different tmux versions on the PATHs: ${distinct.map((x) => `${x.b.path} (${shown(x.v, x.b.version)})`).join(', ')}`,
         details,
-        fix: [`keep one: remove or rename the others, or put ${primary?.b.path ?? 'the one you want'} first on PATH in ~/.zshenv`],
+        fix: [
+          `keep one: remove or rename the others, or put ${primary?.b.path ?? 'the one you want'} first on PATH in ~/.zshenv`,
+        ],
       });
     }
 

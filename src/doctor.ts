@@ -1,14 +1,14 @@
 // One doctor run: resolve the target, gather facts in one probe pass, run the checks.
 import type { Check, CheckContext } from './engine/check.js';
 import { loadChecks, selectChecks } from './engine/discover.js';
-import { summarize, type Report } from './engine/report.js';
-import { DEFAULT_CHECK_TIMEOUT_MS, runChecks, type CheckOutcome } from './engine/run.js';
-import { gatherFacts } from './probe/gather.js';
+import { type Report, summarize } from './engine/report.js';
+import { type CheckOutcome, DEFAULT_CHECK_TIMEOUT_MS, runChecks } from './engine/run.js';
 import { retry, WaitTimeout } from './persist/wait.js';
-import { describeEnvironment } from './report/environment.js';
 import type { TartFact } from './probe/facts.js';
-import type { HostKeyPolicy } from './target/known-hosts.js';
-import { TargetError, type Target } from './target/target.js';
+import { gatherFacts } from './probe/gather.js';
+import { describeEnvironment } from './report/environment.js';
+import type { HostKeyPolicy } from './targets/known-hosts.js';
+import { type Target, TargetError } from './targets/target.js';
 import { VERSION } from './version.js';
 
 export type TargetSpec = { kind: 'local' } | { kind: 'ssh'; host: string } | { kind: 'vm'; name: string };
@@ -59,10 +59,10 @@ export interface DoctorOptions {
 export async function connect(opts: DoctorOptions): Promise<{ target: Target; tart?: TartFact }> {
   const t = opts.target;
   if (t.kind === 'local') {
-    const { LocalTarget } = await import('./target/local.js');
+    const { LocalTarget } = await import('./targets/local.js');
     return { target: new LocalTarget() };
   }
-  const { SshTarget } = await import('./target/ssh.js');
+  const { SshTarget } = await import('./targets/ssh.js');
   const ssh = {
     user: opts.user,
     port: opts.port,
@@ -74,9 +74,15 @@ export async function connect(opts: DoctorOptions): Promise<{ target: Target; ta
     connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
   };
   if (t.kind === 'ssh') return { target: await SshTarget.connect({ ...ssh, host: t.host }) };
-  const { locateVm } = await import('./target/tart.js');
+  const { locateVm } = await import('./targets/tart.js');
   const tart = await locateVm(t.name);
-  const target = await SshTarget.connect({ ...ssh, host: tart.ip, kind: 'vm', labelPrefix: `vm ${t.name}`, defaultUser: 'admin' });
+  const target = await SshTarget.connect({
+    ...ssh,
+    host: tart.ip,
+    kind: 'vm',
+    labelPrefix: `vm ${t.name}`,
+    defaultUser: 'admin',
+  });
   return { target, tart };
 }
 
@@ -84,26 +90,37 @@ export async function connect(opts: DoctorOptions): Promise<{ target: Target; ta
  * `connect`, retried while the target is merely not up yet (a transient TargetError) until
  * `waitMs` runs out, with persist's backoff (0.5 s growing to 5 s). Anything else fails at once.
  */
-export async function connectWithWait(opts: DoctorOptions, emit: (e: DoctorEvent) => void = () => {}): Promise<Awaited<ReturnType<typeof connect>>> {
+export async function connectWithWait(
+  opts: DoctorOptions,
+  emit: (e: DoctorEvent) => void = () => {},
+): Promise<Awaited<ReturnType<typeof connect>>> {
   const waitMs = opts.waitMs ?? 0;
   if (waitMs <= 0) return connect(opts);
   const label = labelOf(opts.target);
   let last: TargetError | undefined;
   try {
-    return await retry((_attempt, remainingMs) => connect({ ...opts, connectTimeoutMs: Math.max(1000, Math.min(opts.connectTimeoutMs ?? 10_000, remainingMs)) }), {
-      timeoutMs: waitMs,
-      what: label,
-      retryable: (e) => {
-        if (!(e instanceof TargetError && e.transient)) return false;
-        last = e;
-        return true;
+    return await retry(
+      (_attempt, remainingMs) =>
+        connect({ ...opts, connectTimeoutMs: Math.max(1000, Math.min(opts.connectTimeoutMs ?? 10_000, remainingMs)) }),
+      {
+        timeoutMs: waitMs,
+        what: label,
+        retryable: (e) => {
+          if (!(e instanceof TargetError && e.transient)) return false;
+          last = e;
+          return true;
+        },
+        onRetry: ({ attempt, reason, retryInMs, remainingMs }) =>
+          emit({ type: 'waiting', label, attempt, reason, retryInMs, remainingMs }),
       },
-      onRetry: ({ attempt, reason, retryInMs, remainingMs }) => emit({ type: 'waiting', label, attempt, reason, retryInMs, remainingMs }),
-    });
+    );
   } catch (e) {
     if (!(e instanceof WaitTimeout) || !last) throw e;
     const secs = Math.round(waitMs / 1000);
-    throw new TargetError(`not up after waiting ${secs} s (${e.attempts} attempts): ${last.message}`, last.hint ?? `is the target starting at all? raise --wait beyond ${secs}`);
+    throw new TargetError(
+      `not up after waiting ${secs} s (${e.attempts} attempts): ${last.message}`,
+      last.hint ?? `is the target starting at all? raise --wait beyond ${secs}`,
+    );
   }
 }
 
@@ -129,7 +146,8 @@ async function selectedChecks(opts: DoctorOptions, report: Report, emit: (e: Doc
   const { checks, problems } = await loadChecks(opts.checksDirs ?? []);
   if (problems.length) report.loadProblems = problems;
   const { selected, unknown } = selectChecks(checks, opts.only ?? [], opts.skip ?? []);
-  if (unknown.length) throw new TargetError(`unknown check id or category: ${unknown.join(', ')}`, 'see `cal-doctor list`');
+  if (unknown.length)
+    throw new TargetError(`unknown check id or category: ${unknown.join(', ')}`, 'see `cal-doctor list`');
   emit({ type: 'checks', checks: selected.map(({ id, category, title }) => ({ id, category, title })) });
   return selected;
 }
@@ -157,12 +175,25 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
       onStarted: () => void loadSelected().catch(() => undefined), // its error surfaces below
     });
     const selected = await loadSelected();
-    report.target = { kind: target.kind, label: target.label, os: `${facts.host.os} ${facts.host.osVersion}`.trim(), user: facts.host.user, hostname: facts.host.hostname };
+    report.target = {
+      kind: target.kind,
+      label: target.label,
+      os: `${facts.host.os} ${facts.host.osVersion}`.trim(),
+      user: facts.host.user,
+      hostname: facts.host.hostname,
+    };
     if (facts.probe.warnings.length) report.probeWarnings = facts.probe.warnings;
     report.environment = describeEnvironment(facts, conn.tart);
-    const ctx: CheckContext = { facts, tart: conn.tart, targetKind: target.kind, target: opts.active ? target : undefined };
+    const ctx: CheckContext = {
+      facts,
+      tart: conn.tart,
+      targetKind: target.kind,
+      target: opts.active ? target : undefined,
+    };
     emit({ type: 'phase', phase: 'checking', label: target.label });
-    report.checks = await runChecks(selected, ctx, DEFAULT_CHECK_TIMEOUT_MS, (outcome) => emit({ type: 'result', outcome }));
+    report.checks = await runChecks(selected, ctx, DEFAULT_CHECK_TIMEOUT_MS, (outcome) =>
+      emit({ type: 'result', outcome }),
+    );
     report.summary = summarize(report.checks);
     if (opts.afterChecks) {
       emit({ type: 'phase', phase: 'repairing', label: target.label });
@@ -207,7 +238,10 @@ export async function runDoctors(
           durationMs: 0,
           summary: summarize([]),
           checks: [],
-          error: { message: `internal error: ${(e as Error)?.message ?? String(e)}`, hint: 'report this as a cal-doctor bug' },
+          error: {
+            message: `internal error: ${(e as Error)?.message ?? String(e)}`,
+            hint: 'report this as a cal-doctor bug',
+          },
         };
       }
     }

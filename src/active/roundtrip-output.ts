@@ -5,9 +5,10 @@
 // the step's own items), `<env>.savefile` (raw: the bytes of the save's `last`),
 // `<env>.cleanup` (kv), `rt` (kv: the runner: tmp, clock, budget, shell, <env>.ran,
 // <env>.rc, <env>.log, reaped, removed, ms, or error), `nobase64`, `end`.
+
+import { type ParsedSave, parseSave } from '../domain/resurrect/savefile.js';
 import { decodeKv, splitRecords } from '../probe/parse.js';
-import { parseSave, type ParsedSave } from '../resurrect/savefile.js';
-import { ENV_LABELS, LAYOUT, STEPS, type EnvLabel, type LayoutSession, type StepName } from './roundtrip.js';
+import { ENV_LABELS, type EnvLabel, LAYOUT, type LayoutSession, STEPS, type StepName } from './roundtrip.js';
 
 /** Status of a call the script's watchdog had to kill (128 + SIGKILL). */
 const KILLED = 137;
@@ -95,7 +96,11 @@ export function parseRoundtripOutput(stdout: Buffer | string): RoundtripOutput {
     if (!ran && !rt.has(`${label}.ran`)) continue; // not asked for
     const run: EnvRun = { label, ran, rc: int(rt.get(`${label}.rc`)), shellLog: rt.get(`${label}.log`) ?? '', steps };
     const save = records.get(`${label}.savefile`);
-    if (save) run.saveFile = { bytes: save.length > SAVEFILE_CAP ? save.subarray(0, SAVEFILE_CAP) : save, truncated: save.length > SAVEFILE_CAP };
+    if (save)
+      run.saveFile = {
+        bytes: save.length > SAVEFILE_CAP ? save.subarray(0, SAVEFILE_CAP) : save,
+        truncated: save.length > SAVEFILE_CAP,
+      };
     if (records.has(`${label}.cleanup`)) run.cleanupMs = int(decodeKv(records.get(`${label}.cleanup`)).get('ms'));
     out.runs[label] = run;
   }
@@ -133,18 +138,21 @@ export function compareLayout(
       continue;
     }
     const windows = new Set(got.map((p) => p.window));
-    if (windows.size !== s.windows.length) problems.push(`session ${s.name} has ${windows.size} window(s), the layout ${s.windows.length}`);
+    if (windows.size !== s.windows.length)
+      problems.push(`session ${s.name} has ${windows.size} window(s), the layout ${s.windows.length}`);
     s.windows.forEach((w, wi) => {
       const panes = got.filter((p) => p.window === wi).sort((a, b) => a.pane - b.pane);
       if (panes.length === 0) {
         if (windows.size === s.windows.length) problems.push(`window ${s.name}:${wi} is missing`);
         return;
       }
-      if (panes.length !== w.panes.length) problems.push(`window ${s.name}:${wi} has ${panes.length} pane(s), the layout ${w.panes.length}`);
+      if (panes.length !== w.panes.length)
+        problems.push(`window ${s.name}:${wi} has ${panes.length} pane(s), the layout ${w.panes.length}`);
       w.panes.forEach((rel, pi) => {
         const p = panes[pi];
         const want = `${root.replace(/\/+$/, '')}/${rel}`;
-        if (p && normDir(p.dir) !== normDir(want)) problems.push(`pane ${s.name}:${wi}.${pi} is in ${p.dir}, the layout in ${want}`);
+        if (p && normDir(p.dir) !== normDir(want))
+          problems.push(`pane ${s.name}:${wi}.${pi} is in ${p.dir}, the layout in ${want}`);
       });
     });
   }
@@ -167,7 +175,9 @@ export function parsePaneList(text: string): ActualPane[] {
 }
 
 export function savedPanes(save: ParsedSave): ActualPane[] {
-  return save.sessions.flatMap((s) => s.windows.flatMap((w) => w.panes.map((p) => ({ session: s.name, window: w.index, pane: p.paneIndex, dir: p.dir }))));
+  return save.sessions.flatMap((s) =>
+    s.windows.flatMap((w) => w.panes.map((p) => ({ session: s.name, window: w.index, pane: p.paneIndex, dir: p.dir }))),
+  );
 }
 
 // ---------------------------------------------------------------------------------
@@ -233,7 +243,10 @@ const MAX_LINES = 12;
 
 /** Output lines worth showing: non-empty, repeated lines folded, capped. */
 export function outputLines(text: string | undefined, max = MAX_LINES): string[] {
-  const lines = (text ?? '').split('\n').map((l) => l.replace(/\s+$/, '')).filter((l) => l.trim() !== '');
+  const lines = (text ?? '')
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .filter((l) => l.trim() !== '');
   const folded: string[] = [];
   for (let i = 0; i < lines.length; ) {
     let j = i;
@@ -266,11 +279,18 @@ interface ScriptFailure {
 }
 
 /** Why `run-shell <script>` did not do its job, from its status and output. */
-function scriptFailure(what: string, items: Record<string, string>, serverTmux: string | undefined, opts: JudgeOptions): ScriptFailure | null {
-  const rc = int(items['rc']);
-  const out = items['out'] ?? '';
-  if (rc === KILLED) return { cause: 'timeout', reason: `${what} did not finish within ${opts.runShellTimeoutSec ?? '?'} s` };
-  if (rc === 126 || /permission denied/i.test(out)) return { cause: 'script-not-executable', reason: `${what} is not executable (run-shell: Permission denied)` };
+function scriptFailure(
+  what: string,
+  items: Record<string, string>,
+  serverTmux: string | undefined,
+  opts: JudgeOptions,
+): ScriptFailure | null {
+  const rc = int(items.rc);
+  const out = items.out ?? '';
+  if (rc === KILLED)
+    return { cause: 'timeout', reason: `${what} did not finish within ${opts.runShellTimeoutSec ?? '?'} s` };
+  if (rc === 126 || /permission denied/i.test(out))
+    return { cause: 'script-not-executable', reason: `${what} is not executable (run-shell: Permission denied)` };
   if (rc === 127 && !TMUX_NOT_FOUND.test(out)) return { cause: 'script-missing', reason: `${what} was not found` };
   if (TMUX_NOT_FOUND.test(out) || (serverTmux !== undefined && serverTmux === '')) {
     return { cause: 'tmux-not-on-server-path', reason: `${what} could not run tmux: the server's PATH has no tmux` };
@@ -281,7 +301,7 @@ function scriptFailure(what: string, items: Record<string, string>, serverTmux: 
 export function judgeRun(run: EnvRun | undefined, label: EnvLabel, opts: JudgeOptions = {}): EnvVerdict {
   const layout = opts.layout ?? LAYOUT;
   const v: EnvVerdict = { label, ran: !!run?.ran, ok: false, steps: [], totalMs: null, evidence: [], notes: [] };
-  if (!run || !run.ran) {
+  if (!run?.ran) {
     v.steps = STEPS.map((name) => ({ name, state: 'not run' as const, ms: null }));
     return v;
   }
@@ -310,27 +330,36 @@ export function judgeRun(run: EnvRun | undefined, label: EnvLabel, opts: JudgeOp
 
   const env = byName.get('env');
   if (env) {
-    v.path = env.items['path'];
-    v.tmux = env.items['tmux'] || undefined;
-    if (env.items['how'] === 'path' || env.items['how'] === 'fallback') v.how = env.items['how'];
+    v.path = env.items.path;
+    v.tmux = env.items.tmux || undefined;
+    if (env.items.how === 'path' || env.items.how === 'fallback') v.how = env.items.how;
   }
   const start = byName.get('start');
   if (start) {
-    v.serverPath = start.items['srvpath'];
-    v.serverTmux = start.items['srvtmux'];
+    v.serverPath = start.items.srvpath;
+    v.serverTmux = start.items.srvtmux;
   }
   const budget = opts.budgetSec ?? null;
   const timedOut = (step: StepName) =>
-    fail(step, 'timeout', `${step} did not finish within the run's ${budget ?? '?'} s budget`, outputLines(run.shellLog).map((l) => `  ${l}`));
+    fail(
+      step,
+      'timeout',
+      `${step} did not finish within the run's ${budget ?? '?'} s budget`,
+      outputLines(run.shellLog).map((l) => `  ${l}`),
+    );
 
   // the login shell never ran the script
   if (run.steps.length === 0) {
     const log = outputLines(run.shellLog).map((l) => `  ${l}`);
     if (label === 'login') {
-      const why = cutOff ? `did not start the round trip within ${budget ?? '?'} s` : `exited (status ${run.rc ?? '?'}) before running the round trip`;
+      const why = cutOff
+        ? `did not start the round trip within ${budget ?? '?'} s`
+        : `exited (status ${run.rc ?? '?'}) before running the round trip`;
       return fail('env', 'login-shell', `the login shell ${why}`, log);
     }
-    return cutOff ? timedOut('env') : fail('env', 'other', `the run ended (status ${run.rc ?? '?'}) before its first step`, log);
+    return cutOff
+      ? timedOut('env')
+      : fail('env', 'other', `the run ended (status ${run.rc ?? '?'}) before its first step`, log);
   }
 
   for (const name of STEPS) {
@@ -338,57 +367,103 @@ export function judgeRun(run: EnvRun | undefined, label: EnvLabel, opts: JudgeOp
     if (!s) {
       // the run stopped before this step: killed at the budget, or the script died
       if (cutOff) return timedOut(name);
-      return fail(name, 'other', `the run ended (status ${run.rc ?? '?'}) before ${name}`, outputLines(run.shellLog).map((l) => `  ${l}`));
+      return fail(
+        name,
+        'other',
+        `the run ended (status ${run.rc ?? '?'}) before ${name}`,
+        outputLines(run.shellLog).map((l) => `  ${l}`),
+      );
     }
     const it = s.items;
-    const rcText = it['rc'] !== undefined ? `exit ${it['rc'] === String(KILLED) ? `${KILLED} (killed at its time limit)` : it['rc']}` : '';
+    const rcText =
+      it.rc !== undefined ? `exit ${it.rc === String(KILLED) ? `${KILLED} (killed at its time limit)` : it.rc}` : '';
     switch (name) {
       case 'env':
         if (s.status === 'fail') {
-          return fail('env', v.tmux ? 'other' : 'no-tmux', it['out'] ? outputLines(it['out'], 1)[0]! : 'tmux could not run', [
-            `PATH: ${it['path'] ?? '?'}`,
-            ...outputLines(it['out']).slice(1),
+          return fail('env', v.tmux ? 'other' : 'no-tmux', it.out ? outputLines(it.out, 1)[0]! : 'tmux could not run', [
+            `PATH: ${it.path ?? '?'}`,
+            ...outputLines(it.out).slice(1),
           ]);
         }
         break;
       case 'start':
       case 'restart':
         if (s.status === 'fail') {
-          const what = name === 'start' ? 'the isolated tmux server did not start' : 'the fresh tmux server did not start';
-          return fail(name, int(it['rc']) === KILLED ? 'timeout' : 'other', what, [rcText, ...outputLines(it['out'])].filter(Boolean));
+          const what =
+            name === 'start' ? 'the isolated tmux server did not start' : 'the fresh tmux server did not start';
+          return fail(
+            name,
+            int(it.rc) === KILLED ? 'timeout' : 'other',
+            what,
+            [rcText, ...outputLines(it.out)].filter(Boolean),
+          );
         }
         break;
       case 'layout': {
-        if (s.status === 'fail') return fail('layout', 'other', 'the layout could not be built', [rcText, ...outputLines(it['out'])].filter(Boolean));
-        const cmp = compareLayout(parsePaneList(it['panes'] ?? ''), start?.items['root'] ?? '', layout);
-        if (cmp.problems.length) return fail('layout', 'other', 'the sandbox server did not hold the layout just built', cmp.problems);
+        if (s.status === 'fail')
+          return fail(
+            'layout',
+            'other',
+            'the layout could not be built',
+            [rcText, ...outputLines(it.out)].filter(Boolean),
+          );
+        const cmp = compareLayout(parsePaneList(it.panes ?? ''), start?.items.root ?? '', layout);
+        if (cmp.problems.length)
+          return fail('layout', 'other', 'the sandbox server did not hold the layout just built', cmp.problems);
         break;
       }
       case 'load':
-        if (s.status === 'fail') return fail('load', 'other', 'setting @resurrect-dir failed', [rcText, ...outputLines(it['out'])].filter(Boolean));
+        if (s.status === 'fail')
+          return fail(
+            'load',
+            'other',
+            'setting @resurrect-dir failed',
+            [rcText, ...outputLines(it.out)].filter(Boolean),
+          );
         if (s.status === 'warn') {
           const f = scriptFailure('resurrect.tmux', it, v.serverTmux, opts);
           v.notes.push(
             `loading resurrect.tmux did not set @resurrect-save-script-path${f ? ` (${f.reason})` : ''}: no C-s/C-r bindings in this server`,
-            ...outputLines(it['out'], 2).map((l) => `  ${l}`),
+            ...outputLines(it.out, 2).map((l) => `  ${l}`),
           );
         }
         break;
       case 'save': {
         v.script = 'save.sh';
-        const evidence = [`run-shell save.sh quiet: ${rcText || 'no status'}`, ...outputLines(it['out']).map((l) => `  ${l}`)];
+        const evidence = [
+          `run-shell save.sh quiet: ${rcText || 'no status'}`,
+          ...outputLines(it.out).map((l) => `  ${l}`),
+        ];
         const stray: string[] = [];
         for (let i = 0; it[`stray.${i}.dir`] !== undefined; i++) {
           const files = saveListing(it[`stray.${i}.ls`]);
-          if (files.length) stray.push(`save.sh wrote into its fallback dir ${it[`stray.${i}.dir`]} instead of @resurrect-dir: ${files.join(', ')}`);
+          if (files.length)
+            stray.push(
+              `save.sh wrote into its fallback dir ${it[`stray.${i}.dir`]} instead of @resurrect-dir: ${files.join(', ')}`,
+            );
         }
-        const listing = saveListing(it['ls']);
-        const inDir = `@resurrect-dir ${it['dir'] ?? ''}: ${listing.length ? listing.join(', ') : 'no save file'}`;
+        const listing = saveListing(it.ls);
+        const inDir = `@resurrect-dir ${it.dir ?? ''}: ${listing.length ? listing.join(', ') : 'no save file'}`;
         const f = scriptFailure('save.sh', it, v.serverTmux, opts);
         if (s.status === 'fail' || !run.saveFile) {
-          if (f) return fail('save', f.cause, f.reason, [...evidence, inDir, ...stray, ...(f.cause === 'script-not-executable' ? [it['script.ls'] ?? ''] : [])].filter(Boolean));
+          if (f)
+            return fail(
+              'save',
+              f.cause,
+              f.reason,
+              [
+                ...evidence,
+                inDir,
+                ...stray,
+                ...(f.cause === 'script-not-executable' ? [it['script.ls'] ?? ''] : []),
+              ].filter(Boolean),
+            );
           const empty = run.saveFile && run.saveFile.bytes.length === 0;
-          return fail('save', 'other', empty ? 'save.sh wrote a 0-byte save file' : 'save.sh wrote no save file', [...evidence, inDir, ...stray]);
+          return fail('save', 'other', empty ? 'save.sh wrote a 0-byte save file' : 'save.sh wrote no save file', [
+            ...evidence,
+            inDir,
+            ...stray,
+          ]);
         }
         const save = parseSave(run.saveFile.bytes, { truncated: run.saveFile.truncated });
         v.save = save;
@@ -399,30 +474,55 @@ export function judgeRun(run: EnvRun | undefined, label: EnvLabel, opts: JudgeOp
             malformed: 'the save file is malformed',
             truncated: 'the save file is cut off',
           };
-          return fail('save', f?.cause ?? 'save-invalid', why[save.classification] ?? `the save file is ${save.classification}`, [
-            ...(f ? [f.reason] : []),
-            ...save.problems.slice(0, 5).map((p) => `line ${p.line}: ${p.reason}`),
-            ...evidence,
-          ]);
+          return fail(
+            'save',
+            f?.cause ?? 'save-invalid',
+            why[save.classification] ?? `the save file is ${save.classification}`,
+            [
+              ...(f ? [f.reason] : []),
+              ...save.problems.slice(0, 5).map((p) => `line ${p.line}: ${p.reason}`),
+              ...evidence,
+            ],
+          );
         }
-        const cmp = compareLayout(savedPanes(save), start?.items['root'] ?? '', layout);
-        if (cmp.problems.length) return fail('save', 'save-invalid', 'the save file does not hold the layout', [...cmp.problems, ...evidence]);
+        const cmp = compareLayout(savedPanes(save), start?.items.root ?? '', layout);
+        if (cmp.problems.length)
+          return fail('save', 'save-invalid', 'the save file does not hold the layout', [...cmp.problems, ...evidence]);
         if (cmp.extraSessions.length) v.notes.push(`the save also holds session(s) ${cmp.extraSessions.join(', ')}`);
         break;
       }
       case 'kill':
-        if (s.status === 'fail') return fail('kill', 'other', 'the first server was still running 2 s after kill-server', [rcText, ...outputLines(it['out'])].filter(Boolean));
+        if (s.status === 'fail')
+          return fail(
+            'kill',
+            'other',
+            'the first server was still running 2 s after kill-server',
+            [rcText, ...outputLines(it.out)].filter(Boolean),
+          );
         break;
       case 'restore': {
         v.script = 'restore.sh';
-        const evidence = [`run-shell restore.sh: ${rcText || 'no status'}`, ...outputLines(it['out']).map((l) => `  ${l}`)];
+        const evidence = [
+          `run-shell restore.sh: ${rcText || 'no status'}`,
+          ...outputLines(it.out).map((l) => `  ${l}`),
+        ];
         if (s.status === 'fail') {
           const f = scriptFailure('restore.sh', it, v.serverTmux, opts);
-          return fail('restore', f?.cause ?? 'other', f?.reason ?? 'restore.sh failed', [...evidence, ...(f?.cause === 'script-not-executable' ? [it['script.ls'] ?? ''] : [])].filter(Boolean));
+          return fail(
+            'restore',
+            f?.cause ?? 'other',
+            f?.reason ?? 'restore.sh failed',
+            [...evidence, ...(f?.cause === 'script-not-executable' ? [it['script.ls'] ?? ''] : [])].filter(Boolean),
+          );
         }
-        const cmp = compareLayout(parsePaneList(it['panes'] ?? ''), start?.items['root'] ?? '', layout);
-        if (cmp.problems.length) return fail('restore', 'layout-mismatch', 'what restore.sh rebuilt differs from the layout', [...cmp.problems, ...evidence]);
-        if (cmp.extraSessions.length) v.notes.push(`after the restore the server also has session(s) ${cmp.extraSessions.join(', ')}`);
+        const cmp = compareLayout(parsePaneList(it.panes ?? ''), start?.items.root ?? '', layout);
+        if (cmp.problems.length)
+          return fail('restore', 'layout-mismatch', 'what restore.sh rebuilt differs from the layout', [
+            ...cmp.problems,
+            ...evidence,
+          ]);
+        if (cmp.extraSessions.length)
+          v.notes.push(`after the restore the server also has session(s) ${cmp.extraSessions.join(', ')}`);
         break;
       }
     }

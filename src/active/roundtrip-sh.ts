@@ -22,11 +22,12 @@ function sh(strings: TemplateStringsArray): string {
   return strings.raw.join('').replace(/\$\\\{/g, '${');
 }
 
-export const COMMON_SH = sh`# ---------------------------------------------------------------------------------
+export const COMMON_SH =
+  sh`# ---------------------------------------------------------------------------------
 # helpers shared by the runner and the per-environment script
 
 # rt_bounded SECONDS CMD ARG...: CMD with a watchdog that SIGKILLs it after SECONDS (137)
-`+
+` +
   boundedFunction('rt_bounded') +
   sh`
 # rt_rec KEY ITEM...: prints one record "@@KEY" + base64 of the NUL-ended items.
@@ -499,12 +500,13 @@ rt_env_steps() {
 rt_env_main </dev/null
 `;
 
-export const RUNNER_SH = sh`# ---------------------------------------------------------------------------------
+export const RUNNER_SH =
+  sh`# ---------------------------------------------------------------------------------
 # the runner: one temp dir, both environments at once, then cleanup and the records
 
 # rt_budget SECONDS CMD ARG...: like rt_bounded, but on expiry the watchdog kills CMD's
 # whole process tree (a login shell's children, the tmux clients of the run).
-`+
+` +
   boundedFunction('rt_budget', 'rt_killtree "$_bp"') +
   sh`
 # rt_launch LABEL: starts one environment's run in the background (pid in rt_bgs).
@@ -689,4 +691,3 @@ rt_main() {
 
 rt_main </dev/null
 `;
-

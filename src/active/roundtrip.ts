@@ -37,10 +37,16 @@ export interface ExpectedPane {
 }
 
 export function expectedPanes(layout: readonly LayoutSession[] = LAYOUT): ExpectedPane[] {
-  return layout.flatMap((s) => s.windows.flatMap((w, wi) => w.panes.map((dir, pi) => ({ session: s.name, window: wi, pane: pi, dir }))));
+  return layout.flatMap((s) =>
+    s.windows.flatMap((w, wi) => w.panes.map((dir, pi) => ({ session: s.name, window: wi, pane: pi, dir }))),
+  );
 }
 
-export function layoutCounts(layout: readonly LayoutSession[] = LAYOUT): { sessions: number; windows: number; panes: number } {
+export function layoutCounts(layout: readonly LayoutSession[] = LAYOUT): {
+  sessions: number;
+  windows: number;
+  panes: number;
+} {
   const windows = layout.reduce((n, s) => n + s.windows.length, 0);
   return { sessions: layout.length, windows, panes: expectedPanes(layout).length };
 }
@@ -73,7 +79,8 @@ const SESSION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const SIZE = ['-x', '160', '-y', '48'];
 
 function seconds(name: string, v: number): string {
-  if (!Number.isFinite(v) || v <= 0 || v > 600) throw new RangeError(`${name} must be a number of seconds in (0, 600], got ${v}`);
+  if (!Number.isFinite(v) || v <= 0 || v > 600)
+    throw new RangeError(`${name} must be a number of seconds in (0, 600], got ${v}`);
   return String(Math.round(v * 10) / 10 || 0.1);
 }
 
@@ -81,14 +88,20 @@ function validateLayout(layout: readonly LayoutSession[]): void {
   if (layout.length === 0) throw new Error('layout: no session');
   const names = new Set<string>();
   for (const s of layout) {
-    if (!SESSION_NAME.test(s.name)) throw new Error(`layout: session name ${JSON.stringify(s.name)} must be letters, digits, - and _`);
+    if (!SESSION_NAME.test(s.name))
+      throw new Error(`layout: session name ${JSON.stringify(s.name)} must be letters, digits, - and _`);
     if (names.has(s.name)) throw new Error(`layout: session ${s.name} twice`);
     names.add(s.name);
     if (s.windows.length === 0) throw new Error(`layout: session ${s.name} has no window`);
     for (const w of s.windows) {
       if (w.panes.length === 0) throw new Error(`layout: a window of ${s.name} has no pane`);
       for (const d of w.panes) {
-        if (d === '' || d.startsWith('/') || d.split('/').some((p) => p === '' || p === '.' || p === '..') || /[\0\n]/.test(d))
+        if (
+          d === '' ||
+          d.startsWith('/') ||
+          d.split('/').some((p) => p === '' || p === '.' || p === '..') ||
+          /[\0\n]/.test(d)
+        )
           throw new Error(`layout: pane dir ${JSON.stringify(d)} must be a plain relative path`);
       }
     }
@@ -119,7 +132,8 @@ export function layoutShell(layout: readonly LayoutSession[] = LAYOUT): string {
   const windowsOf = (s: LayoutSession) =>
     s.windows.forEach((w, wi) => {
       if (wi > 0) cmds.push(['new-window', '-d', '-t', shQuote(`${s.name}:${wi}`), '-c', under('rt_L', w.panes[0]!)]);
-      for (const d of w.panes.slice(1)) cmds.push(['split-window', '-d', '-t', shQuote(`${s.name}:${wi}`), '-c', under('rt_L', d)]);
+      for (const d of w.panes.slice(1))
+        cmds.push(['split-window', '-d', '-t', shQuote(`${s.name}:${wi}`), '-c', under('rt_L', d)]);
     });
   windowsOf(first!);
   for (const s of others) {
@@ -144,16 +158,25 @@ export function layoutShell(layout: readonly LayoutSession[] = LAYOUT): string {
 
 /** The per-environment script (`/bin/sh "$CAL_RT_SCRIPT"`), as written into the temp dir. */
 export function envScript(layout: readonly LayoutSession[] = LAYOUT): string {
-  return ['# shellcheck shell=sh', '# cal-doctor resurrect.roundtrip: one environment', COMMON_SH, layoutShell(layout), ENV_SH].join('\n');
+  return [
+    '# shellcheck shell=sh',
+    '# cal-doctor resurrect.roundtrip: one environment',
+    COMMON_SH,
+    layoutShell(layout),
+    ENV_SH,
+  ].join('\n');
 }
 
 /** The whole script for `Target.runScript`. */
 export function buildRoundtripScript(o: RoundtripScriptOptions): string {
-  if (!/^[0-9a-f]{4,32}$/.test(o.id)) throw new Error(`id must be 4 to 32 lower-case hex digits, got ${JSON.stringify(o.id)}`);
+  if (!/^[0-9a-f]{4,32}$/.test(o.id))
+    throw new Error(`id must be 4 to 32 lower-case hex digits, got ${JSON.stringify(o.id)}`);
   if (!o.pluginDir.startsWith('/')) throw new Error(`pluginDir must be absolute, got ${JSON.stringify(o.pluginDir)}`);
-  if (o.tmuxFallback !== undefined && !o.tmuxFallback.startsWith('/')) throw new Error(`tmuxFallback must be absolute, got ${JSON.stringify(o.tmuxFallback)}`);
+  if (o.tmuxFallback !== undefined && !o.tmuxFallback.startsWith('/'))
+    throw new Error(`tmuxFallback must be absolute, got ${JSON.stringify(o.tmuxFallback)}`);
   const envs = o.envs ?? ENV_LABELS;
-  if (envs.length === 0 || envs.some((e) => !ENV_LABELS.includes(e))) throw new Error(`envs must be some of ${ENV_LABELS.join(', ')}`);
+  if (envs.length === 0 || envs.some((e) => !ENV_LABELS.includes(e)))
+    throw new Error(`envs must be some of ${ENV_LABELS.join(', ')}`);
   const rs = seconds('runShellTimeoutSec', o.runShellTimeoutSec);
   const budget = seconds('budgetSec', o.budgetSec);
   const header = [

@@ -9,7 +9,10 @@ import { OPTIONS, type RawArgs } from './options.js';
 export class UsageError extends Error {}
 
 const list = (v: unknown) =>
-  (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+  (Array.isArray(v) ? v : v === undefined ? [] : [v])
+    .flatMap((s) => String(s).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** Repeatable string option: every value, in order (yargs gives a string or an array). */
 const many = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
@@ -19,7 +22,14 @@ export interface OutputSpec {
   format: Format;
 }
 
-const BY_EXTENSION: Record<string, Format> = { xml: 'junit', json: 'json', md: 'markdown', markdown: 'markdown', txt: 'table', log: 'table' };
+const BY_EXTENSION: Record<string, Format> = {
+  xml: 'junit',
+  json: 'json',
+  md: 'markdown',
+  markdown: 'markdown',
+  txt: 'table',
+  log: 'table',
+};
 
 /** `FILE` (format from the extension) or `FILE:format`. */
 export function parseOutput(spec: string): OutputSpec {
@@ -31,7 +41,9 @@ export function parseOutput(spec: string): OutputSpec {
   const ext = /\.([A-Za-z]+)$/.exec(spec)?.[1]?.toLowerCase();
   const format = ext ? BY_EXTENSION[ext] : undefined;
   if (!format) {
-    throw new UsageError(`--output ${spec}: cannot tell the format from the name; use .xml (junit), .json, .md (markdown), .txt (table), or FILE:FORMAT with one of ${FORMATS.join(', ')}`);
+    throw new UsageError(
+      `--output ${spec}: cannot tell the format from the name; use .xml (junit), .json, .md (markdown), .txt (table), or FILE:FORMAT with one of ${FORMATS.join(', ')}`,
+    );
   }
   return { file: spec, format };
 }
@@ -81,7 +93,14 @@ export interface ParsedArgs {
 }
 
 const FLAG_PARSER_OPTIONS = Object.fromEntries(
-  Object.entries(OPTIONS).map(([name, o]) => [name, { type: o.type === 'boolean' ? ('boolean' as const) : ('string' as const), multiple: !!o.array, ...(o.alias ? { short: o.alias } : {}) }]),
+  Object.entries(OPTIONS).map(([name, o]) => [
+    name,
+    {
+      type: o.type === 'boolean' ? ('boolean' as const) : ('string' as const),
+      multiple: !!o.array,
+      ...(o.alias ? { short: o.alias } : {}),
+    },
+  ]),
 );
 
 /**
@@ -91,9 +110,23 @@ const FLAG_PARSER_OPTIONS = Object.fromEntries(
  * the yargs grammar, which explains a mistake the way the help does.
  */
 export function quickFlags(argv: string[]): RawArgs | undefined {
-  let parsed: ReturnType<typeof parseFlags<{ args: string[]; options: typeof FLAG_PARSER_OPTIONS; tokens: true; strict: true; allowPositionals: true }>>;
+  let parsed: ReturnType<
+    typeof parseFlags<{
+      args: string[];
+      options: typeof FLAG_PARSER_OPTIONS;
+      tokens: true;
+      strict: true;
+      allowPositionals: true;
+    }>
+  >;
   try {
-    parsed = parseFlags({ args: argv, options: FLAG_PARSER_OPTIONS, tokens: true, strict: true, allowPositionals: true });
+    parsed = parseFlags({
+      args: argv,
+      options: FLAG_PARSER_OPTIONS,
+      tokens: true,
+      strict: true,
+      allowPositionals: true,
+    });
   } catch {
     return undefined;
   }
@@ -104,7 +137,8 @@ export function quickFlags(argv: string[]): RawArgs | undefined {
     const spec = OPTIONS[t.name]!;
     if (seen.has(t.name) && !spec.array) return undefined; // yargs would make it a list
     seen.add(t.name);
-    if (spec.type !== 'boolean' && (t.value === undefined || t.value === '' || t.value.startsWith('-'))) return undefined;
+    if (spec.type !== 'boolean' && (t.value === undefined || t.value === '' || t.value.startsWith('-')))
+      return undefined;
     if (spec.choices && !spec.choices.includes(t.value!)) return undefined;
   }
   if (seen.has('accept-new-host-key') && seen.has('insecure-host-key')) return undefined;
@@ -134,14 +168,24 @@ function toParsed(command: Command, a: RawArgs): ParsedArgs {
   const bool = (k: string) => a[k] === true;
   const numIn = (name: string, min: number, max: number) => {
     const v = num(name);
-    if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`--${name} must be a number from ${min} to ${max}`);
+    if (!Number.isFinite(v) || v < min || v > max)
+      throw new UsageError(`--${name} must be a number from ${min} to ${max}`);
     return v;
   };
   const port = a.port as number | undefined;
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new UsageError('--port must be an integer from 1 to 65535');
-  const formats = new Set<Format>([...(a.format ? [a.format as Format] : []), ...(bool('json') ? ['json' as const] : []), ...(bool('report') ? ['markdown' as const] : [])]);
-  if (formats.size > 1 && command === 'run') throw new UsageError(`choose one stdout format: got ${[...formats].join(' and ')} (--json is --format json, --report is --format markdown)`);
-  if (bool('yes') && !bool('fix') && command !== 'persist') throw new UsageError('--yes applies the repairs of --fix: use --fix --yes (or --fix alone to see the plan)');
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))
+    throw new UsageError('--port must be an integer from 1 to 65535');
+  const formats = new Set<Format>([
+    ...(a.format ? [a.format as Format] : []),
+    ...(bool('json') ? ['json' as const] : []),
+    ...(bool('report') ? ['markdown' as const] : []),
+  ]);
+  if (formats.size > 1 && command === 'run')
+    throw new UsageError(
+      `choose one stdout format: got ${[...formats].join(' and ')} (--json is --format json, --report is --format markdown)`,
+    );
+  if (bool('yes') && !bool('fix') && command !== 'persist')
+    throw new UsageError('--yes applies the repairs of --fix: use --fix --yes (or --fix alone to see the plan)');
   return {
     command,
     id: str('id'),

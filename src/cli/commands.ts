@@ -1,6 +1,6 @@
 // What each command does with the parsed arguments, and how failures become exit codes.
 import { installShutdownHandlers } from '../lifecycle.js';
-import { parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { type ParsedArgs, parseArgs, UsageError } from './args.js';
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -8,7 +8,14 @@ const err = (s: string) => process.stderr.write(s);
 async function listChecks(a: ParsedArgs): Promise<number> {
   const { loadChecks } = await import('../engine/discover.js');
   const { checks, problems } = await loadChecks(a.checksDir);
-  if (a.json) out(JSON.stringify(checks.map(({ id, category, title }) => ({ id, category, title })), null, 2) + '\n');
+  if (a.json)
+    out(
+      `${JSON.stringify(
+        checks.map(({ id, category, title }) => ({ id, category, title })),
+        null,
+        2,
+      )}\n`,
+    );
   else {
     const w = Math.max(...checks.map((c) => c.id.length));
     for (const c of checks) out(`${c.id.padEnd(w)}  ${c.category.padEnd(10)}  ${c.title}\n`);

@@ -13,7 +13,8 @@ export async function loadRepairs(): Promise<RepairsModule> {
   try {
     return await import('../fix/repairs.js');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') throw new UsageError('--fix is not available in this build (src/fix/repairs is missing)');
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND')
+      throw new UsageError('--fix is not available in this build (src/fix/repairs is missing)');
     throw e;
   }
 }
@@ -23,14 +24,18 @@ const entry = (r: Repair, status: RepairEntry['status'], message?: string, undo?
   title: r.title,
   automatic: r.automatic,
   ...(r.script !== undefined ? { script: r.script } : {}),
-  ...(undo ?? r.undo ? { undo: undo ?? r.undo } : {}),
+  ...((undo ?? r.undo) ? { undo: undo ?? r.undo } : {}),
   ...(r.advice?.length ? { advice: r.advice } : {}),
   status,
   ...(message ? { message } : {}),
 });
 
 /** The afterChecks hook for --fix (apply: --yes). */
-export function fixHook(mod: RepairsModule, apply: boolean, timeoutMs: number): NonNullable<DoctorOptions['afterChecks']> {
+export function fixHook(
+  mod: RepairsModule,
+  apply: boolean,
+  timeoutMs: number,
+): NonNullable<DoctorOptions['afterChecks']> {
   return async (ctx, target, report) => {
     const plan = mod.planRepairs(ctx);
     if (!apply) {
@@ -47,7 +52,9 @@ export function fixHook(mod: RepairsModule, apply: boolean, timeoutMs: number): 
     }
     report.repairs = plan.map((r) => {
       const o = outcomes.find((x) => x.id === r.id);
-      return o ? entry(r, o.status, o.message, o.undo) : entry(r, r.automatic ? 'failed' : 'advice', r.automatic ? 'no outcome reported' : undefined);
+      return o
+        ? entry(r, o.status, o.message, o.undo)
+        : entry(r, r.automatic ? 'failed' : 'advice', r.automatic ? 'no outcome reported' : undefined);
     });
   };
 }

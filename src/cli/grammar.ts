@@ -1,8 +1,8 @@
 // The yargs grammar: help with examples, shell completion, and the error messages for a
 // command line the quick parser (args.ts) leaves alone. Loaded only for those.
 import yargs from 'yargs';
+import { type Command, UsageError } from './args.js';
 import { OPTION_GROUPS, type RawArgs } from './options.js';
-import { UsageError, type Command } from './args.js';
 
 const EXAMPLES: Array<[string, string]> = [
   ['$0', 'check the Tart VM "cal-dev" (IP from `tart ip cal-dev`, user admin)'],
@@ -14,7 +14,10 @@ const EXAMPLES: Array<[string, string]> = [
   ['$0 --only tmux.path,resurrect.last --skip plugins.continuum', 'pick checks by id (globs and categories work)'],
   ['$0 --json > report.json', 'machine-readable report (same as --format json)'],
   ['$0 --format markdown --redact', 'a block to paste into a bug report, without user, host or home path'],
-  ['$0 --ci --wait 120 --vm built-image --output report.xml --output report.json', 'CI: wait for a booting VM, write JUnit and JSON, table on stdout'],
+  [
+    '$0 --ci --wait 120 --vm built-image --output report.xml --output report.json',
+    'CI: wait for a booting VM, write JUnit and JSON, table on stdout',
+  ],
   ['$0 --fix', 'print the repair plan (changes nothing); --fix --yes applies it'],
   ['CAL_PW=admin $0 --password-env CAL_PW', 'password auth (never pass a password in argv)'],
   ['$0 list', 'every check: id, category, title'],
@@ -37,13 +40,29 @@ function grammar(argv: string[], onCommand: (c: Command) => void) {
       '$0 [target] [options]\n\nDiagnoses why tmux sessions do not survive a cal-dev VM restart (tmux-resurrect/continuum).\nExit codes: 0 no check failed, 1 a check failed, 2 the doctor could not run (many targets: the worst).',
     )
     .command('$0', 'run the checks (default target: Tart VM cal-dev)')
-    .command('list', 'list every check', () => {}, () => onCommand('list'))
-    .command('persist', 'restart test: build a marker layout, save, restart, check it comes back (needs --yes)', () => {}, () => onCommand('persist'))
-    .command('explain <id>', 'explain one check', (b) => b.positional('id', { type: 'string', describe: 'check id, e.g. tmux.path' }), () => onCommand('explain'))
+    .command(
+      'list',
+      'list every check',
+      () => {},
+      () => onCommand('list'),
+    )
+    .command(
+      'persist',
+      'restart test: build a marker layout, save, restart, check it comes back (needs --yes)',
+      () => {},
+      () => onCommand('persist'),
+    )
+    .command(
+      'explain <id>',
+      'explain one check',
+      (b) => b.positional('id', { type: 'string', describe: 'check id, e.g. tmux.path' }),
+      () => onCommand('explain'),
+    )
     .completion('completion', 'print a shell completion script (bash, or zsh when $SHELL is zsh)', hideDefaultCommand);
   for (const { title, options } of OPTION_GROUPS) {
     y = y.group(Object.keys(options), title);
-    for (const [name, spec] of Object.entries(options)) y = y.option(name, { ...spec, choices: spec.choices as string[] | undefined });
+    for (const [name, spec] of Object.entries(options))
+      y = y.option(name, { ...spec, choices: spec.choices as string[] | undefined });
   }
   return y
     .conflicts('accept-new-host-key', 'insecure-host-key')

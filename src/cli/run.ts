@@ -4,10 +4,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DoctorEvent, DoctorOptions } from '../doctor.js';
-import { worstExitCode, type Report } from '../engine/report.js';
+import { type Report, worstExitCode } from '../engine/report.js';
 import { colorWanted } from '../report/color.js';
-import { render, type Run } from '../report/render.js';
-import { UsageError, type ParsedArgs } from './args.js';
+import { type Run, render } from '../report/render.js';
+import { type ParsedArgs, UsageError } from './args.js';
 import { targetsOf } from './targets.js';
 
 const out = (s: string) => process.stdout.write(s);
@@ -19,7 +19,8 @@ export function doctorOptions(a: ParsedArgs): BaseOptions {
   let password: string | undefined;
   if (a.passwordEnv) {
     password = process.env[a.passwordEnv];
-    if (password === undefined) throw new UsageError(`--password-env ${a.passwordEnv}: that environment variable is not set`);
+    if (password === undefined)
+      throw new UsageError(`--password-env ${a.passwordEnv}: that environment variable is not set`);
     // children (tart, the --local probe) must not inherit it
     delete process.env[a.passwordEnv];
   }
@@ -43,7 +44,11 @@ export function doctorOptions(a: ParsedArgs): BaseOptions {
 }
 
 /** Colour for stdout: --color/--no-color and NO_COLOR first, then none in CI (`CI` set or --ci), then a terminal's. */
-export function colorFor(a: Pick<ParsedArgs, 'ci' | 'color'>, stdout: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+export function colorFor(
+  a: Pick<ParsedArgs, 'ci' | 'color'>,
+  stdout: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   if (a.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return false;
   if (a.color === true) return true;
   if (a.ci || env.CI) return false;
@@ -51,7 +56,11 @@ export function colorFor(a: Pick<ParsedArgs, 'ci' | 'color'>, stdout: { isTTY?: 
 }
 
 /** The live UI is for a person at a terminal: never piped, in CI, with NO_COLOR/--no-color, or for another format. */
-export function wantsLive(a: Pick<ParsedArgs, 'format' | 'ci' | 'redact' | 'color'>, stdout: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+export function wantsLive(
+  a: Pick<ParsedArgs, 'format' | 'ci' | 'redact' | 'color'>,
+  stdout: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   return a.format === 'table' && !a.ci && !a.redact && !env.CI && !!stdout.isTTY && colorFor(a, stdout, env);
 }
 
@@ -106,7 +115,12 @@ export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
     reports = await runDoctors(base, targets, { concurrency: a.concurrency, onEvent: progressLines(labels, many) });
   }
   const { redactReport } = a.redact ? await import('../report/redact.js') : { redactReport: (r: Report) => r };
-  const run: Run = { reports: reports.map(redactReport), many, startedAt, durationMs: Date.now() - startedAt.getTime() };
+  const run: Run = {
+    reports: reports.map(redactReport),
+    many,
+    startedAt,
+    durationMs: Date.now() - startedAt.getTime(),
+  };
   if (!live) {
     const color = colorFor(a, process.stdout);
     out(await render(a.format, run, { color, verbose: a.verbose, strict: a.strict, width: process.stdout.columns }));
@@ -114,7 +128,10 @@ export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
   // machine-readable stdout: the could-not-run lines also go to stderr
   if (a.format !== 'table') {
     for (const r of run.reports) {
-      if (r.error) err(`cal-doctor: ${many ? `${r.target.label}: ` : ''}${r.error.message}${r.error.hint ? ` (${r.error.hint})` : ''}\n`);
+      if (r.error)
+        err(
+          `cal-doctor: ${many ? `${r.target.label}: ` : ''}${r.error.message}${r.error.hint ? ` (${r.error.hint})` : ''}\n`,
+        );
     }
   }
   const written = await writeOutputs(a, run);

@@ -2,7 +2,7 @@
 // Tart VM cal-dev when none is named.
 import { readFile } from 'node:fs/promises';
 import type { TargetSpec } from '../doctor.js';
-import { UsageError, type ParsedArgs } from './args.js';
+import { type ParsedArgs, UsageError } from './args.js';
 
 /**
  * A targets file: one target per line; blank lines and `#` comments are ignored.
@@ -39,7 +39,9 @@ export async function targetsOf(a: ParsedArgs): Promise<{ targets: TargetSpec[];
     try {
       text = await readFile(a.targetsFile, 'utf8');
     } catch (e) {
-      throw new UsageError(`--targets ${a.targetsFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      throw new UsageError(
+        `--targets ${a.targetsFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+      );
     }
     const listed = parseTargetsFile(text, a.targetsFile);
     if (listed.length === 0) throw new UsageError(`--targets ${a.targetsFile}: the file names no target`);
@@ -47,7 +49,8 @@ export async function targetsOf(a: ParsedArgs): Promise<{ targets: TargetSpec[];
   }
   if (targets.length === 0) targets.push({ kind: 'vm', name: 'cal-dev' });
   for (const t of targets) {
-    if ((t.kind === 'vm' && !t.name) || (t.kind === 'ssh' && !t.host)) throw new UsageError('--vm and --host need a value');
+    if ((t.kind === 'vm' && !t.name) || (t.kind === 'ssh' && !t.host))
+      throw new UsageError('--vm and --host need a value');
   }
   return { targets, many: targets.length > 1 || a.targetsFile !== undefined };
 }

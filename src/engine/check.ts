@@ -1,7 +1,7 @@
 // The check API: the one type a check author needs. A check is a pure function of the
 // facts gathered in one probe pass; it never touches the network or the target.
 import type { Facts, TartFact } from '../probe/facts.js';
-import type { Target } from '../target/target.js';
+import type { Target } from '../targets/target.js';
 
 export type Status = 'pass' | 'info' | 'warn' | 'fail' | 'skip' | 'error';
 

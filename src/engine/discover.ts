@@ -26,11 +26,17 @@ function isCheckModule(name: string): boolean {
 function validate(value: unknown): string | null {
   const c = value as Partial<Check> | undefined;
   if (!c || typeof c !== 'object') return 'no default export';
-  if (typeof c.id !== 'string' || !ID_RE.test(c.id)) return `invalid id ${JSON.stringify(c.id)} (want lower-case "category.name")`;
-  for (const k of ['category', 'title', 'explain'] as const) if (typeof c[k] !== 'string' || !c[k]) return `missing ${k}`;
+  if (typeof c.id !== 'string' || !ID_RE.test(c.id))
+    return `invalid id ${JSON.stringify(c.id)} (want lower-case "category.name")`;
+  for (const k of ['category', 'title', 'explain'] as const)
+    if (typeof c[k] !== 'string' || !c[k]) return `missing ${k}`;
   if (typeof c.run !== 'function') return 'missing run(ctx)';
   if (c.appliesTo !== undefined && typeof c.appliesTo !== 'function') return 'appliesTo must be a function';
-  if (c.timeoutMs !== undefined && !(typeof c.timeoutMs === 'number' && Number.isFinite(c.timeoutMs) && c.timeoutMs > 0)) return 'timeoutMs must be a positive number of ms';
+  if (
+    c.timeoutMs !== undefined &&
+    !(typeof c.timeoutMs === 'number' && Number.isFinite(c.timeoutMs) && c.timeoutMs > 0)
+  )
+    return 'timeoutMs must be a positive number of ms';
   return null;
 }
 
@@ -43,7 +49,10 @@ export async function loadChecks(extraDirs: string[] = []): Promise<{ checks: Ch
     try {
       names = readdirSync(dir).filter(isCheckModule).sort();
     } catch (e) {
-      problems.push({ file: dir, reason: `cannot read checks dir: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      problems.push({
+        file: dir,
+        reason: `cannot read checks dir: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      });
       continue;
     }
     const loaded = await Promise.all(
@@ -76,7 +85,11 @@ export async function loadChecks(extraDirs: string[] = []): Promise<{ checks: Ch
 }
 
 /** `--only` / `--skip` take ids or globs such as `plugins.*`. */
-export function selectChecks(checks: Check[], only: string[], skip: string[]): { selected: Check[]; unknown: string[] } {
+export function selectChecks(
+  checks: Check[],
+  only: string[],
+  skip: string[],
+): { selected: Check[]; unknown: string[] } {
   const toRe = (p: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
   const matches = (c: Check, pats: string[]) => pats.some((p) => toRe(p).test(c.id) || p === c.category);
   const unknown = [...only, ...skip].filter((p) => !checks.some((c) => matches(c, [p])));

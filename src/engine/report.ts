@@ -90,7 +90,15 @@ export interface ManyReport {
 
 export function summarize(checks: CheckOutcome[]): ReportSummary {
   const n = (s: CheckOutcome['status']) => checks.filter((c) => c.status === s).length;
-  return { passed: n('pass'), info: n('info'), warnings: n('warn'), failed: n('fail'), skipped: n('skip'), errors: n('error'), total: checks.length };
+  return {
+    passed: n('pass'),
+    info: n('info'),
+    warnings: n('warn'),
+    failed: n('fail'),
+    skipped: n('skip'),
+    errors: n('error'),
+    total: checks.length,
+  };
 }
 
 /** 0: nothing failed (warnings allowed, unless strict); 1: a check failed or crashed, or a repair failed; 2: could not run. */
@@ -107,7 +115,13 @@ export function worstExitCode(reports: Report[], strict = false): 0 | 1 | 2 {
   return reports.reduce<0 | 1 | 2>((w, r) => Math.max(w, exitCode(r, strict)) as 0 | 1 | 2, 0);
 }
 
-export function combine(reports: Report[], startedAt: Date, durationMs: number, version: string, strict = false): ManyReport {
+export function combine(
+  reports: Report[],
+  startedAt: Date,
+  durationMs: number,
+  version: string,
+  strict = false,
+): ManyReport {
   const codes = reports.map((r) => exitCode(r, strict));
   const checks = summarize([]);
   for (const r of reports) for (const k of Object.keys(checks) as Array<keyof ReportSummary>) checks[k] += r.summary[k];
@@ -116,7 +130,13 @@ export function combine(reports: Report[], startedAt: Date, durationMs: number, 
     version,
     startedAt: startedAt.toISOString(),
     durationMs,
-    summary: { targets: reports.length, ok: codes.filter((c) => c === 0).length, failed: codes.filter((c) => c === 1).length, couldNotRun: codes.filter((c) => c === 2).length, checks },
+    summary: {
+      targets: reports.length,
+      ok: codes.filter((c) => c === 0).length,
+      failed: codes.filter((c) => c === 1).length,
+      couldNotRun: codes.filter((c) => c === 2).length,
+      checks,
+    },
     reports,
   };
 }

@@ -22,7 +22,9 @@ export function worst(statuses: Status[]): Status {
 
 /** A check may return several results; the report shows one line per check. */
 function fold(results: Result[]): Pick<CheckOutcome, 'status' | 'summary' | 'details' | 'fix'> {
-  for (const r of results) if (!r || !STATUSES.has(r.status) || typeof r.summary !== 'string') throw new Error('returned a result without a valid status and summary');
+  for (const r of results)
+    if (!r || !STATUSES.has(r.status) || typeof r.summary !== 'string')
+      throw new Error('returned a result without a valid status and summary');
   if (results.length === 0) throw new Error('returned no result');
   const status = worst(results.map((r) => r.status));
   const lead = results.find((r) => r.status === status)!;
@@ -30,7 +32,10 @@ function fold(results: Result[]): Pick<CheckOutcome, 'status' | 'summary' | 'det
   return {
     status,
     summary: lead.summary,
-    details: [...(lead.details ?? []), ...others.flatMap((r) => [`${r.status}: ${r.summary}`, ...(r.details ?? []).map((d) => `  ${d}`)])],
+    details: [
+      ...(lead.details ?? []),
+      ...others.flatMap((r) => [`${r.status}: ${r.summary}`, ...(r.details ?? []).map((d) => `  ${d}`)]),
+    ],
     fix: [...new Set(results.flatMap((r) => r.fix ?? []))],
   };
 }
@@ -58,11 +63,19 @@ export async function runCheck(check: Check, ctx: CheckContext, timeoutMs: numbe
   const base = { id: check.id, category: check.category, title: check.title };
   try {
     const applies = check.appliesTo ? check.appliesTo(ctx) : true;
-    let folded;
+    let folded: ReturnType<typeof fold>;
     if (applies !== true) {
-      folded = { status: 'skip' as const, summary: typeof applies === 'string' ? applies : 'not applicable to this target', details: [], fix: [] };
+      folded = {
+        status: 'skip' as const,
+        summary: typeof applies === 'string' ? applies : 'not applicable to this target',
+        details: [],
+        fix: [],
+      };
     } else {
-      const r = await withDeadline(Promise.resolve().then(() => check.run(ctx)), checkDeadline(check, timeoutMs));
+      const r = await withDeadline(
+        Promise.resolve().then(() => check.run(ctx)),
+        checkDeadline(check, timeoutMs),
+      );
       folded = fold(Array.isArray(r) ? r : [r]);
     }
     return { ...base, ...folded, durationMs: Math.round(performance.now() - start) };
@@ -82,7 +95,12 @@ export async function runCheck(check: Check, ctx: CheckContext, timeoutMs: numbe
  * All at once; results come back in the checks' order whatever order they finish in.
  * `timeoutMs` is the deadline of each check that does not set its own (Check.timeoutMs).
  */
-export function runChecks(checks: Check[], ctx: CheckContext, timeoutMs = DEFAULT_CHECK_TIMEOUT_MS, onResult?: (o: CheckOutcome) => void): Promise<CheckOutcome[]> {
+export function runChecks(
+  checks: Check[],
+  ctx: CheckContext,
+  timeoutMs = DEFAULT_CHECK_TIMEOUT_MS,
+  onResult?: (o: CheckOutcome) => void,
+): Promise<CheckOutcome[]> {
   return Promise.all(
     checks.map(async (c) => {
       const o = await runCheck(c, ctx, timeoutMs);

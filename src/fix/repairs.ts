@@ -6,13 +6,23 @@
 // in place, never changes or removes a save file, and prints one line: `applied: …`,
 // `already-ok: …` or `failed: …`. Everything that is not safely automatic (dotfiles, the tmux
 // config, the running server, anything needing sudo) is advice: the exact edit, printed.
+
+import { configLines, loadedConfigs, pluginDecls, tpmConfigPath, tpmRunLines, where } from '../domain/config.js';
+import { historyOf, keepDir, moveAsideRelinkCommand } from '../domain/save-history.js';
+import { diagnose } from '../domain/triggers.js';
+import {
+  dirname,
+  liveServer,
+  loadPluginsNowFix,
+  nonLoginPathFix,
+  pathHasDir,
+  primaryTmux,
+  restartFromLoginShell,
+  tilde,
+} from '../domain/util.js';
 import type { CheckContext } from '../engine/check.js';
 import type { Facts } from '../probe/facts.js';
-import type { Target } from '../target/target.js';
-import { configLines, loadedConfigs, pluginDecls, tpmConfigPath, tpmRunLines, where } from '../../checks/_lib/config.js';
-import { historyOf, keepDir, moveAsideRelinkCommand } from '../../checks/_lib/history.js';
-import { diagnose } from '../../checks/_lib/triggers.js';
-import { dirname, liveServer, loadPluginsNowFix, nonLoginPathFix, pathHasDir, primaryTmux, restartFromLoginShell, tilde } from '../../checks/_lib/util.js';
+import type { Target } from '../targets/target.js';
 
 export interface Repair {
   id: string;
@@ -41,17 +51,18 @@ function sq(s: string): string {
 }
 
 /** The script's prologue: `say STATUS MESSAGE` prints the one result line. */
-const PROLOGUE = [
-  'set -u',
-  "say() { _s=$1; shift; printf '%s: %s\\n' \"$_s\" \"$*\"; }",
-].join('\n');
+const PROLOGUE = ['set -u', 'say() { _s=$1; shift; printf \'%s: %s\\n\' "$_s" "$*"; }'].join('\n');
 
-function relinkScript(dir: string, candidate: string, seen: { kind: 'link'; target: string } | { kind: 'none' }): string {
+function relinkScript(
+  dir: string,
+  candidate: string,
+  seen: { kind: 'link'; target: string } | { kind: 'none' },
+): string {
   const lines = [
     PROLOGUE,
     `d=${sq(dir)}`,
     `c=${sq(candidate)}`,
-    'tab=$(printf \'\\t\')',
+    "tab=$(printf '\\t')",
     'cd "$d" || { say failed "cannot cd to $d"; exit 1; }',
     // already done?
     'if [ -L last ] && [ "$(readlink last)" = "$c" ] && [ -f "$c" ]; then say already-ok "last already points to $c"; exit 0; fi',
@@ -65,7 +76,9 @@ function relinkScript(dir: string, candidate: string, seen: { kind: 'link'; targ
       'if [ ! -L last ] || [ "$(readlink last)" != "$was" ]; then now=$(readlink last 2>/dev/null || echo "not a symlink"); say failed "last changed since the probe (now: $now, was: $was): a save ran meanwhile; nothing relinked, run cal-doctor again"; exit 1; fi',
     );
   } else {
-    lines.push('if [ -e last ] || [ -L last ]; then say failed "a last appeared since the probe: a save ran meanwhile; nothing relinked, run cal-doctor again"; exit 1; fi');
+    lines.push(
+      'if [ -e last ] || [ -L last ]; then say failed "a last appeared since the probe: a save ran meanwhile; nothing relinked, run cal-doctor again"; exit 1; fi',
+    );
   }
   lines.push(
     'if [ -d last ]; then say failed "last is a directory: not touched"; exit 1; fi',
@@ -74,11 +87,11 @@ function relinkScript(dir: string, candidate: string, seen: { kind: 'link'; targ
     'ln -s "$c" "$tmp" || { say failed "cannot create a symlink in $d"; exit 1; }',
     'if mv -f "$tmp" last; then say applied "last -> $c"; else rm -f "$tmp"; say failed "could not replace last"; exit 1; fi',
   );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function createDirScript(dir: string): string {
-  return [
+  return `${[
     PROLOGUE,
     `d=${sq(dir)}`,
     'if [ -d "$d" ]; then say already-ok "$d exists"; exit 0; fi',
@@ -86,22 +99,22 @@ function createDirScript(dir: string): string {
     'mkdir -p "$d" && chmod 700 "$d" || { say failed "could not create $d"; exit 1; }',
     'if [ ! -O "$d" ]; then say failed "$d was created but is not owned by $(id -un)"; exit 1; fi',
     'say applied "created $d (mode 700, owner $(id -un))"',
-  ].join('\n') + '\n';
+  ].join('\n')}\n`;
 }
 
 function chmodDirScript(dir: string): string {
-  return [
+  return `${[
     PROLOGUE,
     `d=${sq(dir)}`,
     'if [ ! -d "$d" ]; then say failed "$d is not a directory"; exit 1; fi',
     'if [ -w "$d" ] && [ -x "$d" ]; then say already-ok "$d is writable"; exit 0; fi',
     'if [ ! -O "$d" ]; then say failed "$d is not owned by $(id -un): needs sudo chown (see the advice)"; exit 1; fi',
     'chmod u+rwx "$d" && say applied "chmod u+rwx $d" || { say failed "chmod u+rwx $d failed"; exit 1; }',
-  ].join('\n') + '\n';
+  ].join('\n')}\n`;
 }
 
 function keepScript(dir: string, name: string, keep: string): string {
-  return [
+  return `${[
     PROLOGUE,
     `src=${sq(`${dir.replace(/\/+$/, '')}/${name}`)}`,
     `k=${sq(keep)}`,
@@ -110,7 +123,7 @@ function keepScript(dir: string, name: string, keep: string): string {
     'if [ -e "$k/$n" ]; then say failed "$k/$n exists and differs: not overwritten"; exit 1; fi',
     'if [ ! -f "$src" ]; then say failed "$src is gone (deleted by a save since the probe?)"; exit 1; fi',
     'mkdir -p "$k" && cp -p "$src" "$k/$n" && say applied "copied to $k/$n (the original stays where it is)" || { say failed "copy to $k failed"; exit 1; }',
-  ].join('\n') + '\n';
+  ].join('\n')}\n`;
 }
 
 /** Exact config edits for TPM (missing/misplaced run line) and PATH. */
@@ -123,7 +136,12 @@ function configAdvice(f: Facts): Repair[] {
   const runLine = `run '${tilde(`${f.plugins.dir.replace(/\/+$/, '')}/tpm/tpm`, home)}'`;
   const cfg = tilde(tpmConfigPath(f), home);
   if (decls.length && runs.length === 0) {
-    out.push({ id: 'config.tpm-run-line', title: `add the TPM run line to ${cfg}`, automatic: false, advice: [`add as the very last line of ${cfg}: ${runLine}`, 'then reload: tmux source-file ' + cfg] });
+    out.push({
+      id: 'config.tpm-run-line',
+      title: `add the TPM run line to ${cfg}`,
+      automatic: false,
+      advice: [`add as the very last line of ${cfg}: ${runLine}`, `then reload: tmux source-file ${cfg}`],
+    });
   } else if (runs.length) {
     const last = runs[runs.length - 1]!;
     const after = decls.filter((d) => d.seq > last.seq);
@@ -132,22 +150,38 @@ function configAdvice(f: Facts): Repair[] {
         id: 'config.tpm-run-line',
         title: `move the TPM run line to the end of ${cfg}`,
         automatic: false,
-        advice: [`in ${where(last, home)}, delete: ${last.text}`, `append it as the very last line of ${cfg}, after ${where(after[after.length - 1]!, home)}: ${runLine}`],
+        advice: [
+          `in ${where(last, home)}, delete: ${last.text}`,
+          `append it as the very last line of ${cfg}, after ${where(after[after.length - 1]!, home)}: ${runLine}`,
+        ],
       });
     }
   }
   if (!f.execTmux && f.login.ok && f.login.tmux) {
-    out.push({ id: 'shell.path', title: 'put tmux on the PATH of non-login shells (ssh vm tmux …)', automatic: false, advice: nonLoginPathFix(f, dirname(f.login.tmux)) });
+    out.push({
+      id: 'shell.path',
+      title: 'put tmux on the PATH of non-login shells (ssh vm tmux …)',
+      automatic: false,
+      advice: nonLoginPathFix(f, dirname(f.login.tmux)),
+    });
   }
   // a running server without tmux on its PATH never loads the plugins: its saves come out empty
   const server = liveServer(f);
   const tmux = primaryTmux(f);
-  if (server && !server.globalEnv['TMUX_PLUGIN_MANAGER_PATH'] && tmux?.includes('/') && !pathHasDir(server.globalEnv['PATH'] ?? '', dirname(tmux))) {
+  if (
+    server &&
+    !server.globalEnv.TMUX_PLUGIN_MANAGER_PATH &&
+    tmux?.includes('/') &&
+    !pathHasDir(server.globalEnv.PATH ?? '', dirname(tmux))
+  ) {
     out.push({
       id: 'server.path',
       title: `give the running tmux server ${dirname(tmux)} on its PATH and load the plugins (it keeps its sessions)`,
       automatic: false,
-      advice: [...loadPluginsNowFix(f, tmux), `or, after a good save: tmux kill-server, then ${restartFromLoginShell(f)}`],
+      advice: [
+        ...loadPluginsNowFix(f, tmux),
+        `or, after a good save: tmux kill-server, then ${restartFromLoginShell(f)}`,
+      ],
     });
   }
   return out;
@@ -160,7 +194,7 @@ export function planRepairs(ctx: CheckContext): Repair[] {
   const d = resolved.dir;
 
   // the save dir
-  if (!d || !d.exists) {
+  if (!d?.exists) {
     plan.push({
       id: 'resurrect.create-save-dir',
       title: `create the save dir ${resolved.path} (owner ${f.host.user}, mode 700)`,
@@ -169,7 +203,12 @@ export function planRepairs(ctx: CheckContext): Repair[] {
       undo: `rmdir ${sq(resolved.path)}`,
     });
   } else if (d.self && d.self.uid !== f.host.uid) {
-    plan.push({ id: 'resurrect.save-dir-owner', title: `give ${d.path} back to ${f.host.user}`, automatic: false, advice: [`sudo chown -R ${sq(f.host.user)} ${sq(d.path)}`] });
+    plan.push({
+      id: 'resurrect.save-dir-owner',
+      title: `give ${d.path} back to ${f.host.user}`,
+      automatic: false,
+      advice: [`sudo chown -R ${sq(f.host.user)} ${sq(d.path)}`],
+    });
   } else if (!d.writable) {
     const mode = d.self?.mode;
     plan.push({
@@ -194,13 +233,19 @@ export function planRepairs(ctx: CheckContext): Repair[] {
           advice: [moveAsideRelinkCommand(dir, v.name)],
         });
       } else {
-        const seen = h.last.state === 'missing' ? ({ kind: 'none' } as const) : ({ kind: 'link', target: h.last.target ?? '' } as const);
+        const seen =
+          h.last.state === 'missing'
+            ? ({ kind: 'none' } as const)
+            : ({ kind: 'link', target: h.last.target ?? '' } as const);
         plan.push({
           id: 'resurrect.relink-last',
           title: `relink last to ${v.name}, the newest valid save (${h.last.state === 'missing' ? 'there is no last' : `now → ${h.last.target ?? '?'}, ${h.last.state === 'dangling' ? 'dangling' : (h.last.classification ?? 'not readable')}`})`,
           automatic: true,
           script: relinkScript(dir, v.name, seen),
-          undo: seen.kind === 'link' ? `cd ${sq(dir)} && ln -sf ${sq(seen.target)} last` : `rm ${sq(`${dir}/last`)}   # the symlink only`,
+          undo:
+            seen.kind === 'link'
+              ? `cd ${sq(dir)} && ln -sf ${sq(seen.target)} last`
+              : `rm ${sq(`${dir}/last`)}   # the symlink only`,
         });
       }
     }
@@ -220,14 +265,22 @@ export function planRepairs(ctx: CheckContext): Repair[] {
   // what wrote the bad saves: advice only (dotfiles, config and the server are not edited)
   const dx = diagnose(f, h);
   for (const c of dx.causes) {
-    if (c.advice.length) plan.push({ id: `cause.${c.id}`, title: c.summary.replace(/^cause: /, 'stop the cause: '), automatic: false, advice: c.advice });
+    if (c.advice.length)
+      plan.push({
+        id: `cause.${c.id}`,
+        title: c.summary.replace(/^cause: /, 'stop the cause: '),
+        automatic: false,
+        advice: c.advice,
+      });
   }
   for (const t of dx.risky) {
     plan.push({
       id: `trigger.${t.kind}`,
       title: `remove the save from ${t.where}: it fires as panes/sessions close and will clobber last`,
       automatic: false,
-      advice: t.file ? [`in ${tilde(t.file, f.host.home)}, delete line ${t.lineNo}: ${t.fileText ?? t.line}`] : [`tmux set-hook -gu ${t.hook}`],
+      advice: t.file
+        ? [`in ${tilde(t.file, f.host.home)}, delete line ${t.lineNo}: ${t.fileText ?? t.line}`]
+        : [`tmux set-hook -gu ${t.hook}`],
     });
   }
   for (const r of configAdvice(f)) if (!plan.some((p) => p.id === r.id)) plan.push(r);
@@ -251,7 +304,11 @@ function modeToOctal(mode: string): string {
 
 const STATUS_LINE = /^(applied|already-ok|failed): (.*)$/;
 
-export async function applyRepairs(target: Target, repairs: Repair[], opts: { timeoutMs?: number } = {}): Promise<RepairOutcome[]> {
+export async function applyRepairs(
+  target: Target,
+  repairs: Repair[],
+  opts: { timeoutMs?: number } = {},
+): Promise<RepairOutcome[]> {
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const out: RepairOutcome[] = [];
   for (const r of repairs) {
@@ -262,14 +319,32 @@ export async function applyRepairs(target: Target, repairs: Repair[], opts: { ti
     try {
       const res = await target.runScript(r.script, { timeoutMs });
       const stdout = res.stdout.toString('utf8');
-      const lines = stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-      const status = [...lines].reverse().map((l) => STATUS_LINE.exec(l)).find((m) => m);
+      const lines = stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
+      const status = [...lines]
+        .reverse()
+        .map((l) => STATUS_LINE.exec(l))
+        .find((m) => m);
       if (status && res.code === (status[1] === 'failed' ? 1 : 0)) {
         const st = status[1] as 'applied' | 'already-ok' | 'failed';
-        out.push({ id: r.id, status: st, message: status[2]!, ...(st === 'applied' && r.undo ? { undo: r.undo } : {}) });
+        out.push({
+          id: r.id,
+          status: st,
+          message: status[2]!,
+          ...(st === 'applied' && r.undo ? { undo: r.undo } : {}),
+        });
       } else {
-        const why = res.code === null ? `killed${res.signal ? ` (${res.signal})` : ''} after ${timeoutMs} ms or disconnected` : `exit ${res.code}`;
-        out.push({ id: r.id, status: 'failed', message: `${why}${stdout.trim() ? `; output: ${stdout.trim()}` : ''}${res.stderr.trim() ? `; stderr: ${res.stderr.trim()}` : ''}` });
+        const why =
+          res.code === null
+            ? `killed${res.signal ? ` (${res.signal})` : ''} after ${timeoutMs} ms or disconnected`
+            : `exit ${res.code}`;
+        out.push({
+          id: r.id,
+          status: 'failed',
+          message: `${why}${stdout.trim() ? `; output: ${stdout.trim()}` : ''}${res.stderr.trim() ? `; stderr: ${res.stderr.trim()}` : ''}`,
+        });
       }
     } catch (e) {
       out.push({ id: r.id, status: 'failed', message: `could not run on the target: ${(e as Error).message}` });

@@ -1,17 +1,24 @@
 // `cal-doctor persist`: does a tmux layout survive a restart? See persist.ts.
 export {
-  runPersist,
+  DEFAULT_START_COMMAND,
+  DEFAULT_TIMEOUTS,
   diagnose,
   logoutHooks,
   MARKER_SESSION,
-  DEFAULT_START_COMMAND,
-  DEFAULT_TIMEOUTS,
-  STEPS,
   type PersistOptions,
   type PersistReport,
   type PersistSummary,
   type PersistTimeouts,
+  runPersist,
+  STEPS,
   type StepId,
 } from './persist.js';
-export { serverRestart, tartRestart, StepFailure, type RestartStrategy, type RestartContext, type RestartResult } from './restart.js';
-export { retry, waitFor, pause, backoffDelays, WaitTimeout, Aborted } from './wait.js';
+export {
+  type RestartContext,
+  type RestartResult,
+  type RestartStrategy,
+  StepFailure,
+  serverRestart,
+  tartRestart,
+} from './restart.js';
+export { Aborted, backoffDelays, pause, retry, WaitTimeout, waitFor } from './wait.js';

@@ -1,6 +1,6 @@
 // The marker layout as persist sees it three times: built in the live server, written in the
 // save file, rebuilt by restore. Pure functions: parsing the scripts' records and comparing.
-import type { ParsedSave } from '../resurrect/savefile.js';
+import type { ParsedSave } from '../domain/resurrect/savefile.js';
 import { US } from './scripts.js';
 
 export interface LiveSession {
@@ -51,7 +51,8 @@ export type Records = Map<string, string[]>;
 
 export const one = (r: Records, k: string): string | undefined => r.get(k)?.[0];
 
-const int = (s: string | undefined): number | undefined => (s !== undefined && /^-?\d+$/.test(s.trim()) ? Number(s.trim()) : undefined);
+const int = (s: string | undefined): number | undefined =>
+  s !== undefined && /^-?\d+$/.test(s.trim()) ? Number(s.trim()) : undefined;
 
 function rows(text: string | undefined): string[][] {
   return (text ?? '')
@@ -67,7 +68,10 @@ export function parseServer(r: Records, prefix: string): ServerState {
   if (ping === undefined) return { ...base, error: 'not asked' };
   if (ping !== 0) {
     const err = (one(r, `${prefix}.error`) ?? '').trim();
-    return { ...base, error: ping === 137 ? 'timed out (the server does not answer: stopped or hung?)' : err || `exit ${ping}` };
+    return {
+      ...base,
+      error: ping === 137 ? 'timed out (the server does not answer: stopped or hung?)' : err || `exit ${ping}`,
+    };
   }
   const f = (one(r, `${prefix}.info`) ?? '').replace(/\n$/, '').split(US);
   const opt = (i: number) => (f[i] === undefined || f[i] === '' ? undefined : f[i]);
@@ -89,7 +93,13 @@ export function parseServer(r: Records, prefix: string): ServerState {
     tpmLoaded: /^TMUX_PLUGIN_MANAGER_PATH=./.test(tpm),
     sessions: rows(one(r, `${prefix}.sessions`))
       .filter((x) => x.length >= 5)
-      .map(([id, name, windows, attached, created]) => ({ id: id!, name: name!, windows: int(windows) ?? 0, attached: int(attached) ?? 0, created: int(created) ?? 0 })),
+      .map(([id, name, windows, attached, created]) => ({
+        id: id!,
+        name: name!,
+        windows: int(windows) ?? 0,
+        attached: int(attached) ?? 0,
+        created: int(created) ?? 0,
+      })),
     panes: rows(one(r, `${prefix}.panes`))
       .filter((x) => x.length >= 7)
       .map(([session, window, windowName, pane, dir, pid, id]) => ({
@@ -121,7 +131,9 @@ export interface Layout {
 }
 
 function sortLayout(l: Layout): Layout {
-  const windows = [...l.windows].sort((a, b) => a.index - b.index).map((w) => ({ ...w, panes: [...w.panes].sort((a, b) => a.index - b.index) }));
+  const windows = [...l.windows]
+    .sort((a, b) => a.index - b.index)
+    .map((w) => ({ ...w, panes: [...w.panes].sort((a, b) => a.index - b.index) }));
   return { session: l.session, windows };
 }
 
@@ -144,7 +156,11 @@ export function layoutOfSave(save: ParsedSave, session: string): Layout | undefi
   if (!s) return undefined;
   return sortLayout({
     session,
-    windows: s.windows.map((w) => ({ index: w.index, name: w.name, panes: w.panes.map((p) => ({ index: p.paneIndex, dir: p.dir })) })),
+    windows: s.windows.map((w) => ({
+      index: w.index,
+      name: w.name,
+      panes: w.panes.map((p) => ({ index: p.paneIndex, dir: p.dir })),
+    })),
   });
 }
 
@@ -170,8 +186,10 @@ export function compareLayout(expected: Layout, actual: Layout | undefined): str
       continue;
     }
     aw.delete(w.index);
-    if (got.name !== w.name) out.push(`window ${w.index} is named ${JSON.stringify(got.name)}, not ${JSON.stringify(w.name)}`);
-    if (got.panes.length !== w.panes.length) out.push(`window ${w.index} (${w.name}) has ${got.panes.length} pane(s), not ${w.panes.length}`);
+    if (got.name !== w.name)
+      out.push(`window ${w.index} is named ${JSON.stringify(got.name)}, not ${JSON.stringify(w.name)}`);
+    if (got.panes.length !== w.panes.length)
+      out.push(`window ${w.index} (${w.name}) has ${got.panes.length} pane(s), not ${w.panes.length}`);
     const ap = new Map(got.panes.map((p) => [p.index, p]));
     for (const p of w.panes) {
       const gp = ap.get(p.index);
@@ -179,7 +197,8 @@ export function compareLayout(expected: Layout, actual: Layout | undefined): str
         if (got.panes.length === w.panes.length) out.push(`pane ${w.index}.${p.index} is missing`);
         continue;
       }
-      if (!samePlace(gp.dir, p.dir)) out.push(`pane ${w.index}.${p.index} is in ${JSON.stringify(gp.dir)}, not ${JSON.stringify(p.dir)}`);
+      if (!samePlace(gp.dir, p.dir))
+        out.push(`pane ${w.index}.${p.index} is in ${JSON.stringify(gp.dir)}, not ${JSON.stringify(p.dir)}`);
     }
   }
   for (const w of aw.values()) out.push(`window ${w.index} (${w.name}) is extra`);

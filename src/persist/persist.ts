@@ -3,33 +3,44 @@
 // as a shutdown ends it), start tmux the way the user does, and check that continuum restored
 // the layout. Every step is bounded, timed and reported as a check-like result; on any
 // failure, timeout or interrupt the marker session (and only it) is removed.
-import { logoutHooks } from '../resurrect/logout-hooks.js';
+
+import { connect, type DoctorEvent, type DoctorOptions, labelOf, newReport } from '../doctor.js';
+import { logoutHooks } from '../domain/resurrect/logout-hooks.js';
+import { describeClass, type ParsedSave, parseSave } from '../domain/resurrect/savefile.js';
 import type { CheckContext } from '../engine/check.js';
 import { loadChecks } from '../engine/discover.js';
-import { summarize, type Report } from '../engine/report.js';
-import { DEFAULT_CHECK_TIMEOUT_MS, runChecks, type CheckOutcome } from '../engine/run.js';
+import { type Report, summarize } from '../engine/report.js';
+import { type CheckOutcome, DEFAULT_CHECK_TIMEOUT_MS, runChecks } from '../engine/run.js';
 import type { Facts, TartFact } from '../probe/facts.js';
 import { describeRun, gatherFacts } from '../probe/gather.js';
-import { describeClass, parseSave, type ParsedSave } from '../resurrect/savefile.js';
-import { TargetError, type Target } from '../target/target.js';
-import { connect, labelOf, newReport, type DoctorEvent, type DoctorOptions } from '../doctor.js';
+import { type Target, TargetError } from '../targets/target.js';
 import { hasLine, paneContents } from './contents.js';
 import {
   compareLayout,
   describeLayout,
   describeSessions,
+  type Layout,
   layoutOfLive,
   layoutOfSave,
   one,
   parseServer,
-  samePlace,
-  type Layout,
   type Records,
   type ServerState,
+  samePlace,
 } from './layout.js';
-import { serverRestart, StepFailure, tartRestart, type RestartStrategy } from './restart.js';
-import { cleanupScript, inspectScript, markerScript, parseRecords, rawRecord, saveScript, settleScript, startScript, type CommonVars } from './scripts.js';
-import { abortable, Aborted, retry, WaitTimeout } from './wait.js';
+import { type RestartStrategy, StepFailure, serverRestart, tartRestart } from './restart.js';
+import {
+  type CommonVars,
+  cleanupScript,
+  inspectScript,
+  markerScript,
+  parseRecords,
+  rawRecord,
+  saveScript,
+  settleScript,
+  startScript,
+} from './scripts.js';
+import { Aborted, abortable, retry, WaitTimeout } from './wait.js';
 
 export const MARKER_SESSION = 'cal-doctor-e2e';
 
@@ -49,7 +60,10 @@ export type StepId = 'preflight' | 'layout' | 'save' | 'restart' | 'restore' | '
 
 export const STEPS: ReadonlyArray<{ id: StepId; title: string }> = [
   { id: 'preflight', title: 'safe to restart: --yes given, no sessions but the marker (or --force)' },
-  { id: 'layout', title: 'marker session built on the user\'s server: 3 windows, a split, a dir with a space, a scrollback line' },
+  {
+    id: 'layout',
+    title: "marker session built on the user's server: 3 windows, a split, a dir with a space, a scrollback line",
+  },
   { id: 'save', title: 'saved through the server as prefix C-s does, and the save holds the layout' },
   { id: 'restart', title: 'restarted, reconnected, and tmux started again with the start command' },
   { id: 'restore', title: 'continuum restored the marker session within its restore window' },
@@ -135,7 +149,14 @@ const EXPLAIN: Record<StepId, string[]> = {
   layout: ['tmux.path', 'tmux.server', 'plugins.tpm', 'config.file'],
   save: ['tmux.server', 'plugins.tpm', 'plugins.resurrect', 'resurrect.dir', 'resurrect.last'],
   restart: ['tart.vm', 'tmux.path', 'tmux.server'],
-  restore: ['resurrect.last', 'resurrect.history', 'resurrect.save-triggers', 'plugins.continuum', 'plugins.resurrect', 'plugins.tpm'],
+  restore: [
+    'resurrect.last',
+    'resurrect.history',
+    'resurrect.save-triggers',
+    'plugins.continuum',
+    'plugins.resurrect',
+    'plugins.tpm',
+  ],
   cleanup: [],
 };
 
@@ -179,7 +200,7 @@ interface Ctx {
 
 /** Runs one persist script and returns its records; a script cut off is a StepFailure. */
 async function runOn(target: Target, script: string, timeoutMs: number): Promise<Records & { raw?: Buffer }> {
-  let res;
+  let res: Awaited<ReturnType<Target['runScript']>>;
   try {
     res = await target.runScript(script, { timeoutMs });
   } catch (e) {
@@ -230,7 +251,11 @@ export function diagnose(input: {
 }): Diagnosis {
   const { session } = input;
   const s = input.lastAfterShutdown;
-  const lastChanged = s && (s.state !== 'file' || s.link !== input.savedName || (input.savedContent !== undefined && s.content !== input.savedContent));
+  const lastChanged =
+    s &&
+    (s.state !== 'file' ||
+      s.link !== input.savedName ||
+      (input.savedContent !== undefined && s.content !== input.savedContent));
   if (lastChanged) {
     const what =
       s.state === 'dangling'
@@ -252,11 +277,17 @@ export function diagnose(input: {
       details: [
         ...hooks.map((h) => `logout hook: ${h}`),
         ...(hooks.length
-          ? ['tmux panes run login shells: a logout file runs in every pane as the panes\' shells get SIGHUP at shutdown; the saves race each other (one file name per second), see a dying server with no sessions, and leave `last` state-only, empty or dangling']
+          ? [
+              "tmux panes run login shells: a logout file runs in every pane as the panes' shells get SIGHUP at shutdown; the saves race each other (one file name per second), see a dying server with no sessions, and leave `last` state-only, empty or dangling",
+            ]
           : ['something saved (continuum, a hook, a script) after the server had lost its sessions']),
       ],
       fix: hooks.length
-        ? ['remove the save.sh line from the logout file(s) above', 'save while the sessions exist instead: prefix C-s, continuum\'s auto-save, or `tmux run-shell <save.sh>` before `tart stop`', 'then relink `last` to the newest good save (see resurrect.last)']
+        ? [
+            'remove the save.sh line from the logout file(s) above',
+            "save while the sessions exist instead: prefix C-s, continuum's auto-save, or `tmux run-shell <save.sh>` before `tart stop`",
+            'then relink `last` to the newest good save (see resurrect.last)',
+          ]
         : ['see resurrect.save-triggers for what saves on this target'],
     };
   }
@@ -280,43 +311,65 @@ export function diagnose(input: {
   const sawContinuum = input.settleKinds.includes('continuum_restore');
   const a = input.after;
   if (!a.answers) {
-    return { cause: 'no-server', summary: `no tmux server answered after the start command (${a.error ?? 'no answer'})`, details: [], fix: [] };
+    return {
+      cause: 'no-server',
+      summary: `no tmux server answered after the start command (${a.error ?? 'no answer'})`,
+      details: [],
+      fix: [],
+    };
   }
   if (!sawRestore && !sawContinuum) {
     const why: string[] = [];
     const fix: string[] = [];
     if (!a.tpmLoaded) {
-      why.push('TPM did not run in the restarted server (no TMUX_PLUGIN_MANAGER_PATH): no plugin loaded, so continuum never ran');
-      fix.push('start the server from a login shell (so tmux is on the PATH TPM sees), see tmux.server and plugins.tpm');
+      why.push(
+        'TPM did not run in the restarted server (no TMUX_PLUGIN_MANAGER_PATH): no plugin loaded, so continuum never ran',
+      );
+      fix.push(
+        'start the server from a login shell (so tmux is on the PATH TPM sees), see tmux.server and plugins.tpm',
+      );
     } else if (!a.restoreScript) {
       why.push('tmux-resurrect is not loaded in the restarted server: continuum has no restore script to run');
     } else if (a.continuumRestore !== 'on') {
-      why.push(`@continuum-restore is ${a.continuumRestore === undefined ? 'not set (default off)' : JSON.stringify(a.continuumRestore)}: continuum does not restore at server start`);
+      why.push(
+        `@continuum-restore is ${a.continuumRestore === undefined ? 'not set (default off)' : JSON.stringify(a.continuumRestore)}: continuum does not restore at server start`,
+      );
       fix.push("set -g @continuum-restore 'on'   # in ~/.tmux.conf, before the `run ...tpm` line");
     } else if (input.halt) {
-      why.push('~/tmux_no_auto_restore exists: continuum\'s halt file switches auto-restore off');
+      why.push("~/tmux_no_auto_restore exists: continuum's halt file switches auto-restore off");
       fix.push('rm ~/tmux_no_auto_restore');
     } else if (input.otherTmux?.length) {
       why.push(
         `other tmux processes of this user run (continuum counts \`ps\` lines starting with \`tmux\` and skips the restore when it sees another server): ${input.otherTmux.join('; ')}`,
       );
-      fix.push('end the other tmux server(s) of this user before tmux starts (tmux -S SOCKET kill-server), or run them as another user');
+      fix.push(
+        'end the other tmux server(s) of this user before tmux starts (tmux -S SOCKET kill-server), or run them as another user',
+      );
     } else {
       why.push(
         'continuum did not start a restore: at plugin load it saw another tmux server of this user (it counts `ps` lines starting with `tmux`: another server, or several tmux clients of a wrapper at once), or the plugins loaded later than @continuum-restore-max-delay after the server started',
       );
       if (/(^|[;&|(\s'"])tmux(\s|$)/.test(input.startCommand)) {
         why.push(
-          'the start command runs plain `tmux`: its client is one such `ps` line while the plugins load, and one of continuum\'s own `tmux` calls running at the moment continuum_restore.sh looks makes two — the restore is skipped now and then (tmux-continuum #90)',
+          "the start command runs plain `tmux`: its client is one such `ps` line while the plugins load, and one of continuum's own `tmux` calls running at the moment continuum_restore.sh looks makes two — the restore is skipped now and then (tmux-continuum #90)",
         );
-        fix.push('run tmux by its full path in the start command (e.g. /opt/homebrew/bin/tmux new-session -d): continuum does not count it');
+        fix.push(
+          'run tmux by its full path in the start command (e.g. /opt/homebrew/bin/tmux new-session -d): continuum does not count it',
+        );
       }
-      fix.push('make sure no other tmux server runs as this user when tmux starts, and that the start command runs one tmux client at a time');
+      fix.push(
+        'make sure no other tmux server runs as this user when tmux starts, and that the start command runs one tmux client at a time',
+      );
     }
     return { cause: 'no-restore', summary: `continuum did not restore: ${why[0]}`, details: why.slice(1), fix };
   }
   if (input.settleTimedOut) {
-    return { cause: 'restore-slow', summary: `the restore was still running when the restore window closed`, details: input.mismatches, fix: ['raise the restore grace time, or look for a hung restore.sh'] };
+    return {
+      cause: 'restore-slow',
+      summary: `the restore was still running when the restore window closed`,
+      details: input.mismatches,
+      fix: ['raise the restore grace time, or look for a hung restore.sh'],
+    };
   }
   return {
     cause: 'restore-incomplete',
@@ -355,9 +408,25 @@ export async function runPersist(opts: PersistOptions): Promise<PersistReport> {
   emit({ type: 'checks', checks: STEPS.map((s) => ({ id: `persist.${s.id}`, category: 'persist', title: s.title })) });
 
   const outcomes: CheckOutcome[] = [];
-  const record = (id: StepId, status: CheckOutcome['status'], summary: string, details: string[], fix: string[], ms: number) => {
+  const record = (
+    id: StepId,
+    status: CheckOutcome['status'],
+    summary: string,
+    details: string[],
+    fix: string[],
+    ms: number,
+  ) => {
     const title = STEPS.find((s) => s.id === id)!.title;
-    const o: CheckOutcome = { id: `persist.${id}`, category: 'persist', title, status, summary, details, fix, durationMs: Math.round(ms) };
+    const o: CheckOutcome = {
+      id: `persist.${id}`,
+      category: 'persist',
+      title,
+      status,
+      summary,
+      details,
+      fix,
+      durationMs: Math.round(ms),
+    };
     outcomes.push(o);
     report.persist.timings[id] = Math.round(ms);
     emit({ type: 'result', outcome: o });
@@ -370,7 +439,14 @@ export async function runPersist(opts: PersistOptions): Promise<PersistReport> {
 
   const step = async (id: StepId, fn: () => Promise<StepResult>): Promise<boolean> => {
     if (failed || stop) {
-      record(id, 'skip', `not run: ${stop === 'refused' ? 'refused' : stop === 'interrupted' ? 'interrupted' : `persist.${failed?.id ?? 'preflight'} did not pass`}`, [], [], 0);
+      record(
+        id,
+        'skip',
+        `not run: ${stop === 'refused' ? 'refused' : stop === 'interrupted' ? 'interrupted' : `persist.${failed?.id ?? 'preflight'} did not pass`}`,
+        [],
+        [],
+        0,
+      );
       return false;
     }
     const t0 = performance.now();
@@ -413,10 +489,30 @@ export async function runPersist(opts: PersistOptions): Promise<PersistReport> {
       }
       if (e instanceof StepFailure || e instanceof WaitTimeout || e instanceof TargetError) {
         const hint = e instanceof TargetError && e.hint ? [e.hint] : [];
-        failed = { id, outcome: record(id, 'fail', e.message, e instanceof StepFailure ? e.details : [], e instanceof StepFailure ? e.fix : hint, ms) };
+        failed = {
+          id,
+          outcome: record(
+            id,
+            'fail',
+            e.message,
+            e instanceof StepFailure ? e.details : [],
+            e instanceof StepFailure ? e.fix : hint,
+            ms,
+          ),
+        };
         return false;
       }
-      failed = { id, outcome: record(id, 'error', `persist itself failed: ${(e as Error)?.message ?? String(e)}`, [], ['report this as a cal-doctor bug with `cal-doctor persist --json` output'], ms) };
+      failed = {
+        id,
+        outcome: record(
+          id,
+          'error',
+          `persist itself failed: ${(e as Error)?.message ?? String(e)}`,
+          [],
+          ['report this as a cal-doctor bug with `cal-doctor persist --json` output'],
+          ms,
+        ),
+      };
       return false;
     }
   };
@@ -431,7 +527,16 @@ export async function runPersist(opts: PersistOptions): Promise<PersistReport> {
     // cleanup always runs once a marker may exist, whatever happened before
     const t0 = performance.now();
     if (!ctx.markerMade) {
-      record('cleanup', 'skip', stop === 'refused' || stop === 'could-not-run' || failed?.id === 'preflight' ? 'nothing to remove: no marker session was made' : 'nothing to remove', [], [], 0);
+      record(
+        'cleanup',
+        'skip',
+        stop === 'refused' || stop === 'could-not-run' || failed?.id === 'preflight'
+          ? 'nothing to remove: no marker session was made'
+          : 'nothing to remove',
+        [],
+        [],
+        0,
+      );
     } else {
       try {
         const r = await cleanup(ctx, emit);
@@ -451,7 +556,12 @@ export async function runPersist(opts: PersistOptions): Promise<PersistReport> {
     if (failed && !stop && ctx.target) {
       const explained = await explain(ctx, failed.id).catch(() => [] as CheckOutcome[]);
       const notable = explained.filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'error');
-      if (notable.length) failed.outcome.details.push('', 'what the checks say:', ...notable.map((c) => `${c.id} (${c.status}): ${c.summary}`));
+      if (notable.length)
+        failed.outcome.details.push(
+          '',
+          'what the checks say:',
+          ...notable.map((c) => `${c.id} (${c.status}): ${c.summary}`),
+        );
       outcomes.push(...explained);
     }
     await ctx.target?.close().catch(() => undefined);
@@ -506,14 +616,22 @@ class Refusal extends Error {
 
 async function connectOnce(ctx: Ctx, timeoutMs?: number): Promise<{ target: Target; tart?: TartFact }> {
   if (ctx.opts.connectTarget) return ctx.opts.connectTarget();
-  return connect(timeoutMs === undefined ? ctx.opts : { ...ctx.opts, connectTimeoutMs: Math.max(1000, Math.min(ctx.opts.connectTimeoutMs ?? 10_000, timeoutMs)) });
+  return connect(
+    timeoutMs === undefined
+      ? ctx.opts
+      : { ...ctx.opts, connectTimeoutMs: Math.max(1000, Math.min(ctx.opts.connectTimeoutMs ?? 10_000, timeoutMs)) },
+  );
 }
 
 /**
  * Connects, retrying with the `--wait` backoff for at most `waitMs` while the target is merely
  * not up yet (a transient TargetError: VM stopped or booting, nothing listening, no answer).
  */
-async function connectWithBackoff(ctx: Ctx, emit: (e: DoctorEvent) => void, waitMs: number): Promise<{ target: Target; tart?: TartFact }> {
+async function connectWithBackoff(
+  ctx: Ctx,
+  emit: (e: DoctorEvent) => void,
+  waitMs: number,
+): Promise<{ target: Target; tart?: TartFact }> {
   const label = labelOf(ctx.opts.target);
   return retry(
     async (_n, remaining) => {
@@ -525,20 +643,31 @@ async function connectWithBackoff(ctx: Ctx, emit: (e: DoctorEvent) => void, wait
       signal: ctx.opts.signal,
       what: `${label} up`,
       retryable: (e) => e instanceof TargetError && (e as TargetError & { transient?: boolean }).transient === true,
-      onRetry: ({ attempt: n, reason, retryInMs, remainingMs }) => emit({ type: 'waiting', label, attempt: n, reason, retryInMs, remainingMs }),
+      onRetry: ({ attempt: n, reason, retryInMs, remainingMs }) =>
+        emit({ type: 'waiting', label, attempt: n, reason, retryInMs, remainingMs }),
     },
   );
 }
 
-async function preflight(ctx: Ctx, report: PersistReport, emit: (e: DoctorEvent) => void): Promise<{ summary: string; details: string[]; status?: 'pass' | 'warn' }> {
+async function preflight(
+  ctx: Ctx,
+  report: PersistReport,
+  emit: (e: DoctorEvent) => void,
+): Promise<{ summary: string; details: string[]; status?: 'pass' | 'warn' }> {
   emit({ type: 'phase', phase: 'connecting', label: report.target.label });
-  const conn = ctx.opts.waitMs && ctx.opts.waitMs > 0 ? await connectWithBackoff(ctx, emit, ctx.opts.waitMs) : await connectOnce(ctx);
+  const conn =
+    ctx.opts.waitMs && ctx.opts.waitMs > 0
+      ? await connectWithBackoff(ctx, emit, ctx.opts.waitMs)
+      : await connectOnce(ctx);
   ctx.target = conn.target;
   ctx.tart = conn.tart;
   report.target = { kind: conn.target.kind, label: conn.target.label };
   const r = await runOn(conn.target, inspectScript(ctx.common), (ctx.t.tmuxSec * 24 + 10) * 1000);
   const tmux = one(r, 'tmux') ?? '';
-  if (!tmux) throw new StepFailure('no tmux on the target: not on a login shell\'s PATH, nor in /opt/homebrew/bin, /usr/local/bin, /usr/bin');
+  if (!tmux)
+    throw new StepFailure(
+      "no tmux on the target: not on a login shell's PATH, nor in /opt/homebrew/bin, /usr/local/bin, /usr/bin",
+    );
   ctx.common.tmux = tmux;
   const home = one(r, 'home') ?? '';
   const base = `${home.replace(/\/+$/, '')}/.cache/cal-doctor/e2e`;
@@ -546,11 +675,21 @@ async function preflight(ctx: Ctx, report: PersistReport, emit: (e: DoctorEvent)
   const srv = parseServer(r, 'srv');
   ctx.before = srv;
   const sock = one(r, 'sock') ?? '';
-  if (!srv.answers && /timed out/.test(srv.error ?? '')) throw new StepFailure(`the tmux server on ${sock} does not answer (${srv.error})`, [], ['kill -CONT or end the hung server first']);
+  if (!srv.answers && /timed out/.test(srv.error ?? ''))
+    throw new StepFailure(
+      `the tmux server on ${sock} does not answer (${srv.error})`,
+      [],
+      ['kill -CONT or end the hung server first'],
+    );
 
   // `--local` from a pane of the very server a restart ends: cal-doctor would end itself
   const callerSock = (one(r, 'caller.tmux') ?? '').split(',')[0] ?? '';
-  if (!ctx.strategy.endsEverything && callerSock && srv.answers && (samePlace(callerSock, sock) || (srv.socket !== undefined && samePlace(callerSock, srv.socket)))) {
+  if (
+    !ctx.strategy.endsEverything &&
+    callerSock &&
+    srv.answers &&
+    (samePlace(callerSock, sock) || (srv.socket !== undefined && samePlace(callerSock, srv.socket)))
+  ) {
     throw new Refusal(
       `cal-doctor runs inside the tmux server persist would end (${callerSock}): refusing`,
       [`$TMUX=${one(r, 'caller.tmux')}`],
@@ -558,7 +697,7 @@ async function preflight(ctx: Ctx, report: PersistReport, emit: (e: DoctorEvent)
     );
   }
   const others = describeSessions(srv, [ctx.session]);
-  const otherServers = [...(ctxRecords(r, 'other.'))].map((v) => {
+  const otherServers = [...ctxRecords(r, 'other.')].map((v) => {
     const [sockPath, names] = v.split('\x1f');
     return `tmux server on ${sockPath}: sessions ${(names ?? '').trim().split('\n').filter(Boolean).join(', ') || 'none'}`;
   });
@@ -583,12 +722,17 @@ async function preflight(ctx: Ctx, report: PersistReport, emit: (e: DoctorEvent)
       others.length
         ? `the server has ${others.length} session(s) besides ${ctx.session}, and a restart ends them: refusing without --force`
         : `other tmux servers run in the VM (${otherServers.length}), and a restart ends them: refusing without --force`,
-      [...plan, ...lossLines, 'with --force they are saved with the marker and come back only if persistence works — which is what this finds out'],
+      [
+        ...plan,
+        ...lossLines,
+        'with --force they are saved with the marker and come back only if persistence works — which is what this finds out',
+      ],
       'close them, or run again with --force',
     );
   }
   const details = [...plan, ...lossLines];
-  if (one(r, 'halt') === '1') details.push('note: ~/tmux_no_auto_restore exists: continuum will not restore (expect persist.restore to fail)');
+  if (one(r, 'halt') === '1')
+    details.push('note: ~/tmux_no_auto_restore exists: continuum will not restore (expect persist.restore to fail)');
   return {
     summary: `ready on ${ctx.target.label}: ${srv.answers ? `server pid ${srv.pid}, ${srv.sessions.length} session(s)` : 'no tmux server yet'}; restart by ${ctx.strategy.kind === 'tart' ? 'tart stop/run' : 'SIGTERM to the server'}${lost.length ? ` (--force: ${lost.length} other session(s)/server(s) will be restarted too)` : ''}`,
     details,
@@ -604,7 +748,11 @@ function ctxRecords(r: Records, prefix: string): string[] {
 /** Runs the start command; `r` holds what the server had the moment it returned. */
 async function startServer(ctx: Ctx, snapshotDir?: string): Promise<{ r: Records; state: ServerState; ms: number }> {
   const t0 = performance.now();
-  const r = await runOn(ctx.target!, startScript(ctx.common, { startCommand: ctx.startCommand, startTimeoutSec: ctx.t.startSec, snapshotDir }), (ctx.t.startSec + ctx.t.tmuxSec * 12 + 15) * 1000);
+  const r = await runOn(
+    ctx.target!,
+    startScript(ctx.common, { startCommand: ctx.startCommand, startTimeoutSec: ctx.t.startSec, snapshotDir }),
+    (ctx.t.startSec + ctx.t.tmuxSec * 12 + 15) * 1000,
+  );
   const state = parseServer(r, 'srv');
   return { r, state, ms: performance.now() - t0 };
 }
@@ -612,7 +760,9 @@ async function startServer(ctx: Ctx, snapshotDir?: string): Promise<{ r: Records
 function startFacts(r: Records): { rc: number; out: string; lines: string[] } {
   const rc = Number(one(r, 'start.rc') ?? -1);
   const out = one(r, 'start.out') ?? '';
-  const lines = [`start command exit ${rc === 137 ? '137 (did not return in time: killed)' : rc}${out.trim() ? `, output: ${shorten(out)}` : ''}`];
+  const lines = [
+    `start command exit ${rc === 137 ? '137 (did not return in time: killed)' : rc}${out.trim() ? `, output: ${shorten(out)}` : ''}`,
+  ];
   return { rc, out, lines };
 }
 
@@ -626,19 +776,34 @@ async function buildLayout(ctx: Ctx): Promise<{ summary: string; details: string
     if (!s.state.answers) {
       throw new StepFailure(
         `the start command left no tmux server running (${s.state.error ?? 'no answer'})`,
-        [...details, 'a server with no session exits at once (exit-empty): `tmux start-server` alone does not keep it up'],
+        [
+          ...details,
+          'a server with no session exits at once (exit-empty): `tmux start-server` alone does not keep it up',
+        ],
         ['pass the command that starts your tmux with --start-command, e.g. --start-command "tmux new-session -d"'],
       );
     }
-    const settle = await runOn(ctx.target!, settleScript(ctx.common, { maxSec: (s.state.restoreMaxDelay ?? 10) + ctx.t.settleSec }), ((s.state.restoreMaxDelay ?? 10) + ctx.t.settleSec + ctx.t.tmuxSec * 10 + 15) * 1000);
+    const settle = await runOn(
+      ctx.target!,
+      settleScript(ctx.common, { maxSec: (s.state.restoreMaxDelay ?? 10) + ctx.t.settleSec }),
+      ((s.state.restoreMaxDelay ?? 10) + ctx.t.settleSec + ctx.t.tmuxSec * 10 + 15) * 1000,
+    );
     srv = parseServer(settle, 'srv');
-    details.push(`waited ${one(settle, 'settle.sec')} s for the plugins to finish loading${(one(settle, 'settle.kinds') ?? '').trim() ? ` (${(one(settle, 'settle.kinds') ?? '').trim()})` : ''}`);
-    if (!srv.answers) throw new StepFailure(`the tmux server went away after starting (${srv.error ?? 'no answer'})`, details);
+    details.push(
+      `waited ${one(settle, 'settle.sec')} s for the plugins to finish loading${(one(settle, 'settle.kinds') ?? '').trim() ? ` (${(one(settle, 'settle.kinds') ?? '').trim()})` : ''}`,
+    );
+    if (!srv.answers)
+      throw new StepFailure(`the tmux server went away after starting (${srv.error ?? 'no answer'})`, details);
   }
   ctx.markerMade = true;
   const r = await runOn(
     ctx.target!,
-    markerScript(ctx.common, { session: ctx.session, ...ctx.dirs, token: ctx.token, scrollTimeoutSec: ctx.t.scrollSec }),
+    markerScript(ctx.common, {
+      session: ctx.session,
+      ...ctx.dirs,
+      token: ctx.token,
+      scrollTimeoutSec: ctx.t.scrollSec,
+    }),
     (ctx.t.scrollSec + ctx.t.tmuxSec * 30 + 15) * 1000,
   );
   const fail = one(r, 'fail');
@@ -647,14 +812,21 @@ async function buildLayout(ctx: Ctx): Promise<{ summary: string; details: string
   srv = parseServer(r, 'srv');
   ctx.before = srv;
   const layout = layoutOfLive(srv.panes, ctx.session);
-  if (!layout || layout.windows.length !== 3 || layout.windows.reduce((n, w) => n + w.panes.length, 0) !== 4) {
-    throw new StepFailure(`${ctx.session} does not have the layout persist built (3 windows, 4 panes): ${layout ? describeLayout(layout) : 'it is gone'}`, details);
+  if (layout?.windows.length !== 3 || layout.windows.reduce((n, w) => n + w.panes.length, 0) !== 4) {
+    throw new StepFailure(
+      `${ctx.session} does not have the layout persist built (3 windows, 4 panes): ${layout ? describeLayout(layout) : 'it is gone'}`,
+      details,
+    );
   }
   ctx.expected = layout;
   const first = layout.windows[0]!;
   ctx.scrollPane = { window: first.index, pane: first.panes[0]!.index };
   ctx.scrollShown = one(r, 'scroll.ok') === '1';
-  details.push(`layout: ${describeLayout(layout)}`, `dirs: ${ctx.dirs.plain} and "${ctx.dirs.spaced}"`, `server: pid ${srv.pid}, tmux ${srv.version}; plugins: TPM ${srv.tpmLoaded ? 'loaded' : 'NOT loaded'}, resurrect ${srv.saveScript ? 'loaded' : 'NOT loaded'}, @continuum-restore ${srv.continuumRestore ?? 'unset'}, pane contents ${srv.captureContents ? 'captured' : 'not captured'}`);
+  details.push(
+    `layout: ${describeLayout(layout)}`,
+    `dirs: ${ctx.dirs.plain} and "${ctx.dirs.spaced}"`,
+    `server: pid ${srv.pid}, tmux ${srv.version}; plugins: TPM ${srv.tpmLoaded ? 'loaded' : 'NOT loaded'}, resurrect ${srv.saveScript ? 'loaded' : 'NOT loaded'}, @continuum-restore ${srv.continuumRestore ?? 'unset'}, pane contents ${srv.captureContents ? 'captured' : 'not captured'}`,
+  );
   if (!ctx.scrollShown) {
     return {
       status: 'warn',
@@ -663,11 +835,18 @@ async function buildLayout(ctx: Ctx): Promise<{ summary: string; details: string
     };
   }
   details.push(`scrollback line in pane ${ctx.scrollPane.window}.${ctx.scrollPane.pane}: ${ctx.token}`);
-  return { summary: `${ctx.session} built: ${describeLayout(layout).split(':')[0]}, a split, a dir with a space, a scrollback line`, details };
+  return {
+    summary: `${ctx.session} built: ${describeLayout(layout).split(':')[0]}, a split, a dir with a space, a scrollback line`,
+    details,
+  };
 }
 
 async function save(ctx: Ctx): Promise<{ summary: string; details: string[]; status?: 'pass' | 'warn' }> {
-  const r = await runOn(ctx.target!, saveScript(ctx.common, { saveTimeoutSec: ctx.t.saveSec }), (ctx.t.saveSec + ctx.t.tmuxSec * 10 + 15) * 1000);
+  const r = await runOn(
+    ctx.target!,
+    saveScript(ctx.common, { saveTimeoutSec: ctx.t.saveSec }),
+    (ctx.t.saveSec + ctx.t.tmuxSec * 10 + 15) * 1000,
+  );
   const srv = parseServer(r, 'srv');
   if (!srv.answers) throw new StepFailure(`the tmux server does not answer (${srv.error})`);
   const script = one(r, 'save.script') ?? '';
@@ -682,12 +861,21 @@ async function save(ctx: Ctx): Promise<{ summary: string; details: string[]; sta
     );
   }
   const rc = Number(one(r, 'save.rc') ?? -1);
-  const details = [`save: tmux run-shell ${script} (as prefix C-s), exit ${rc}${(one(r, 'save.out') ?? '').trim() ? `, output: ${shorten(one(r, 'save.out')!)}` : ''}`, `save dir: ${dir}`, `last before: ${one(r, 'save.before') || 'none'}`];
+  const details = [
+    `save: tmux run-shell ${script} (as prefix C-s), exit ${rc}${(one(r, 'save.out') ?? '').trim() ? `, output: ${shorten(one(r, 'save.out')!)}` : ''}`,
+    `save dir: ${dir}`,
+    `last before: ${one(r, 'save.before') || 'none'}`,
+  ];
   if (rc === 137) throw new StepFailure(`save.sh did not finish within ${ctx.t.saveSec} s`, details);
   const state = one(r, 'post.state');
   const link = one(r, 'post.link');
   details.push(`last after: ${link ?? '(not a link)'} (${state})`);
-  if (state !== 'file') throw new StepFailure(`after the save, \`last\` in ${dir} is ${state === 'dangling' ? `dangling (→ ${link})` : state}`, details, ['see resurrect.last']);
+  if (state !== 'file')
+    throw new StepFailure(
+      `after the save, \`last\` in ${dir} is ${state === 'dangling' ? `dangling (→ ${link})` : state}`,
+      details,
+      ['see resurrect.last'],
+    );
   const content = one(r, 'post.content') ?? '';
   const parsed = parseSave(content);
   ctx.savedName = link;
@@ -698,15 +886,29 @@ async function save(ctx: Ctx): Promise<{ summary: string; details: string[]; sta
   const diff = compareLayout(ctx.expected!, inSave);
   if (diff.length) {
     throw new StepFailure(
-      parsed.classification === 'valid' ? `the save (${link}) does not hold ${ctx.session} as built: ${diff[0]}` : `the save (${link}) is ${parsed.classification}: ${describeClass(parsed.classification)}`,
-      [...details, ...diff.map((d) => `save vs built: ${d}`), ...content.split('\n').slice(0, 8).map((l, i) => `line ${i + 1}: ${JSON.stringify(l)}`)],
+      parsed.classification === 'valid'
+        ? `the save (${link}) does not hold ${ctx.session} as built: ${diff[0]}`
+        : `the save (${link}) is ${parsed.classification}: ${describeClass(parsed.classification)}`,
+      [
+        ...details,
+        ...diff.map((d) => `save vs built: ${d}`),
+        ...content
+          .split('\n')
+          .slice(0, 8)
+          .map((l, i) => `line ${i + 1}: ${JSON.stringify(l)}`),
+      ],
       ['see resurrect.last and tmux.server'],
     );
   }
   details.push(`the save holds ${ctx.session}: ${describeLayout(inSave!)}`);
   if (!ctx.captureOn) {
-    details.push('pane contents are not captured (@resurrect-capture-pane-contents is not on): the scrollback line is not checked after the restore');
-    return { summary: `last → ${link}: holds ${ctx.session} (${describeLayout(inSave!).split(':')[0]}); pane contents not captured`, details };
+    details.push(
+      'pane contents are not captured (@resurrect-capture-pane-contents is not on): the scrollback line is not checked after the restore',
+    );
+    return {
+      summary: `last → ${link}: holds ${ctx.session} (${describeLayout(inSave!).split(':')[0]}); pane contents not captured`,
+      details,
+    };
   }
   const archive = rawRecord(r.raw ?? '', 'archive');
   const key = `${ctx.session}:${ctx.scrollPane!.window}.${ctx.scrollPane!.pane}`;
@@ -722,7 +924,10 @@ async function save(ctx: Ctx): Promise<{ summary: string; details: string[]; sta
     ctx.scrollSaved = true;
     details.push(`pane_contents.tar.gz: ${key} holds the scrollback line`);
   }
-  return { summary: `last → ${link}: holds ${ctx.session} (${describeLayout(inSave!).split(':')[0]})${ctx.scrollSaved ? ' and its scrollback line' : ''}`, details };
+  return {
+    summary: `last → ${link}: holds ${ctx.session} (${describeLayout(inSave!).split(':')[0]})${ctx.scrollSaved ? ' and its scrollback line' : ''}`,
+    details,
+  };
 }
 
 async function reconnect(ctx: Ctx, emit: (e: DoctorEvent) => void, waitMs: number): Promise<Target> {
@@ -731,9 +936,12 @@ async function reconnect(ctx: Ctx, emit: (e: DoctorEvent) => void, waitMs: numbe
   return conn.target;
 }
 
-async function restart(ctx: Ctx, emit: (e: DoctorEvent) => void): Promise<{ summary: string; details: string[]; status?: 'pass' | 'warn' }> {
+async function restart(
+  ctx: Ctx,
+  emit: (e: DoctorEvent) => void,
+): Promise<{ summary: string; details: string[]; status?: 'pass' | 'warn' }> {
   const t0 = performance.now();
-  let res;
+  let res: Awaited<ReturnType<Ctx['strategy']['restart']>>;
   try {
     res = await ctx.strategy.restart({
       target: ctx.target!,
@@ -764,28 +972,56 @@ async function restart(ctx: Ctx, emit: (e: DoctorEvent) => void): Promise<{ summ
   ctx.afterStart = s.state;
   ctx.startedAt = Number(one(s.r, 'start.t0'));
   const preState = one(s.r, 'pre.state');
-  ctx.lastAfterShutdown = preState ? { state: preState, link: one(s.r, 'pre.link'), content: one(s.r, 'pre.content') } : undefined;
+  ctx.lastAfterShutdown = preState
+    ? { state: preState, link: one(s.r, 'pre.link'), content: one(s.r, 'pre.content') }
+    : undefined;
   const details = [...res.details, `start: \`${ctx.startCommand}\` in ${secs(s.ms)}; ${sf.lines[0]}`];
-  if (one(s.r, 'pre.ping') === '0') details.push('note: a tmux server was already running before the start command (started at boot: continuum\'s @continuum-boot or a LaunchAgent)');
-  if (ctx.lastAfterShutdown) details.push(`last after the shutdown: ${ctx.lastAfterShutdown.link ?? '(no link)'} (${ctx.lastAfterShutdown.state})`);
+  if (one(s.r, 'pre.ping') === '0')
+    details.push(
+      "note: a tmux server was already running before the start command (started at boot: continuum's @continuum-boot or a LaunchAgent)",
+    );
+  if (ctx.lastAfterShutdown)
+    details.push(
+      `last after the shutdown: ${ctx.lastAfterShutdown.link ?? '(no link)'} (${ctx.lastAfterShutdown.state})`,
+    );
   if (!s.state.answers) {
-    throw new StepFailure(`after the restart, the start command left no tmux server running (${s.state.error ?? 'no answer'})`, details, [
-      'a command that attaches (new-session without -d, attach) needs a terminal, which persist does not have: pass the detached form, e.g. --start-command "tmux new-session -d -A -s cal-dev"',
-    ]);
+    throw new StepFailure(
+      `after the restart, the start command left no tmux server running (${s.state.error ?? 'no answer'})`,
+      details,
+      [
+        'a command that attaches (new-session without -d, attach) needs a terminal, which persist does not have: pass the detached form, e.g. --start-command "tmux new-session -d -A -s cal-dev"',
+      ],
+    );
   }
   const before = s.state.sessions.map((x) => x.name);
-  details.push(`server pid ${s.state.pid}, started ${s.state.startTime}; sessions when the start command returned: ${before.join(', ') || 'none'}`);
+  details.push(
+    `server pid ${s.state.pid}, started ${s.state.startTime}; sessions when the start command returned: ${before.join(', ') || 'none'}`,
+  );
   const what = ctx.strategy.kind === 'tart' ? 'VM restarted' : 'tmux server ended (SIGTERM) and started again';
-  if (sf.rc !== 0) return { status: 'warn', summary: `${what} in ${secs(restartMs)}; the start command exited ${sf.rc}, but a server runs`, details };
-  return { summary: `${what} in ${secs(restartMs)}; tmux started by the start command (server pid ${s.state.pid})`, details };
+  if (sf.rc !== 0)
+    return {
+      status: 'warn',
+      summary: `${what} in ${secs(restartMs)}; the start command exited ${sf.rc}, but a server runs`,
+      details,
+    };
+  return {
+    summary: `${what} in ${secs(restartMs)}; tmux started by the start command (server pid ${s.state.pid})`,
+    details,
+  };
 }
 
-async function verifyRestore(ctx: Ctx): Promise<{ summary: string; details: string[]; status?: 'pass' | 'warn'; fix?: string[] }> {
+async function verifyRestore(
+  ctx: Ctx,
+): Promise<{ summary: string; details: string[]; status?: 'pass' | 'warn'; fix?: string[] }> {
   const a0 = ctx.afterStart!;
   const maxDelay = a0.restoreMaxDelay ?? 10;
   const windowSec = maxDelay + 1 + ctx.t.restoreGraceSec;
   const capture = `=${ctx.session}:${ctx.scrollPane!.window}.${ctx.scrollPane!.pane}`;
-  const r = await runOn(ctx.target!, settleScript(ctx.common, { maxSec: windowSec, watch: ctx.session, captureTarget: capture, lastDir: ctx.saveDir }), (windowSec + ctx.t.tmuxSec * 12 + 15) * 1000);
+  const r = await runOn(
+    ctx.target!,
+    settleScript(ctx.common, { maxSec: windowSec, watch: ctx.session, captureTarget: capture, lastDir: ctx.saveDir }),
+    (windowSec + ctx.t.tmuxSec * 12 + 15) * 1000,
+  );
   ctx.restoreDone = true;
   const after = parseServer(r, 'srv');
   const kinds = (one(r, 'settle.kinds') ?? '').trim().split(/\s+/).filter(Boolean);
@@ -797,7 +1033,10 @@ async function verifyRestore(ctx: Ctx): Promise<{ summary: string; details: stri
   const mismatches = compareLayout(ctx.expected!, actual);
   if (ctx.scrollSaved && actual) {
     const cap = one(r, 'capture') ?? '';
-    if (one(r, 'capture.rc') !== '0' || !hasLine(cap, ctx.token)) mismatches.push(`the scrollback line ${ctx.token} is not in pane ${ctx.scrollPane!.window}.${ctx.scrollPane!.pane}`);
+    if (one(r, 'capture.rc') !== '0' || !hasLine(cap, ctx.token))
+      mismatches.push(
+        `the scrollback line ${ctx.token} is not in pane ${ctx.scrollPane!.window}.${ctx.scrollPane!.pane}`,
+      );
   }
   const markerBefore = a0.sessions.some((s) => s.name === ctx.session);
   const details = [
@@ -813,7 +1052,11 @@ async function verifyRestore(ctx: Ctx): Promise<{ summary: string; details: stri
     const exp = layoutOfSave(ctx.saved!, s.name)!;
     const diff = compareLayout(exp, layoutOfLive(after.panes, s.name));
     const made = a0.sessions.some((x) => x.name === s.name) ? ' (the start command made it before the restore)' : '';
-    others.push(diff.length ? `saved session ${s.name}${made}: ${diff.join('; ')}` : `saved session ${s.name}: back (${describeLayout(exp).split(':')[0]})${made}`);
+    others.push(
+      diff.length
+        ? `saved session ${s.name}${made}: ${diff.join('; ')}`
+        : `saved session ${s.name}: back (${describeLayout(exp).split(':')[0]})${made}`,
+    );
   }
   details.push(...others);
   ctx.afterStart = after;
@@ -828,14 +1071,19 @@ async function verifyRestore(ctx: Ctx): Promise<{ summary: string; details: stri
           ...details,
           `the start command created ${ctx.session} before the restore; resurrect rebuilt it because it was the only pane on the server ("restore from scratch"). A start command that makes anything more (a second window or session) blocks the restore of that session`,
         ],
-        fix: ['start the server with a plain `tmux new-session -d`, and attach (or create your session) after the restore'],
+        fix: [
+          'start the server with a plain `tmux new-session -d`, and attach (or create your session) after the restore',
+        ],
       };
     }
     const otherBroken = others.filter((o) => !/: back \(/.test(o) && !/made it before the restore/.test(o));
-    if (otherBroken.length) return { status: 'warn', summary: `${summary}; but not every other saved session came back`, details };
+    if (otherBroken.length)
+      return { status: 'warn', summary: `${summary}; but not every other saved session came back`, details };
     return { summary, details };
   }
-  const facts = await gatherFacts(ctx.target!, { tmuxTimeoutSec: Math.min(ctx.t.tmuxSec, 5), timeoutMs: 60_000 }).catch(() => undefined);
+  const facts = await gatherFacts(ctx.target!, { tmuxTimeoutSec: Math.min(ctx.t.tmuxSec, 5), timeoutMs: 60_000 }).catch(
+    () => undefined,
+  );
   ctx.facts = facts;
   const post = one(r, 'post.state');
   const d = diagnose({
@@ -858,20 +1106,34 @@ async function verifyRestore(ctx: Ctx): Promise<{ summary: string; details: stri
   });
   throw new StepFailure(
     `${ctx.session} did not come back: ${d.summary}`,
-    [...mismatches.map((m) => `expected vs restored: ${m}`), ...d.details, ...details, `last now: ${one(r, 'post.link') ?? '(no link)'} (${post})`, `cause: ${d.cause}`],
+    [
+      ...mismatches.map((m) => `expected vs restored: ${m}`),
+      ...d.details,
+      ...details,
+      `last now: ${one(r, 'post.link') ?? '(no link)'} (${post})`,
+      `cause: ${d.cause}`,
+    ],
     d.fix,
   );
 }
 
-async function cleanup(ctx: Ctx, emit: (e: DoctorEvent) => void): Promise<{ summary: string; details: string[]; status?: 'pass' | 'warn' | 'info'; fix?: string[] }> {
+async function cleanup(
+  ctx: Ctx,
+  emit: (e: DoctorEvent) => void,
+): Promise<{ summary: string; details: string[]; status?: 'pass' | 'warn' | 'info'; fix?: string[] }> {
   if (!ctx.target) {
     // the connection was lost with the restart (a VM that did not come back): try once more, briefly
     ctx.target = await reconnect(ctx, emit, 15_000);
   }
   // restarted but the restore was not seen through (interrupted, failed early): a restore still
   // running would bring the marker back after it was removed, so let it finish first
-  const settleSec = ctx.afterStart && !ctx.restoreDone ? (ctx.afterStart.restoreMaxDelay ?? 10) + 1 + ctx.t.restoreGraceSec : 0;
-  const r = await runOn(ctx.target, cleanupScript(ctx.common, { session: ctx.session, ...ctx.dirs, settleSec, lastDir: ctx.saveDir }), (settleSec + ctx.t.tmuxSec * 10 + 10) * 1000);
+  const settleSec =
+    ctx.afterStart && !ctx.restoreDone ? (ctx.afterStart.restoreMaxDelay ?? 10) + 1 + ctx.t.restoreGraceSec : 0;
+  const r = await runOn(
+    ctx.target,
+    cleanupScript(ctx.common, { session: ctx.session, ...ctx.dirs, settleSec, lastDir: ctx.saveDir }),
+    (settleSec + ctx.t.tmuxSec * 10 + 10) * 1000,
+  );
   const killed = one(r, 'killed');
   const left = (one(r, 'left') ?? '')
     .split('\n')
@@ -884,9 +1146,16 @@ async function cleanup(ctx: Ctx, emit: (e: DoctorEvent) => void): Promise<{ summ
     ...historyNote(ctx, one(r, 'last.link')),
   ];
   if (killed === '0') return { summary: `removed ${ctx.session}`, details };
-  if (killed === 'none') return { status: 'info', summary: `${ctx.session} was not on the server: nothing to remove`, details };
-  if (killed === 'noserver') return { status: 'info', summary: `no tmux server runs: ${ctx.session} is not there`, details };
-  return { status: 'warn', summary: `could not remove ${ctx.session} (kill-session exit ${killed}): ${one(r, 'kill.out') ?? ''}`, details, fix: [`tmux kill-session -t ${ctx.session}`] };
+  if (killed === 'none')
+    return { status: 'info', summary: `${ctx.session} was not on the server: nothing to remove`, details };
+  if (killed === 'noserver')
+    return { status: 'info', summary: `no tmux server runs: ${ctx.session} is not there`, details };
+  return {
+    status: 'warn',
+    summary: `could not remove ${ctx.session} (kill-session exit ${killed}): ${one(r, 'kill.out') ?? ''}`,
+    details,
+    fix: [`tmux kill-session -t ${ctx.session}`],
+  };
 }
 
 function historyNote(ctx: Ctx, link: string | undefined): string[] {
@@ -896,7 +1165,9 @@ function historyNote(ctx: Ctx, link: string | undefined): string[] {
       `the save history is untouched: \`last\` (${ctx.savedName}) still holds ${ctx.session} until the next save (continuum's auto-save or prefix C-s) replaces it; a restore before then brings it back: tmux kill-session -t ${ctx.session}`,
     ];
   }
-  return [`the save history is untouched by the cleanup; \`last\` now points to ${link || '(nothing)'}, not to persist's save ${ctx.savedName}`];
+  return [
+    `the save history is untouched by the cleanup; \`last\` now points to ${link || '(nothing)'}, not to persist's save ${ctx.savedName}`,
+  ];
 }
 
 async function explain(ctx: Ctx, id: StepId): Promise<CheckOutcome[]> {
@@ -905,7 +1176,8 @@ async function explain(ctx: Ctx, id: StepId): Promise<CheckOutcome[]> {
   const { checks } = await loadChecks(ctx.opts.checksDirs ?? []);
   const selected = checks.filter((c) => want.includes(c.id));
   if (!selected.length) return [];
-  const facts = ctx.facts ?? (await gatherFacts(ctx.target, { tmuxTimeoutSec: Math.min(ctx.t.tmuxSec, 5), timeoutMs: 60_000 }));
+  const facts =
+    ctx.facts ?? (await gatherFacts(ctx.target, { tmuxTimeoutSec: Math.min(ctx.t.tmuxSec, 5), timeoutMs: 60_000 }));
   const cctx: CheckContext = { facts, tart: ctx.tart, targetKind: ctx.target.kind };
   return runChecks(selected, cctx, DEFAULT_CHECK_TIMEOUT_MS);
 }

@@ -5,9 +5,9 @@ import { execFile, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Target } from '../target/target.js';
-import { stopServerScript, type CommonVars } from './scripts.js';
+import type { Target } from '../targets/target.js';
 import { one, type Records } from './layout.js';
+import { type CommonVars, stopServerScript } from './scripts.js';
 import { pause } from './wait.js';
 
 /** A step could not be done: the summary, the evidence and what to do. */
@@ -66,7 +66,11 @@ export function serverRestart(): RestartStrategy {
     endsEverything: false,
     async restart(ctx) {
       const t0 = Date.now();
-      const r = await ctx.run(ctx.target, stopServerScript(ctx.common, { graceSec: ctx.shutdownSec }), (ctx.shutdownSec + 4 * ctx.common.tmuxTimeoutSec + 15) * 1000);
+      const r = await ctx.run(
+        ctx.target,
+        stopServerScript(ctx.common, { graceSec: ctx.shutdownSec }),
+        (ctx.shutdownSec + 4 * ctx.common.tmuxTimeoutSec + 15) * 1000,
+      );
       if (one(r, 'stop.noserver')) throw new StepFailure('no tmux server was running to end');
       const err = one(r, 'stop.error');
       if (err) throw new StepFailure(`could not end the tmux server: ${err}`);
@@ -77,7 +81,9 @@ export function serverRestart(): RestartStrategy {
         details: [
           `SIGTERM to tmux server pid ${one(r, 'stop.server')}; it ended within ${one(r, 'stop.server_sec')} s`,
           `${panes.length} pane shell(s) (${panes.join(' ')}) and any save.sh they started ended within ${one(r, 'stop.panes_sec')} s`,
-          killed ? `still running after ${ctx.shutdownSec} s, so SIGKILLed as a shutdown would: ${killed}` : 'nothing had to be SIGKILLed',
+          killed
+            ? `still running after ${ctx.shutdownSec} s, so SIGKILLed as a shutdown would: ${killed}`
+            : 'nothing had to be SIGKILLed',
           `restart took ${secs(Date.now() - t0)}`,
         ],
       };
@@ -97,8 +103,10 @@ function tartCall(bin: string, args: string[], timeoutMs: number): Promise<{ std
     execFile(bin, args, { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (!err) return resolve({ stdout, stderr });
       const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      if (e.code === 'ENOENT') reject(new StepFailure(`${bin} not found`, [], ['install Tart (brew install cirruslabs/cli/tart)']));
-      else if (e.killed) reject(new StepFailure(`\`tart ${args.join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s`));
+      if (e.code === 'ENOENT')
+        reject(new StepFailure(`${bin} not found`, [], ['install Tart (brew install cirruslabs/cli/tart)']));
+      else if (e.killed)
+        reject(new StepFailure(`\`tart ${args.join(' ')}\` did not finish within ${Math.round(timeoutMs / 1000)} s`));
       else reject(new StepFailure(`\`tart ${args.join(' ')}\` failed: ${(stderr || e.message).trim().split('\n')[0]}`));
     });
   });
@@ -146,13 +154,21 @@ export function tartRestart(vm: string, opts: TartRestartOptions = {}): RestartS
       };
       if (spawnError) throw new StepFailure(`could not run \`tart run --no-graphics ${vm}\`: ${spawnError.message}`);
       if (exited && exited.code !== 0) {
-        throw new StepFailure(`\`tart run --no-graphics ${vm}\` ended at once (${exited.code ?? exited.signal})`, [`its output (${log}):`, ...tail()], [`start the VM by hand: tart run ${vm} (or cal-bootstrap --run)`]);
+        throw new StepFailure(
+          `\`tart run --no-graphics ${vm}\` ended at once (${exited.code ?? exited.signal})`,
+          [`its output (${log}):`, ...tail()],
+          [`start the VM by hand: tart run ${vm} (or cal-bootstrap --run)`],
+        );
       }
-      details.push(`tart run --no-graphics ${vm}: ${exited ? 'returned 0' : 'running in the background'} (output: ${log})`);
+      details.push(
+        `tart run --no-graphics ${vm}: ${exited ? 'returned 0' : 'running in the background'} (output: ${log})`,
+      );
 
       const t2 = Date.now();
       const target = await ctx.reconnect(ctx.bootSec * 1000);
-      details.push(`SSH answered again after ${secs(Date.now() - t2)} (${target.label}); restart took ${secs(Date.now() - t0)}`);
+      details.push(
+        `SSH answered again after ${secs(Date.now() - t2)} (${target.label}); restart took ${secs(Date.now() - t0)}`,
+      );
       return { target, details };
     },
   };

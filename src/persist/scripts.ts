@@ -51,8 +51,22 @@ export const SERVER_FORMAT = [
   '#{@continuum-save-interval}',
 ].join(US);
 
-export const SESSION_FORMAT = ['#{session_id}', '#{session_name}', '#{session_windows}', '#{session_attached}', '#{session_created}'].join(US);
-export const PANE_FORMAT = ['#{session_name}', '#{window_index}', '#{window_name}', '#{pane_index}', '#{pane_current_path}', '#{pane_pid}', '#{pane_id}'].join(US);
+export const SESSION_FORMAT = [
+  '#{session_id}',
+  '#{session_name}',
+  '#{session_windows}',
+  '#{session_attached}',
+  '#{session_created}',
+].join(US);
+export const PANE_FORMAT = [
+  '#{session_name}',
+  '#{window_index}',
+  '#{window_name}',
+  '#{pane_index}',
+  '#{pane_current_path}',
+  '#{pane_pid}',
+  '#{pane_id}',
+].join(US);
 
 const PRELUDE = sh`
 # ---- shared ------------------------------------------------------------------------
@@ -417,11 +431,18 @@ cal_main() {
  * continuum's restore, which starts a second after the plugins load). With `snapshotDir`,
  * first records that dir's `last` as the shutdown left it.
  */
-export function startScript(c: CommonVars, v: { startCommand: string; startTimeoutSec: number; snapshotDir?: string }): string {
+export function startScript(
+  c: CommonVars,
+  v: { startCommand: string; startTimeoutSec: number; snapshotDir?: string },
+): string {
   return assemble(
     'start',
     c,
-    { CAL_START: v.startCommand, CAL_START_T: Math.max(1, Math.round(v.startTimeoutSec)), CAL_SNAPSHOT_DIR: v.snapshotDir ?? '' },
+    {
+      CAL_START: v.startCommand,
+      CAL_START_T: Math.max(1, Math.round(v.startTimeoutSec)),
+      CAL_SNAPSHOT_DIR: v.snapshotDir ?? '',
+    },
     sh`
 cal_main() {
 	cal_init
@@ -444,11 +465,19 @@ cal_main() {
 }
 
 /** Waits (bounded) until the plugins are done: TPM, continuum's restore, resurrect's restore. */
-export function settleScript(c: CommonVars, v: { maxSec: number; watch?: string; captureTarget?: string; lastDir?: string }): string {
+export function settleScript(
+  c: CommonVars,
+  v: { maxSec: number; watch?: string; captureTarget?: string; lastDir?: string },
+): string {
   return assemble(
     'settle',
     c,
-    { CAL_MAX: Math.max(1, Math.round(v.maxSec)), CAL_WATCH: v.watch ?? '', CAL_CAPTURE: v.captureTarget ?? '', CAL_LAST_DIR: v.lastDir ?? '' },
+    {
+      CAL_MAX: Math.max(1, Math.round(v.maxSec)),
+      CAL_WATCH: v.watch ?? '',
+      CAL_CAPTURE: v.captureTarget ?? '',
+      CAL_LAST_DIR: v.lastDir ?? '',
+    },
     sh`
 cal_main() {
 	cal_init
@@ -488,7 +517,14 @@ export function markerScript(c: CommonVars, m: MarkerVars): string {
   return assemble(
     'marker',
     c,
-    { CAL_M: m.session, CAL_D0: m.base, CAL_D1: m.plain, CAL_D2: m.spaced, CAL_TOKEN: m.token, CAL_SCROLL_T: Math.max(1, Math.round(m.scrollTimeoutSec)) },
+    {
+      CAL_M: m.session,
+      CAL_D0: m.base,
+      CAL_D1: m.plain,
+      CAL_D2: m.spaced,
+      CAL_TOKEN: m.token,
+      CAL_SCROLL_T: Math.max(1, Math.round(m.scrollTimeoutSec)),
+    },
     sh`
 cal_fail() {
 	cal_cut "$2" 4000
@@ -668,11 +704,21 @@ cal_main() {
  * Removes the marker session (only it) and the marker dirs (only when empty). With
  * `settleSec`, first waits for a restore still running (it would bring the marker back).
  */
-export function cleanupScript(c: CommonVars, m: Pick<MarkerVars, 'session' | 'base' | 'plain' | 'spaced'> & { settleSec?: number; lastDir?: string }): string {
+export function cleanupScript(
+  c: CommonVars,
+  m: Pick<MarkerVars, 'session' | 'base' | 'plain' | 'spaced'> & { settleSec?: number; lastDir?: string },
+): string {
   return assemble(
     'cleanup',
     c,
-    { CAL_M: m.session, CAL_D0: m.base, CAL_D1: m.plain, CAL_D2: m.spaced, CAL_SETTLE: Math.max(0, Math.round(m.settleSec ?? 0)), CAL_LAST_DIR: m.lastDir ?? '' },
+    {
+      CAL_M: m.session,
+      CAL_D0: m.base,
+      CAL_D1: m.plain,
+      CAL_D2: m.spaced,
+      CAL_SETTLE: Math.max(0, Math.round(m.settleSec ?? 0)),
+      CAL_LAST_DIR: m.lastDir ?? '',
+    },
     sh`
 cal_main() {
 	cal_init
@@ -730,6 +776,7 @@ export function parseRecords(out: Buffer | string): Map<string, string[]> {
 export function rawRecord(out: Buffer | string, key: string): Buffer | undefined {
   const text = Buffer.isBuffer(out) ? out.toString('latin1') : out;
   const prefix = `@@${key}=`;
-  for (const line of text.split('\n')) if (line.startsWith(prefix)) return Buffer.from(line.slice(prefix.length).trim(), 'base64');
+  for (const line of text.split('\n'))
+    if (line.startsWith(prefix)) return Buffer.from(line.slice(prefix.length).trim(), 'base64');
   return undefined;
 }

@@ -84,7 +84,11 @@ export async function retry<T>(
       const reason = (e as Error)?.message ?? String(e);
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new WaitTimeout(`${opts.what}: not after ${Math.round((Date.now() - start) / 100) / 10} s (${n} attempt${n === 1 ? '' : 's'}): ${reason}`, n, reason);
+        throw new WaitTimeout(
+          `${opts.what}: not after ${Math.round((Date.now() - start) / 100) / 10} s (${n} attempt${n === 1 ? '' : 's'}): ${reason}`,
+          n,
+          reason,
+        );
       }
       const retryInMs = Math.min(delay, left);
       opts.onRetry?.({ attempt: n, reason, retryInMs, remainingMs: left });

@@ -1,9 +1,9 @@
 // Runs probe.sh on a target (one exec) and parses what it printed into Facts.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { type RunOptions, type RunResult, type Target, TargetError } from '../targets/target.js';
 import type { Facts } from './facts.js';
 import { parseProbeOutput, probeOutputComplete, splitRecords } from './parse.js';
-import { TargetError, type RunOptions, type RunResult, type Target } from '../target/target.js';
 
 let source: string | undefined;
 
@@ -33,16 +33,17 @@ function firstLine(s: string): string {
 /** One line saying how a run ended: `exit 127: sh: 1: base64: not found`. */
 export function describeRun(res: RunResult): string {
   const how =
-    res.code !== null ? `exit ${res.code}` : res.signal ? `killed by ${res.signal}` : 'no exit status (channel closed or timed out)';
+    res.code !== null
+      ? `exit ${res.code}`
+      : res.signal
+        ? `killed by ${res.signal}`
+        : 'no exit status (channel closed or timed out)';
   const err = firstLine(res.stderr);
   const bytes = res.stdout.length === 0 ? ', no output' : `, ${res.stdout.length} bytes of output`;
   return err !== '' ? `${how}${bytes}: ${err}` : `${how}${bytes}`;
 }
 
-export async function gatherFacts(
-  target: Target,
-  opts: { tmuxTimeoutSec: number } & RunOptions,
-): Promise<Facts> {
+export async function gatherFacts(target: Target, opts: { tmuxTimeoutSec: number } & RunOptions): Promise<Facts> {
   const { tmuxTimeoutSec, ...run } = opts;
   const res = await target.runScript(probeScript(tmuxTimeoutSec), run);
   if (!probeOutputComplete(res.stdout)) {
@@ -58,6 +59,7 @@ export async function gatherFacts(
   // the probe reports the bound it ran with; without a meta record, it is the one sent
   if (facts.probe.tmuxTimeoutSec === 0) facts.probe.tmuxTimeoutSec = tmuxTimeoutSec;
   if (res.code !== 0) facts.probe.warnings.push(`the probe shell ended with ${describeRun(res)}`);
-  else if (res.stderr.trim() !== '') facts.probe.warnings.push(`the probe shell printed on stderr: ${firstLine(res.stderr)}`);
+  else if (res.stderr.trim() !== '')
+    facts.probe.warnings.push(`the probe shell printed on stderr: ${firstLine(res.stderr)}`);
   return facts;
 }

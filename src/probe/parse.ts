@@ -909,16 +909,22 @@ function buildArchive(
 /** `last`'s pane dirs, checked on the target (@@saved). */
 function buildSavedDirs(records: Map<string, Buffer>, facts: Facts, warn: (w: string) => void): void {
   if (!records.has('saved')) {
-    warn("probe output has no saved record: the pane dirs of `last` were not checked");
+    warn('probe output has no saved record: the pane dirs of `last` were not checked');
     return;
   }
   const kv = decodeKv(records.get('saved'));
   const dirs: Facts['savedDirs'] = [];
   for (let i = 0; kv.has(`dir.${i}`); i++) {
-    dirs.push({ dir: kv.get(`dir.${i}`)!, exists: kv.get(`dir.${i}.exists`) === '1', sessionVim: kv.get(`dir.${i}.vim`) === '1' });
+    dirs.push({
+      dir: kv.get(`dir.${i}`)!,
+      exists: kv.get(`dir.${i}.exists`) === '1',
+      sessionVim: kv.get(`dir.${i}.vim`) === '1',
+    });
   }
   if (kv.get('more') === '1') {
-    warn(`\`last\` in ${kv.get('dir') ?? '?'} names more than ${dirs.length} pane dirs; only the first ${dirs.length} were checked`);
+    warn(
+      `\`last\` in ${kv.get('dir') ?? '?'} names more than ${dirs.length} pane dirs; only the first ${dirs.length} were checked`,
+    );
   }
   facts.savedDirs = dirs;
 }
@@ -1005,5 +1011,8 @@ function buildLocks(kv: Map<string, string>, facts: Facts, warn: (w: string) => 
     const stale = gen !== null && now > 0 && now - gen * 100 > LOCK_LIFETIME_SEC;
     facts.continuumLocks.push({ path, stale });
   }
-  if (kv.get('lock.more') === '1') warn(`more than ${facts.continuumLocks.length} continuum lock dirs; only the first ${facts.continuumLocks.length} are listed`);
+  if (kv.get('lock.more') === '1')
+    warn(
+      `more than ${facts.continuumLocks.length} continuum lock dirs; only the first ${facts.continuumLocks.length} are listed`,
+    );
 }

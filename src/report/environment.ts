@@ -1,13 +1,15 @@
 // The bug-report digest of the facts: versions, plugin revisions, the config lines that
 // matter for persistence and the save history. Kept in the report (JSON `environment`)
 // so every format, and a report read back later, has it.
+
+import { resolveSaveDir, saveFilesIn } from '../domain/resurrect/savedir.js';
+import { parseSave } from '../domain/resurrect/savefile.js';
 import type { ReportEnvironment } from '../engine/report.js';
 import type { Facts, TartFact } from '../probe/facts.js';
-import { resolveSaveDir, saveFilesIn } from '../resurrect/savedir.js';
-import { parseSave } from '../resurrect/savefile.js';
 
 /** Lines of a tmux config that decide whether sessions are saved and restored. */
-const RELEVANT = /@plugin|@resurrect|@continuum|tpm|\bsource(-file)?\b|\brun(-shell)?\b|default-(command|shell)|exit-empty|destroy-unattached|set-environment|update-environment|status-right/;
+const RELEVANT =
+  /@plugin|@resurrect|@continuum|tpm|\bsource(-file)?\b|\brun(-shell)?\b|default-(command|shell)|exit-empty|destroy-unattached|set-environment|update-environment|status-right/;
 const MAX_CONFIG_LINES = 40;
 const MAX_HISTORY = 12;
 
@@ -21,10 +23,13 @@ function configLines(f: Facts): string[] {
     if (!file.exists) continue;
     file.content.split('\n').forEach((raw, i) => {
       const line = raw.trim();
-      if (line && !line.startsWith('#') && RELEVANT.test(line)) out.push(`${tilde(file.path, f.host.home)}:${i + 1}: ${line}`);
+      if (line && !line.startsWith('#') && RELEVANT.test(line))
+        out.push(`${tilde(file.path, f.host.home)}:${i + 1}: ${line}`);
     });
   }
-  return out.length > MAX_CONFIG_LINES ? [...out.slice(0, MAX_CONFIG_LINES), `… ${out.length - MAX_CONFIG_LINES} more`] : out;
+  return out.length > MAX_CONFIG_LINES
+    ? [...out.slice(0, MAX_CONFIG_LINES), `… ${out.length - MAX_CONFIG_LINES} more`]
+    : out;
 }
 
 function plural(n: number, w: string): string {
@@ -64,7 +69,14 @@ function saves(f: Facts): ReportEnvironment['saves'] {
 export function describeEnvironment(f: Facts, tart?: TartFact): ReportEnvironment {
   const server = f.server?.answers ? f.server : null;
   return {
-    host: { os: f.host.os, osVersion: f.host.osVersion, hostname: f.host.hostname, user: f.host.user, home: f.host.home, shell: f.host.shell },
+    host: {
+      os: f.host.os,
+      osVersion: f.host.osVersion,
+      hostname: f.host.hostname,
+      user: f.host.user,
+      home: f.host.home,
+      shell: f.host.shell,
+    },
     tmux: {
       binaries: (f.tmuxBinaries ?? []).map((b) => ({ path: b.path, version: b.version, foundBy: [...b.foundBy] })),
       serverVersion: server?.version ?? null,
@@ -73,7 +85,9 @@ export function describeEnvironment(f: Facts, tart?: TartFact): ReportEnvironmen
     },
     plugins: {
       dir: f.plugins.dir,
-      entries: (f.plugins.entries ?? []).filter((e) => e.type === 'dir' || e.type === 'link').map((e) => ({ name: e.name, ...(e.revision ? { revision: e.revision } : {}) })),
+      entries: (f.plugins.entries ?? [])
+        .filter((e) => e.type === 'dir' || e.type === 'link')
+        .map((e) => ({ name: e.name, ...(e.revision ? { revision: e.revision } : {}) })),
     },
     configLines: configLines(f),
     saves: saves(f),

@@ -14,5 +14,5 @@ export interface JsonOptions {
 export function renderJson(reports: Report[], opts: JsonOptions): string {
   const many = opts.many ?? reports.length > 1;
   const doc = many ? combine(reports, opts.startedAt, opts.durationMs, opts.version, opts.strict) : reports[0];
-  return JSON.stringify(doc, null, 2) + '\n';
+  return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -4,8 +4,9 @@
 // summary in <system-out>) unless --strict makes it a failure. A target the doctor could
 // not reach is a suite with one errored `connect` case saying why. Written with
 // junit-report-builder, loaded only for this format.
-import junit from 'junit-report-builder';
+
 import type { Builder, TestSuite } from 'junit-report-builder';
+import junit from 'junit-report-builder';
 import type { Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
 import { errorLines, heading } from './view.js';
@@ -29,7 +30,11 @@ function body(c: CheckOutcome): string {
 }
 
 function addCheck(suite: TestSuite, c: CheckOutcome, opts: JunitOptions): void {
-  const tc = suite.testCase().className(c.category).name(c.id).time(c.durationMs / 1000);
+  const tc = suite
+    .testCase()
+    .className(c.category)
+    .name(c.id)
+    .time(c.durationMs / 1000);
   const summary = c.summary;
   switch (c.status) {
     case 'fail':
@@ -55,12 +60,23 @@ function addCheck(suite: TestSuite, c: CheckOutcome, opts: JunitOptions): void {
 }
 
 function addSuite(builder: Builder, r: Report, opts: JunitOptions): void {
-  const suite = builder.testSuite().name(heading(r)).timestamp(new Date(r.startedAt)).time(r.durationMs / 1000);
-  suite.property('cal-doctor.version', r.version).property('target.kind', r.target.kind).property('target.label', r.target.label);
+  const suite = builder
+    .testSuite()
+    .name(heading(r))
+    .timestamp(new Date(r.startedAt))
+    .time(r.durationMs / 1000);
+  suite
+    .property('cal-doctor.version', r.version)
+    .property('target.kind', r.target.kind)
+    .property('target.label', r.target.label);
   if (r.target.os) suite.property('target.os', r.target.os);
   if (r.error) {
     const [message = 'cannot run', ...rest] = errorLines(r);
-    suite.testCase().className('cal-doctor').name('connect').error(message, 'could-not-run', xmlText([message, ...rest].join('\n')));
+    suite
+      .testCase()
+      .className('cal-doctor')
+      .name('connect')
+      .error(message, 'could-not-run', xmlText([message, ...rest].join('\n')));
     return;
   }
   for (const c of r.checks) addCheck(suite, c, opts);
@@ -75,5 +91,5 @@ function newBuilder(): Builder {
 export function renderJunit(reports: Report[], opts: JunitOptions = {}): string {
   const builder = newBuilder().name('cal-doctor');
   for (const r of reports) addSuite(builder, r, opts);
-  return builder.build() + '\n';
+  return `${builder.build()}\n`;
 }

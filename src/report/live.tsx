@@ -2,8 +2,10 @@
 // probe runs, then resolve to ✓ / ! / ✗, problems expand with evidence and fix, and a
 // summary line closes. With many targets, one such section per target. Only imported on
 // the TTY path, so pipes and CI never load React.
-import React, { useEffect, useState } from 'react';
-import { Box, Text, render } from 'ink';
+
+import { Box, render, Text } from 'ink';
+import type React from 'react';
+import { useEffect, useState } from 'react';
 import type { DoctorEvent } from '../doctor.js';
 import type { Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
@@ -23,8 +25,21 @@ export interface LiveState {
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const COLOR: Record<string, string> = { pass: 'green', warn: 'yellow', fail: 'red', error: 'red', info: 'gray', skip: 'gray' };
-const REPAIR_COLOR: Record<string, string> = { applied: 'green', failed: 'red', planned: 'cyan', 'already-ok': 'gray', advice: 'gray' };
+const COLOR: Record<string, string> = {
+  pass: 'green',
+  warn: 'yellow',
+  fail: 'red',
+  error: 'red',
+  info: 'gray',
+  skip: 'gray',
+};
+const REPAIR_COLOR: Record<string, string> = {
+  applied: 'green',
+  failed: 'red',
+  planned: 'cyan',
+  'already-ok': 'gray',
+  advice: 'gray',
+};
 
 function Spinner(): React.ReactElement {
   const [i, setI] = useState(0);
@@ -131,7 +146,15 @@ export function LiveReport({ state, verbose = false }: { state: LiveState; verbo
 }
 
 /** Several targets: a section each, then the line for the whole run once all are done. */
-export function LiveRun({ states, verbose = false, strict = false }: { states: LiveState[]; verbose?: boolean; strict?: boolean }): React.ReactElement {
+export function LiveRun({
+  states,
+  verbose = false,
+  strict = false,
+}: {
+  states: LiveState[];
+  verbose?: boolean;
+  strict?: boolean;
+}): React.ReactElement {
   if (states.length === 1) return <LiveReport state={states[0]!} verbose={verbose} />;
   const reports = states.map((s) => s.report);
   const done = reports.every((r): r is Report => !!r);
@@ -155,11 +178,18 @@ export function reduce(state: LiveState, e: DoctorEvent): LiveState {
     case 'phase':
       return { ...state, phase: e.phase, label: e.label, waiting: undefined };
     case 'waiting':
-      return { ...state, label: e.label, waiting: `${e.reason} (try ${e.attempt + 1} in ${seconds(e.retryInMs)}, ${seconds(e.remainingMs)} left)` };
+      return {
+        ...state,
+        label: e.label,
+        waiting: `${e.reason} (try ${e.attempt + 1} in ${seconds(e.retryInMs)}, ${seconds(e.remainingMs)} left)`,
+      };
     case 'checks':
       return { ...state, rows: e.checks.map((c) => ({ ...c })) };
     case 'result':
-      return { ...state, rows: state.rows.map((row) => (row.id === e.outcome.id ? { ...row, outcome: e.outcome } : row)) };
+      return {
+        ...state,
+        rows: state.rows.map((row) => (row.id === e.outcome.id ? { ...row, outcome: e.outcome } : row)),
+      };
     case 'done':
       return { ...state, report: e.report, waiting: undefined };
   }

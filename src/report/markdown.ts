@@ -49,7 +49,10 @@ function code(s: string): string {
 function tmuxLine(r: Report): string {
   const t = r.environment?.tmux;
   if (!t) return 'unknown';
-  const bins = t.binaries.map((b) => `${b.version ?? 'unknown version'} at ${code(b.path)}${b.foundBy.length ? ` (${b.foundBy.join(', ')})` : ''}`);
+  const bins = t.binaries.map(
+    (b) =>
+      `${b.version ?? 'unknown version'} at ${code(b.path)}${b.foundBy.length ? ` (${b.foundBy.join(', ')})` : ''}`,
+  );
   return [bins.join('; ') || 'no tmux binary found', `server: ${t.serverVersion ?? 'none running'}`].join('; ');
 }
 
@@ -57,7 +60,9 @@ function pluginsLine(r: Report): string {
   const p = r.environment?.plugins;
   if (!p) return 'unknown';
   if (p.entries.length === 0) return `none in ${code(p.dir)}`;
-  return p.entries.map((e) => `${e.name} ${e.revision ? code(e.revision.slice(0, 12)) : '(no git revision)'}`).join(', ');
+  return p.entries
+    .map((e) => `${e.name} ${e.revision ? code(e.revision.slice(0, 12)) : '(no git revision)'}`)
+    .join(', ');
 }
 
 function checkBlock(c: CheckOutcome, h: string): string[] {
@@ -93,13 +98,31 @@ function renderOne(r: Report, level: number, opts: MarkdownOptions): string[] {
   if (shown.length === 0) out.push('', 'None.');
   for (const c of shown) out.push(...checkBlock(c, h(2)));
   out.push('', `${h(1)} All checks`, '', '| | check | category | result |', '| --- | --- | --- | --- |');
-  for (const c of r.checks) out.push(`| ${SYMBOL[c.status]} | ${code(c.id)} | ${cell(c.category)} | ${cell(c.summary)} |`);
+  for (const c of r.checks)
+    out.push(`| ${SYMBOL[c.status]} | ${code(c.id)} | ${cell(c.category)} | ${cell(c.summary)} |`);
   if (env) {
     out.push('', `${h(1)} Relevant config lines`, '');
-    out.push(...(env.configLines.length ? fence(env.configLines, 'tmux') : ['No tmux config file with plugin, resurrect or continuum lines was found.']));
-    out.push('', `${h(1)} Save history (oldest first)`, '', `Save dir: ${code(env.saves.dir)} — ${inline(env.saves.reason)}`, '');
+    out.push(
+      ...(env.configLines.length
+        ? fence(env.configLines, 'tmux')
+        : ['No tmux config file with plugin, resurrect or continuum lines was found.']),
+    );
+    out.push(
+      '',
+      `${h(1)} Save history (oldest first)`,
+      '',
+      `Save dir: ${code(env.saves.dir)} — ${inline(env.saves.reason)}`,
+      '',
+    );
     if (env.saves.history.length) {
-      out.push(...fence(env.saves.history.map((s) => `${s.time}  ${s.name}  ${s.size} B${s.contents ? `  ${s.contents}` : ''}${s.last ? '  <- last' : ''}`)));
+      out.push(
+        ...fence(
+          env.saves.history.map(
+            (s) =>
+              `${s.time}  ${s.name}  ${s.size} B${s.contents ? `  ${s.contents}` : ''}${s.last ? '  <- last' : ''}`,
+          ),
+        ),
+      );
     } else out.push('No save files.');
     if (env.saves.last !== undefined) out.push('', `\`last\` points to ${code(env.saves.last || '(empty)')}.`);
   }
@@ -108,17 +131,23 @@ function renderOne(r: Report, level: number, opts: MarkdownOptions): string[] {
     out.push('', `${h(1)} ${repairs.title}`);
     for (const item of repairs.items) {
       out.push('', `- ${item.mark} ${inline(item.head)}`);
-      for (const b of item.blocks) out.push('', `  ${b.label}:`, '', ...fence(b.lines, b.code ? 'sh' : 'text').map((l) => `  ${l}`));
+      for (const b of item.blocks)
+        out.push('', `  ${b.label}:`, '', ...fence(b.lines, b.code ? 'sh' : 'text').map((l) => `  ${l}`));
     }
   }
-  const notes = [...(r.probeWarnings ?? []).map((w) => `probe: ${w}`), ...(r.loadProblems ?? []).map((p) => `could not load check ${p.file}: ${p.reason}`)];
+  const notes = [
+    ...(r.probeWarnings ?? []).map((w) => `probe: ${w}`),
+    ...(r.loadProblems ?? []).map((p) => `could not load check ${p.file}: ${p.reason}`),
+  ];
   if (notes.length) out.push('', `${h(1)} Notes`, '', ...fence(notes));
   return out;
 }
 
 export function renderMarkdown(reports: Report[], opts: MarkdownOptions = {}): string {
   const many = opts.many ?? reports.length > 1;
-  const out = many ? [`## cal-doctor report: ${reports.length} targets`, '', manySummaryLine(reports, opts.strict)] : [];
+  const out = many
+    ? [`## cal-doctor report: ${reports.length} targets`, '', manySummaryLine(reports, opts.strict)]
+    : [];
   for (const r of reports) out.push(...(many ? ['', ...renderOne(r, 3, opts)] : renderOne(r, 2, opts)));
-  return out.join('\n').replace(CONTROL, '\uFFFD') + '\n';
+  return `${out.join('\n').replace(CONTROL, '\uFFFD')}\n`;
 }

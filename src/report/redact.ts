@@ -23,7 +23,8 @@ function secrets(r: Report): Array<[RegExp, string]> {
   // a whole word: not part of a longer name, a path segment like `tart.vm`, or `--vm`
   const word = (s: string) => new RegExp(`(?<![A-Za-z0-9_.-])${esc(s)}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9_-])`, 'g');
   const rules: Array<[RegExp, string]> = [];
-  if (home && home !== '/' && home.length > 1) rules.push([new RegExp(`${esc(home)}(?![A-Za-z0-9_.-])`, 'g'), '<home>']);
+  if (home && home !== '/' && home.length > 1)
+    rules.push([new RegExp(`${esc(home)}(?![A-Za-z0-9_.-])`, 'g'), '<home>']);
   for (const h of [...hosts].filter(Boolean).sort((a, b) => b.length - a.length)) rules.push([word(h), '<host>']);
   for (const user of new Set([r.target.user, env?.user])) {
     if (!user) continue;
@@ -52,6 +53,11 @@ export function redactReport(r: Report): Report {
     version: r.version,
     startedAt: r.startedAt,
     target: { ...out.target, kind: r.target.kind },
-    checks: out.checks.map((c, i) => ({ ...c, id: r.checks[i]!.id, category: r.checks[i]!.category, title: r.checks[i]!.title })),
+    checks: out.checks.map((c, i) => ({
+      ...c,
+      id: r.checks[i]!.id,
+      category: r.checks[i]!.category,
+      title: r.checks[i]!.title,
+    })),
   };
 }

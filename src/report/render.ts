@@ -28,7 +28,13 @@ export async function render(format: Format, run: Run, opts: RenderOptions = {})
   switch (format) {
     case 'json': {
       const { renderJson } = await import('./json.js');
-      return renderJson(reports, { many, strict: opts.strict, startedAt: run.startedAt, durationMs: run.durationMs, version: VERSION });
+      return renderJson(reports, {
+        many,
+        strict: opts.strict,
+        startedAt: run.startedAt,
+        durationMs: run.durationMs,
+        version: VERSION,
+      });
     }
     case 'junit': {
       const { renderJunit } = await import('./junit.js');

@@ -27,7 +27,8 @@ export function repairLines(r: Report, p: Paint): string[] {
   if (!view) return [];
   const out = ['', p.bold(view.title)];
   for (const item of view.items) {
-    const mark = item.status === 'failed' ? p.red(item.mark) : item.status === 'applied' ? p.green(item.mark) : p.dim(item.mark);
+    const mark =
+      item.status === 'failed' ? p.red(item.mark) : item.status === 'applied' ? p.green(item.mark) : p.dim(item.mark);
     out.push(`${mark} ${item.head}`);
     for (const b of item.blocks) out.push(`    ${p.cyan(`${b.label}:`)}`, ...b.lines.map((l) => `      ${l}`));
   }
@@ -39,7 +40,7 @@ export function renderTable(r: Report, p: Paint, opts: TableOptions = {}): strin
   if (r.error) {
     const [first, ...rest] = errorLines(r);
     out.push(p.red(`✗ ${first}`), ...rest.map((l) => `  ${l}`));
-    return out.join('\n') + '\n';
+    return `${out.join('\n')}\n`;
   }
   const width = Math.max(60, Math.min(opts.width ?? 100, 160));
   const table = new Table({
@@ -60,11 +61,11 @@ export function renderTable(r: Report, p: Paint, opts: TableOptions = {}): strin
   }
   out.push(...repairLines(r, p));
   for (const lp of r.loadProblems ?? []) out.push(p.yellow(`! could not load check ${lp.file}: ${lp.reason}`));
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** Several targets: a section each, then one line for the whole run. */
 export function renderTables(reports: Report[], p: Paint, opts: TableOptions & { many?: boolean } = {}): string {
   if (!(opts.many ?? reports.length > 1)) return reports.map((r) => renderTable(r, p, opts)).join('\n');
-  return reports.map((r) => renderTable(r, p, opts)).join('\n') + `\n${p.bold(manySummaryLine(reports, opts.strict))}\n`;
+  return `${reports.map((r) => renderTable(r, p, opts)).join('\n')}\n${p.bold(manySummaryLine(reports, opts.strict))}\n`;
 }

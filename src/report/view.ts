@@ -16,7 +16,9 @@ export function detailed(r: Report, verbose = false): CheckOutcome[] {
 }
 
 /** Checks grouped by category, in the order the categories first appear. */
-export function byCategory<T extends Pick<CheckOutcome, 'category'>>(checks: T[]): Array<{ category: string; checks: T[] }> {
+export function byCategory<T extends Pick<CheckOutcome, 'category'>>(
+  checks: T[],
+): Array<{ category: string; checks: T[] }> {
   const groups = new Map<string, T[]>();
   for (const c of checks) {
     const g = groups.get(c.category);
@@ -50,7 +52,13 @@ export function errorLines(r: Report): string[] {
   return r.error ? [`cannot run: ${r.error.message}`, ...(r.error.hint ? [r.error.hint] : [])] : [];
 }
 
-export const REPAIR_MARK: Record<RepairEntry['status'], string> = { planned: '•', applied: '✓', 'already-ok': '=', failed: '✗', advice: 'i' };
+export const REPAIR_MARK: Record<RepairEntry['status'], string> = {
+  planned: '•',
+  applied: '✓',
+  'already-ok': '=',
+  failed: '✗',
+  advice: 'i',
+};
 
 export interface RepairView {
   status: RepairEntry['status'];
@@ -65,14 +73,16 @@ export interface RepairView {
 export function repairsView(r: Report): { title: string; items: RepairView[] } | undefined {
   if (!r.repairs) return undefined;
   const planned = r.repairs.every((x) => x.status === 'planned');
-  const title = r.repairs.length === 0
-    ? 'Repairs: nothing to repair'
-    : planned
-      ? 'Repair plan (dry run: nothing was changed; apply with --fix --yes)'
-      : 'Repairs (run cal-doctor again to verify)';
+  const title =
+    r.repairs.length === 0
+      ? 'Repairs: nothing to repair'
+      : planned
+        ? 'Repair plan (dry run: nothing was changed; apply with --fix --yes)'
+        : 'Repairs (run cal-doctor again to verify)';
   const items = r.repairs.map((x): RepairView => {
     const blocks: RepairView['blocks'] = [];
-    if (x.status === 'planned' && x.script) blocks.push({ label: 'script', lines: x.script.replace(/\n$/, '').split('\n'), code: true });
+    if (x.status === 'planned' && x.script)
+      blocks.push({ label: 'script', lines: x.script.replace(/\n$/, '').split('\n'), code: true });
     if (x.undo) blocks.push({ label: 'undo', lines: x.undo.replace(/\n$/, '').split('\n'), code: true });
     if (x.advice?.length) blocks.push({ label: x.automatic ? 'also' : 'by hand', lines: x.advice, code: false });
     const manual = x.status === 'planned' && !x.automatic ? ' (manual)' : '';

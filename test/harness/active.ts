@@ -20,8 +20,18 @@ export async function userState(home: Home): Promise<Record<string, string>> {
   const state: Record<string, string> = {};
   const formats: Record<string, string[]> = {
     'list-sessions': ['list-sessions', '-F', '#{session_id} #{session_name} #{session_windows} #{session_created}'],
-    'list-windows': ['list-windows', '-a', '-F', '#{window_id} #{session_name}:#{window_index} #{window_name} #{window_layout}'],
-    'list-panes': ['list-panes', '-a', '-F', '#{pane_id} #{session_name}:#{window_index}.#{pane_index} #{pane_pid} #{pane_current_path}'],
+    'list-windows': [
+      'list-windows',
+      '-a',
+      '-F',
+      '#{window_id} #{session_name}:#{window_index} #{window_name} #{window_layout}',
+    ],
+    'list-panes': [
+      'list-panes',
+      '-a',
+      '-F',
+      '#{pane_id} #{session_name}:#{window_index}.#{pane_index} #{pane_pid} #{pane_current_path}',
+    ],
     'show-options': ['show-options', '-g'],
   };
   for (const [name, args] of Object.entries(formats)) {
@@ -36,7 +46,11 @@ export async function userState(home: Home): Promise<Record<string, string>> {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
       const st = lstatSync(p);
-      state[p] = st.isSymbolicLink() ? `-> ${readlinkSync(p)} ${existsSync(p) ? sha(readFileSync(p)) : 'dangling'}` : st.isFile() ? sha(readFileSync(p)) : 'dir';
+      state[p] = st.isSymbolicLink()
+        ? `-> ${readlinkSync(p)} ${existsSync(p) ? sha(readFileSync(p)) : 'dangling'}`
+        : st.isFile()
+          ? sha(readFileSync(p))
+          : 'dir';
     }
   }
   return state;
@@ -82,7 +96,11 @@ export async function leakedDirs(before: string[], graceMs = 6000): Promise<stri
 /** `cal-doctor-*` sockets in the home's socket dir (the check must never put one there). */
 export function sandboxSocketsIn(home: Home): string[] {
   const dir = join(home.tmuxTmpdir, `tmux-${process.getuid?.() ?? 0}`);
-  return existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith('cal-doctor-')).map((n) => join(dir, n)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => n.startsWith('cal-doctor-'))
+        .map((n) => join(dir, n))
+    : [];
 }
 
 /** A sandbox socket name (`cal-doctor-<hex id>-a|b`) and a sandbox dir (`/tmp/cal-doctor.XXXXXXXX`). */
@@ -96,7 +114,8 @@ const ANY_SANDBOX_DIR = /\/tmp\/cal-doctor\.[A-Za-z0-9]{8}(\/|$|\0|\s)/;
  * `dir`, only that sandbox's (other runs may be going on at the same time).
  */
 export function sandboxProcesses(dir?: string): Array<{ pid: number; argv: string }> {
-  const inDir = (text: string) => (dir ? text.includes(`${dir}/`) || text.split(/[\0\s=:]/).includes(dir) : ANY_SANDBOX_DIR.test(text));
+  const inDir = (text: string) =>
+    dir ? text.includes(`${dir}/`) || text.split(/[\0\s=:]/).includes(dir) : ANY_SANDBOX_DIR.test(text);
   const namesSocket = (argv: string) => !dir && ANY_SOCKET_NAME.test(argv);
   const found: Array<{ pid: number; argv: string }> = [];
   for (const entry of readdirSync('/proc')) {
@@ -188,13 +207,25 @@ export function layoutSave(opts: { label?: string; without?: string } = {}): str
   const root = rootOf(opts.label ?? 'nonlogin');
   const panes = expectedPanes().filter((p) => p.session !== opts.without);
   const lines = panes.map((p) =>
-    ['pane', p.session, p.window, p.window === 0 ? 1 : 0, p.window === 0 ? ':*' : ':', p.pane, 'cal-dev', `:${root}/${p.dir}`.replace(' ', '\\ '), p.pane === 0 ? 1 : 0, 'sleep', ':'].join('\t'),
+    [
+      'pane',
+      p.session,
+      p.window,
+      p.window === 0 ? 1 : 0,
+      p.window === 0 ? ':*' : ':',
+      p.pane,
+      'cal-dev',
+      `:${root}/${p.dir}`.replace(' ', '\\ '),
+      p.pane === 0 ? 1 : 0,
+      'sleep',
+      ':',
+    ].join('\t'),
   );
   const windows = [...new Set(panes.map((p) => `${p.session}\t${p.window}`))].map((w) => {
     const [s, i] = w.split('\t');
     return ['window', s, i, ':sleep', i === '0' ? 1 : 0, i === '0' ? ':*' : ':', 'cbfd,160x48,0,0,0', ':'].join('\t');
   });
-  return [...lines, ...windows, 'state\t\t'].join('\n') + '\n';
+  return `${[...lines, ...windows, 'state\t\t'].join('\n')}\n`;
 }
 
 /** `list-panes -a` of the layout, US-separated. */
@@ -204,8 +235,20 @@ export function paneList(label = 'nonlogin'): string {
     .join('\n');
 }
 
-export function step(label: string, n: number, name: string, status: 'ok' | 'warn' | 'fail', items: Record<string, string>, ms = 100): string {
-  return rec(`${label}.step.${n}`, [`name=${name}`, `status=${status}`, `ms=${ms}`, ...Object.entries(items).map(([k, v]) => `${k}=${v}`)]);
+export function step(
+  label: string,
+  n: number,
+  name: string,
+  status: 'ok' | 'warn' | 'fail',
+  items: Record<string, string>,
+  ms = 100,
+): string {
+  return rec(`${label}.step.${n}`, [
+    `name=${name}`,
+    `status=${status}`,
+    `ms=${ms}`,
+    ...Object.entries(items).map(([k, v]) => `${k}=${v}`),
+  ]);
 }
 
 /** save.sh's output from a server whose PATH has no tmux (trimmed from a real run). */
@@ -243,33 +286,110 @@ export function healthyOutput(opts: FakeRunOptions = {}): string {
     const brew = nl && opts.brewNonLogin;
     const dir = `${SANDBOX}/${label}`;
     const steps: Array<[string, 'ok' | 'warn' | 'fail', Record<string, string>]> = [
-      ['env', 'ok', { path: brew ? '/usr/bin:/bin' : '/opt/homebrew/bin:/usr/bin:/bin', found: brew ? '' : '/opt/homebrew/bin/tmux', home: '/Users/admin', shell: '/bin/zsh', tmux: '/opt/homebrew/bin/tmux', how: brew ? 'fallback' : 'path', version: 'tmux 3.5a' }],
-      ['start', 'ok', { socket: `${dir}/cal-doctor-0123abcd-a`, pid: '4242', srvpath: brew ? '/usr/bin:/bin' : '/opt/homebrew/bin:/usr/bin:/bin', srvtmux: brew ? '' : '/opt/homebrew/bin/tmux', root: rootOf(label) }],
+      [
+        'env',
+        'ok',
+        {
+          path: brew ? '/usr/bin:/bin' : '/opt/homebrew/bin:/usr/bin:/bin',
+          found: brew ? '' : '/opt/homebrew/bin/tmux',
+          home: '/Users/admin',
+          shell: '/bin/zsh',
+          tmux: '/opt/homebrew/bin/tmux',
+          how: brew ? 'fallback' : 'path',
+          version: 'tmux 3.5a',
+        },
+      ],
+      [
+        'start',
+        'ok',
+        {
+          socket: `${dir}/cal-doctor-0123abcd-a`,
+          pid: '4242',
+          srvpath: brew ? '/usr/bin:/bin' : '/opt/homebrew/bin:/usr/bin:/bin',
+          srvtmux: brew ? '' : '/opt/homebrew/bin/tmux',
+          root: rootOf(label),
+        },
+      ],
       ['layout', 'ok', { panes: paneList(label), rc: '0' }],
       brew
-        ? ['load', 'warn', { rc: '127', client: '', out: '/p/scripts/helpers.sh: line 20: tmux: command not found\n/p/resurrect.tmux: line 12: tmux: command not found', savepath: '' }]
+        ? [
+            'load',
+            'warn',
+            {
+              rc: '127',
+              client: '',
+              out: '/p/scripts/helpers.sh: line 20: tmux: command not found\n/p/resurrect.tmux: line 12: tmux: command not found',
+              savepath: '',
+            },
+          ]
         : ['load', 'ok', { rc: '0', client: '', out: '', savepath: '/p/scripts/save.sh' }],
       brew
-        ? ['save', 'fail', { rc: '0', client: '', out: BREW_SAVE_OUT, dir: `${dir}/save`, ls: 'total 0', 'stray.0.dir': `${dir}/home/.local/share/tmux/resurrect`, 'stray.0.ls': 'total 8\ndrwxr-xr-x 2 501 20 4096 Jun  2 09:00 .\nlrwxr-xr-x 1 501 20 34 Jun  2 09:00 last -> tmux_resurrect_20250602T090000.txt\n-rw-r--r-- 1 501 20 0 Jun  2 09:00 tmux_resurrect_20250602T090000.txt' }]
+        ? [
+            'save',
+            'fail',
+            {
+              rc: '0',
+              client: '',
+              out: BREW_SAVE_OUT,
+              dir: `${dir}/save`,
+              ls: 'total 0',
+              'stray.0.dir': `${dir}/home/.local/share/tmux/resurrect`,
+              'stray.0.ls':
+                'total 8\ndrwxr-xr-x 2 501 20 4096 Jun  2 09:00 .\nlrwxr-xr-x 1 501 20 34 Jun  2 09:00 last -> tmux_resurrect_20250602T090000.txt\n-rw-r--r-- 1 501 20 0 Jun  2 09:00 tmux_resurrect_20250602T090000.txt',
+            },
+          ]
         : nl && opts.save
           ? ['save', opts.save.status, { dir: `${dir}/save`, ...opts.save.items }]
-          : ['save', 'ok', { rc: '0', client: '', out: '', dir: `${dir}/save`, ls: '-rw-r--r-- 1 501 20 600 Jun  2 09:00 tmux_resurrect_20250602T090000.txt', 'last.target': 'tmux_resurrect_20250602T090000.txt' }],
+          : [
+              'save',
+              'ok',
+              {
+                rc: '0',
+                client: '',
+                out: '',
+                dir: `${dir}/save`,
+                ls: '-rw-r--r-- 1 501 20 600 Jun  2 09:00 tmux_resurrect_20250602T090000.txt',
+                'last.target': 'tmux_resurrect_20250602T090000.txt',
+              },
+            ],
       ['kill', 'ok', { rc: '0', out: '' }],
       ['restart', 'ok', { socket: `${dir}/cal-doctor-0123abcd-b`, pid: '4343', rc: '0', out: '' }],
-      ['restore', 'ok', { rc: '0', client: '', out: 'no current client', panes: nl && opts.restorePanes !== undefined ? opts.restorePanes : paneList(label), 'panes.rc': '0' }],
+      [
+        'restore',
+        'ok',
+        {
+          rc: '0',
+          client: '',
+          out: 'no current client',
+          panes: nl && opts.restorePanes !== undefined ? opts.restorePanes : paneList(label),
+          'panes.rc': '0',
+        },
+      ],
     ];
     let n = 0;
     for (const [name, status, items] of steps) {
       const saveFails = name === 'save' && (brew || (nl && opts.save?.noSave));
-      if (name === 'save' && !saveFails) s += raw(`${label}.savefile`, nl && opts.saveBytes !== undefined ? opts.saveBytes : layoutSave({ label }));
+      if (name === 'save' && !saveFails)
+        s += raw(`${label}.savefile`, nl && opts.saveBytes !== undefined ? opts.saveBytes : layoutSave({ label }));
       s += step(label, n++, name, status, items);
       if (status === 'fail' || (nl && opts.cutAfter === name)) break;
     }
     s += rec(`${label}.cleanup`, ['ms=3', 'killed= 4242 4343']);
   }
   s += rec('rt', [
-    `tmp=${SANDBOX}`, 'clock=ns', 'budget=3.8', 'shell=/bin/zsh', 'login.ran=1', 'nonlogin.ran=1',
-    'login.rc=0', 'login.log=', `nonlogin.rc=${opts.rc ?? 0}`, 'nonlogin.log=', 'reaped=0', 'removed=1', 'ms=1890',
+    `tmp=${SANDBOX}`,
+    'clock=ns',
+    'budget=3.8',
+    'shell=/bin/zsh',
+    'login.ran=1',
+    'nonlogin.ran=1',
+    'login.rc=0',
+    'login.log=',
+    `nonlogin.rc=${opts.rc ?? 0}`,
+    'nonlogin.log=',
+    'reaped=0',
+    'removed=1',
+    'ms=1890',
   ]);
   return `${s}@@end\n`;
 }

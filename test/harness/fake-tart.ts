@@ -4,8 +4,8 @@
 // guest shutdown does (SIGTERM; pane shells get SIGHUP) and `tart run` only marks the VM
 // running again (tmux is started by whoever logs in first).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { makeTempDir } from './util.js';
 
 export interface FakeVm {
@@ -49,12 +49,14 @@ export function fakeTart(vms: FakeVm[]): FakeTart {
     for (const vm of list) {
       // the script's parser splits objects on `}` and fields on `|`
       if (Object.values(vm).some((v) => typeof v === 'string' && /[{}"|\n\\]/.test(v))) {
-        throw new Error(`fake tart: VM fields must not hold braces, quotes, backslashes, '|' or newlines: ${JSON.stringify(vm)}`);
+        throw new Error(
+          `fake tart: VM fields must not hold braces, quotes, backslashes, '|' or newlines: ${JSON.stringify(vm)}`,
+        );
       }
     }
     // one key per line, `name` first: the script rewrites `state` in place (stop/run)
     const ordered = list.map(({ name, state, ...rest }) => ({ name, state, ...rest }));
-    writeFileSync(statePath, JSON.stringify(ordered, null, 2) + '\n');
+    writeFileSync(statePath, `${JSON.stringify(ordered, null, 2)}\n`);
   };
   setVms(vms);
   return {
@@ -64,7 +66,10 @@ export function fakeTart(vms: FakeVm[]): FakeTart {
     vms: () => JSON.parse(readFileSync(statePath, 'utf8')) as FakeVm[],
     calls: () =>
       existsSync(logPath)
-        ? readFileSync(logPath, 'utf8').split('\n').filter(Boolean).map((line) => line.split('\t'))
+        ? readFileSync(logPath, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => line.split('\t'))
         : [],
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, writeFi
 import { join } from 'node:path';
 import type { Home } from './home.js';
 import { tmuxCmd, tmuxTry, waitForPlugins } from './tmux.js';
-import { processesWhere, run, sleep, SYSTEM_PATH, terminate, waitFor, which } from './util.js';
+import { processesWhere, run, SYSTEM_PATH, sleep, terminate, waitFor, which } from './util.js';
 
 /** The `~/.zlogout` of the bug report: save on every logout. */
 export const ZLOGOUT_SAVE = '~/.tmux/plugins/tmux-resurrect/scripts/save.sh quiet\n';
@@ -38,7 +38,7 @@ export function saveFiles(home: Home): Record<string, string> {
 
 /** No process runs a script of this home's plugins (racing saves, TPM) for `quietMs` in a row. */
 async function pluginScriptsSettled(home: Home, timeoutMs: number, quietMs = 600): Promise<void> {
-  const marker = home.pluginsDir + '/';
+  const marker = `${home.pluginsDir}/`;
   let quietSince = 0;
   await waitFor(
     () => {
@@ -59,11 +59,17 @@ async function pluginScriptsSettled(home: Home, timeoutMs: number, quietMs = 600
  * saves cannot land in the file of a save made just before) and returns when every racing
  * save has finished. The server is gone afterwards.
  */
-export async function logoutHookRace(home: Home, opts: { timeoutMs?: number } = {}): Promise<{ before?: string; after?: string }> {
+export async function logoutHookRace(
+  home: Home,
+  opts: { timeoutMs?: number } = {},
+): Promise<{ before?: string; after?: string }> {
   const before = lastTarget(home);
   await nextSecond();
   await tmuxTry(home, ['kill-server'], 5_000);
-  await waitFor(() => !existsSync(home.socket) || undefined, { timeoutMs: 5_000, what: 'the server socket to go' }).catch(() => undefined);
+  await waitFor(() => !existsSync(home.socket) || undefined, {
+    timeoutMs: 5_000,
+    what: 'the server socket to go',
+  }).catch(() => undefined);
   await pluginScriptsSettled(home, opts.timeoutMs ?? 15_000);
   const pids = [...home.pids];
   home.pids.clear();
@@ -91,15 +97,22 @@ export async function restoreIntoFreshServer(home: Home, opts: { timeoutMs?: num
   writeFileSync(join(home.dir, 'tmux_no_auto_restore'), '');
   const bash = which('bash', SYSTEM_PATH);
   if (!bash) throw new Error('restoreIntoFreshServer: bash is not installed');
-  const started = await run(bash, ['-l', '-c', 'exec tmux new-session -d -x 200 -y 50'], { env: home.env(), cwd: home.dir, timeoutMs: 10_000 });
-  if (started.code !== 0) throw new Error(`bash -l: tmux new-session failed (${started.code}): ${started.stderr.trim()}`);
+  const started = await run(bash, ['-l', '-c', 'exec tmux new-session -d -x 200 -y 50'], {
+    env: home.env(),
+    cwd: home.dir,
+    timeoutMs: 10_000,
+  });
+  if (started.code !== 0)
+    throw new Error(`bash -l: tmux new-session failed (${started.code}): ${started.stderr.trim()}`);
   home.pids.add(Number(await tmuxCmd(home, 'display-message', '-p', '#{pid}')));
   await waitForPlugins(home, { expectLoaded: home.plugins.includes('tpm') });
   const restore = join(home.pluginsDir, 'tmux-resurrect', 'scripts', 'restore.sh');
   const out = await tmuxTry(home, ['run-shell', `'${restore}'`], timeoutMs);
   if (out.timedOut) throw new Error(`run-shell restore.sh: no answer within ${timeoutMs} ms`);
   const windows: Record<string, number> = {};
-  for (const l of (await tmuxCmd(home, 'list-windows', '-a', '-F', '#{session_name}:#{window_index} #{window_panes}')).split('\n').filter(Boolean)) {
+  for (const l of (await tmuxCmd(home, 'list-windows', '-a', '-F', '#{session_name}:#{window_index} #{window_panes}'))
+    .split('\n')
+    .filter(Boolean)) {
     const i = l.lastIndexOf(' ');
     windows[l.slice(0, i)] = Number(l.slice(i + 1));
   }

@@ -4,7 +4,16 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VENDOR_PLUGINS } from '../shared.js';
-import { cleanupAtExit, makeTempDir, processesWhere, processesWithEnv, signal, SYSTEM_PATH, TMUX, which } from './util.js';
+import {
+  cleanupAtExit,
+  makeTempDir,
+  processesWhere,
+  processesWithEnv,
+  SYSTEM_PATH,
+  signal,
+  TMUX,
+  which,
+} from './util.js';
 
 export type PluginName = 'tpm' | 'tmux-resurrect' | 'tmux-continuum';
 export const ALL_PLUGINS: readonly PluginName[] = ['tpm', 'tmux-resurrect', 'tmux-continuum'];
@@ -23,7 +32,7 @@ export const SEED_CONFIG_LINES: readonly string[] = [
 
 /** The seed's config made loadable by TPM: tpm's own @plugin first, `run tpm` last. */
 export function defaultTmuxConf(): string {
-  return ["set -g @plugin 'tmux-plugins/tpm'", ...SEED_CONFIG_LINES, "run '~/.tmux/plugins/tpm/tpm'"].join('\n') + '\n';
+  return `${["set -g @plugin 'tmux-plugins/tpm'", ...SEED_CONFIG_LINES, "run '~/.tmux/plugins/tpm/tpm'"].join('\n')}\n`;
 }
 
 export interface MakeHomeOptions {
@@ -68,7 +77,8 @@ export function makeHome(opts: MakeHomeOptions = {}): Home {
   const pluginsDir = join(dir, '.tmux', 'plugins');
   const plugins = opts.plugins ?? ALL_PLUGINS;
   try {
-    if (socket.length > 100) throw new Error(`tmux socket path too long for a unix socket: ${socket} (use a shorter TMPDIR)`);
+    if (socket.length > 100)
+      throw new Error(`tmux socket path too long for a unix socket: ${socket} (use a shorter TMPDIR)`);
     populate(dir, tmuxTmpdir, pluginsDir, plugins, opts);
   } catch (err) {
     rmSync(root, { recursive: true, force: true });
@@ -97,7 +107,13 @@ export function makeHome(opts: MakeHomeOptions = {}): Home {
   return home;
 }
 
-function populate(dir: string, tmuxTmpdir: string, pluginsDir: string, plugins: readonly PluginName[], opts: MakeHomeOptions): void {
+function populate(
+  dir: string,
+  tmuxTmpdir: string,
+  pluginsDir: string,
+  plugins: readonly PluginName[],
+  opts: MakeHomeOptions,
+): void {
   mkdirSync(pluginsDir, { recursive: true });
   mkdirSync(tmuxTmpdir, { mode: 0o700 });
   for (const name of plugins) {
@@ -132,11 +148,14 @@ function cleanupHome(home: Home): void {
   // the server, plugin scripts, and the pane shells: the server's end makes them run their
   // logout hooks (a .zlogout running save.sh writes into the save dir while it is removed),
   // so every process naming a path of this home or living in it (HOME) goes, until none is left
-  const marker = home.root + '/';
+  const marker = `${home.root}/`;
   for (const pid of home.pids) signal(pid, 'SIGKILL');
   home.pids.clear();
   for (let round = 0; round < 5; round++) {
-    const leftovers = [...processesWhere((argv) => argv.some((a) => a.includes(marker))), ...processesWithEnv('HOME', home.dir).map((p) => p.pid)];
+    const leftovers = [
+      ...processesWhere((argv) => argv.some((a) => a.includes(marker))),
+      ...processesWithEnv('HOME', home.dir).map((p) => p.pid),
+    ];
     if (leftovers.length === 0) break;
     for (const pid of leftovers) signal(pid, 'SIGKILL');
   }

@@ -8,12 +8,12 @@
 //                    drop the TCP connection mid-probe. It records what it saw: the
 //                    exec commands, the bytes on stdin, signals, and when the client left.
 // Every server is closed by its stop(), and by the harness's exit hook if a test forgot.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { AuthenticationType, Connection, ServerChannel } from 'ssh2';
+import ssh2 from 'ssh2';
 import { cleanupAtExit, freePort, makeTempDir } from './util.js';
 
 const { Server, utils } = ssh2;
@@ -129,7 +129,8 @@ export function newKeyPair(comment = 'cal-doctor-test'): { private: string; publ
   // keep only keys that parse, as the doctor (and the server here) must read them
   for (;;) {
     const kp = utils.generateKeyPairSync('ed25519', { comment });
-    if (!(utils.parseKey(kp.private) instanceof Error) && !(utils.parseKey(kp.public) instanceof Error)) return { private: kp.private, public: kp.public };
+    if (!(utils.parseKey(kp.private) instanceof Error) && !(utils.parseKey(kp.public) instanceof Error))
+      return { private: kp.private, public: kp.public };
   }
 }
 
@@ -148,11 +149,23 @@ async function waitUntil(cond: () => boolean, timeoutMs: number, what: string): 
 
 export async function fakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
   const host = newKeyPair('cal-doctor-fake-host');
-  const events: FakeSshdEvents = { connections: 0, auth: [], passwordsOffered: [], execs: [], stdin: [], signals: [], closedAt: [], channelsClosed: 0 };
+  const events: FakeSshdEvents = {
+    connections: 0,
+    auth: [],
+    passwordsOffered: [],
+    execs: [],
+    stdin: [],
+    signals: [],
+    closedAt: [],
+    channelsClosed: 0,
+  };
   const children = new Set<ChildProcess>();
   const conns = new Set<Connection>();
   const allowed = (opts.authorizedKeys ?? []).map(pubBlob);
-  const methods: AuthenticationType[] = [...(opts.password !== undefined ? (['password'] as const) : []), ...(allowed.length ? (['publickey'] as const) : [])];
+  const methods: AuthenticationType[] = [
+    ...(opts.password !== undefined ? (['password'] as const) : []),
+    ...(allowed.length ? (['publickey'] as const) : []),
+  ];
 
   const killGroup = (c: ChildProcess, sig: NodeJS.Signals) => {
     try {
@@ -186,7 +199,9 @@ export async function fakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
         }
         if (ok && ctx.signature) {
           const parsed = utils.parseKey(`${ctx.key.algo} ${ctx.key.data.toString('base64')}`);
-          ok = !(parsed instanceof Error) && (Array.isArray(parsed) ? parsed[0]! : parsed).verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true;
+          ok =
+            !(parsed instanceof Error) &&
+            (Array.isArray(parsed) ? parsed[0]! : parsed).verify(ctx.blob!, ctx.signature, ctx.hashAlgo) === true;
         }
       }
       events.auth.push({ method: ctx.method, user: ctx.username, ok });
@@ -235,7 +250,12 @@ export async function fakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
               }, 50);
               return;
             case 'local': {
-              const child = spawn('/bin/sh', ['-c', info.command], { env: ex.env, cwd: ex.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+              const child = spawn('/bin/sh', ['-c', info.command], {
+                env: ex.env,
+                cwd: ex.cwd,
+                stdio: ['pipe', 'pipe', 'pipe'],
+                detached: true,
+              });
               group = child;
               children.add(child);
               child.stdin.on('error', () => {});
@@ -279,7 +299,8 @@ export async function fakeSshd(opts: FakeSshdOptions): Promise<FakeSshd> {
     hostKeyPub,
     dir,
     events,
-    waitClosed: (n = 1, timeoutMs = 5_000) => waitUntil(() => events.closedAt.length >= n, timeoutMs, `${n} client(s) to disconnect`),
+    waitClosed: (n = 1, timeoutMs = 5_000) =>
+      waitUntil(() => events.closedAt.length >= n, timeoutMs, `${n} client(s) to disconnect`),
     waitExec: (n = 1, timeoutMs = 10_000) => waitUntil(() => events.execs.length >= n, timeoutMs, `${n} exec(s)`),
     async stop() {
       forget();

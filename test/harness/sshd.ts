@@ -1,7 +1,7 @@
 // A throwaway OpenSSH server on 127.0.0.1 (TESTING.md, "A private OpenSSH server").
 // It logs in only the invoking user, with a fresh key, and hands every session the
 // environment given here via SetEnv, so a session's HOME/PATH/TMUX_TMPDIR are the test's.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +11,13 @@ import {
   cleanupAtExit,
   freePort,
   makeTempDir,
-  run,
-  signal,
-  SYSTEM_PATH,
-  terminate,
-  which,
   type RunOptions,
   type RunOutput,
+  run,
+  SYSTEM_PATH,
+  signal,
+  terminate,
+  which,
 } from './util.js';
 
 export const SSHD = '/usr/sbin/sshd';
@@ -82,17 +82,28 @@ export function ssh(sshd: Sshd, command: string, opts: RunOptions = {}): Promise
 export function sshArgs(sshd: Sshd): string[] {
   return [
     // -F /dev/null: no ~/.ssh/config, and ssh then never creates ~/.ssh either
-    '-F', '/dev/null',
-    '-i', sshd.clientKey,
-    '-p', String(sshd.port),
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'IdentityAgent=none',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${sshd.knownHosts}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'ConnectTimeout=5',
-    '-o', 'LogLevel=ERROR',
+    '-F',
+    '/dev/null',
+    '-i',
+    sshd.clientKey,
+    '-p',
+    String(sshd.port),
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'IdentityAgent=none',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    `UserKnownHostsFile=${sshd.knownHosts}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'ConnectTimeout=5',
+    '-o',
+    'LogLevel=ERROR',
     `${sshd.user}@${sshd.host}`,
   ];
 }
@@ -135,7 +146,7 @@ function config(dir: string, port: number, env: Record<string, string>): string 
   }
   // Only the FIRST SetEnv line counts in sshd_config: every variable goes on one line.
   if (entries.length) lines.push(`SetEnv ${entries.map(([k, v]) => quote(`${k}=${v}`)).join(' ')}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 type Launch = { ok: true; sshd: Sshd } | { ok: false; log: string };

@@ -4,7 +4,19 @@ import { existsSync, mkdirSync, readFileSync, readlinkSync, statSync } from 'nod
 import { join } from 'node:path';
 import type { Home } from './home.js';
 import { VENDOR_PLUGINS_DIR } from './home.js';
-import { alive, processesWhere, run, signal, sleep, SYSTEM_PATH, terminate, TMUX, waitFor, which, type RunOutput } from './util.js';
+import {
+  alive,
+  processesWhere,
+  type RunOutput,
+  run,
+  SYSTEM_PATH,
+  signal,
+  sleep,
+  TMUX,
+  terminate,
+  waitFor,
+  which,
+} from './util.js';
 
 /** A real tmux binary and the vendored plugins are there. */
 export function tmuxAvailable(): boolean {
@@ -137,7 +149,7 @@ export async function waitForPlugins(
   home: Home,
   opts: { expectLoaded: boolean; timeoutMs?: number },
 ): Promise<PluginState> {
-  const marker = home.pluginsDir + '/';
+  const marker = `${home.pluginsDir}/`;
   const expectResurrect = opts.expectLoaded && home.plugins.includes('tmux-resurrect');
   return waitFor(
     async () => {
@@ -162,16 +174,36 @@ function layoutDirs(home: Home): Layout['dirs'] {
 async function buildLayout(home: Home, dirs: Layout['dirs']): Promise<Layout> {
   await tmuxCmd(
     home,
-    'new-window', '-t', 'cal-dev', '-c', dirs.spaced, ';',
-    'split-window', '-t', 'cal-dev:1', '-c', dirs.project, ';',
-    'new-session', '-d', '-s', 'notes', '-x', '200', '-y', '50', '-c', dirs.project,
+    'new-window',
+    '-t',
+    'cal-dev',
+    '-c',
+    dirs.spaced,
+    ';',
+    'split-window',
+    '-t',
+    'cal-dev:1',
+    '-c',
+    dirs.project,
+    ';',
+    'new-session',
+    '-d',
+    '-s',
+    'notes',
+    '-x',
+    '200',
+    '-y',
+    '50',
+    '-c',
+    dirs.project,
   );
   // Until a new pane's child has exec'd the shell, its command (and so the window's
   // automatic name) is "tmux"; a save taken then records that name, and a restore, where
   // the shell has started, cannot match it.
   await waitFor(
-    async () => !/^tmux$/m.test(await tmuxCmd(home, 'list-panes', '-a', '-F', '#{pane_current_command}\n#{window_name}')),
-    { timeoutMs: 5000, intervalMs: 50, what: 'the layout\'s shells to start' },
+    async () =>
+      !/^tmux$/m.test(await tmuxCmd(home, 'list-panes', '-a', '-F', '#{pane_current_command}\n#{window_name}')),
+    { timeoutMs: 5000, intervalMs: 50, what: "the layout's shells to start" },
   );
   return { sessions: ['cal-dev', 'notes'], panes: { 'cal-dev': 3, notes: 1 }, dirs };
 }

@@ -138,7 +138,10 @@ export function processesWhereEnv(match: (env: string[]) => boolean): Array<{ pi
       if (/^\S+ \(.*\) Z/.test(stat)) continue;
       const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
       if (!match(env)) continue;
-      out.push({ pid: Number(entry), argv: readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim() });
+      out.push({
+        pid: Number(entry),
+        argv: readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim(),
+      });
     } catch {
       /* gone, or not ours to read */
     }

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sshd } from '../harness/sshd.js';
-import { makeTempDir, run, type RunOutput } from '../harness/util.js';
+import { makeTempDir, type RunOutput, run } from '../harness/util.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(REPO, 'bin', 'cal-doctor.js');
@@ -16,17 +16,43 @@ export function doctorHome(): string {
   return dir;
 }
 
-export function cli(args: string[], opts: { env?: Record<string, string>; home: string; timeoutMs?: number; cwd?: string }): Promise<RunOutput> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: opts.home, LANG: 'C.UTF-8', ...opts.env };
-  return run(process.execPath, [BIN, ...args], { env, cwd: opts.cwd ?? opts.home, timeoutMs: opts.timeoutMs ?? 60_000 });
+export function cli(
+  args: string[],
+  opts: { env?: Record<string, string>; home: string; timeoutMs?: number; cwd?: string },
+): Promise<RunOutput> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: opts.home,
+    LANG: 'C.UTF-8',
+    ...opts.env,
+  };
+  return run(process.execPath, [BIN, ...args], {
+    env,
+    cwd: opts.cwd ?? opts.home,
+    timeoutMs: opts.timeoutMs ?? 60_000,
+  });
 }
 
 /** The flags that reach a harness sshd as its user, with its key and known_hosts. */
-export function sshFlags(sshd: Pick<Sshd, 'user' | 'port' | 'clientKey' | 'knownHosts'>, port = sshd.port, knownHosts = sshd.knownHosts): string[] {
-  return ['--host', `${sshd.user}@127.0.0.1:${port}`, '--identity', sshd.clientKey, '--known-hosts', knownHosts, '--connect-timeout', '5'];
+export function sshFlags(
+  sshd: Pick<Sshd, 'user' | 'port' | 'clientKey' | 'knownHosts'>,
+  port = sshd.port,
+  knownHosts = sshd.knownHosts,
+): string[] {
+  return [
+    '--host',
+    `${sshd.user}@127.0.0.1:${port}`,
+    '--identity',
+    sshd.clientKey,
+    '--known-hosts',
+    knownHosts,
+    '--connect-timeout',
+    '5',
+  ];
 }
 
 /** Checks whose verdict does not depend on continuum (other tmux servers on the machine can sway those). */
-export const STEADY_CHECKS = 'tmux.path,tmux.version,config.file,plugins.tpm,plugins.resurrect,resurrect.dir,resurrect.last';
+export const STEADY_CHECKS =
+  'tmux.path,tmux.version,config.file,plugins.tpm,plugins.resurrect,resurrect.dir,resurrect.last';
 
 export const ESC = /\x1b/;

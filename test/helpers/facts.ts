@@ -25,10 +25,15 @@ export const SAVE_DIR = `${HOME}/.local/share/tmux/resurrect`;
 export const TMUX = '/opt/homebrew/bin/tmux';
 export const SOCKET = `/private/tmp/tmux-${UID}/default`;
 /** saves every 15 min, the newest 5 min ago (names are local time, +0200) */
-export const SAVE_NAMES = ['tmux_resurrect_20250602T105500.txt', 'tmux_resurrect_20250602T111000.txt', 'tmux_resurrect_20250602T112500.txt'] as const;
+export const SAVE_NAMES = [
+  'tmux_resurrect_20250602T105500.txt',
+  'tmux_resurrect_20250602T111000.txt',
+  'tmux_resurrect_20250602T112500.txt',
+] as const;
 export const LAST_SAVE = SAVE_NAMES[2];
 
-export const LOGIN_PATH = '/opt/homebrew/bin:/opt/homebrew/sbin:/usr/local/bin:/System/Cryptexes/App/usr/bin:/usr/bin:/bin:/usr/sbin:/sbin';
+export const LOGIN_PATH =
+  '/opt/homebrew/bin:/opt/homebrew/sbin:/usr/local/bin:/System/Cryptexes/App/usr/bin:/usr/bin:/bin:/usr/sbin:/sbin';
 export const NONLOGIN_PATH = '/opt/homebrew/bin:/opt/homebrew/sbin:/usr/bin:/bin:/usr/sbin:/sbin';
 
 /** The seed's ~/.tmux.conf (BUG-005) with TPM's run line at the bottom. */
@@ -47,7 +52,8 @@ run '~/.tmux/plugins/tpm/tpm'
 `;
 
 /** tmux 3.5a's default status-right, as `show-options -g` prints it unquoted */
-export const DEFAULT_STATUS_RIGHT = '#{?window_bigger,[#{window_offset_x}#,#{window_offset_y}] ,}"#{=21:pane_title}" %H:%M %d-%b-%y';
+export const DEFAULT_STATUS_RIGHT =
+  '#{?window_bigger,[#{window_offset_x}#,#{window_offset_y}] ,}"#{=21:pane_title}" %H:%M %d-%b-%y';
 /** what continuum.tmux writes: its save interpolation in front of the old value */
 export const CONTINUUM_STATUS_RIGHT = `#(${PLUGINS}/tmux-continuum/scripts/continuum_save.sh)${DEFAULT_STATUS_RIGHT}`;
 
@@ -57,10 +63,22 @@ export const REVISIONS = {
   tpm: '99469c4a9b1ccf77fade25842dc7bafbc8ce9946',
 };
 
-const file = (name: string, mode = '-rw-r--r--', size = 1000): FileEntry => ({ name, mode, uid: UID, size, type: 'file' });
+const file = (name: string, mode = '-rw-r--r--', size = 1000): FileEntry => ({
+  name,
+  mode,
+  uid: UID,
+  size,
+  type: 'file',
+});
 const exe = (name: string, size = 1000) => file(name, '-rwxr-xr-x', size);
 const dir = (name: string): FileEntry => ({ name, mode: 'drwxr-xr-x', uid: UID, size: 192, type: 'dir' });
-const text = (path: string, content: string | null) => ({ path, exists: content !== null, content: content ?? '', size: content === null ? 0 : Buffer.byteLength(content), truncated: false });
+const text = (path: string, content: string | null) => ({
+  path,
+  exists: content !== null,
+  content: content ?? '',
+  size: content === null ? 0 : Buffer.byteLength(content),
+  truncated: false,
+});
 
 export function saveContent(name: string, content: string, truncated = false): SaveFileContent {
   return { name, size: Buffer.byteLength(content), content, truncated };
@@ -81,7 +99,14 @@ export function healthySaveDir(): SaveDirFact {
     ],
     listingTruncated: false,
     last: {
-      entry: { name: 'last', mode: 'lrwxr-xr-x', uid: UID, size: LAST_SAVE.length, type: 'link', linkTarget: LAST_SAVE },
+      entry: {
+        name: 'last',
+        mode: 'lrwxr-xr-x',
+        uid: UID,
+        size: LAST_SAVE.length,
+        type: 'link',
+        linkTarget: LAST_SAVE,
+      },
       target: LAST_SAVE,
       resolves: true,
       file: saveContent(LAST_SAVE, SAVES.healthy),
@@ -93,7 +118,17 @@ export function healthySaveDir(): SaveDirFact {
 export function healthyFacts(): Facts {
   return {
     probe: { version: '1', tmuxTimeoutSec: 2, warnings: [] },
-    host: { user: 'admin', uid: UID, home: HOME, shell: '/bin/zsh', hostname: 'cal-dev', os: 'Darwin', osVersion: '15.3.1', now: NOW, tzOffset: TZ },
+    host: {
+      user: 'admin',
+      uid: UID,
+      home: HOME,
+      shell: '/bin/zsh',
+      hostname: 'cal-dev',
+      os: 'Darwin',
+      osVersion: '15.3.1',
+      now: NOW,
+      tzOffset: TZ,
+    },
     env: { path: NONLOGIN_PATH },
     login: { ok: true, timedOut: false, path: LOGIN_PATH, tmux: TMUX },
     execTmux: TMUX,
@@ -147,7 +182,10 @@ export function healthyFacts(): Facts {
     plugins: {
       dir: PLUGINS,
       exists: true,
-      entries: (['tmux-continuum', 'tmux-resurrect', 'tpm'] as const).map((n) => ({ ...dir(n), revision: REVISIONS[n] })),
+      entries: (['tmux-continuum', 'tmux-resurrect', 'tpm'] as const).map((n) => ({
+        ...dir(n),
+        revision: REVISIONS[n],
+      })),
       resurrectScripts: [
         exe('check_tmux_version.sh', 1928),
         file('helpers.sh', '-rw-r--r--', 3731),
@@ -172,7 +210,18 @@ export function healthyFacts(): Facts {
       ],
       tpmScript: exe('tpm', 2439),
     },
-    saveDirs: [healthySaveDir(), { role: 'home', path: `${HOME}/.tmux/resurrect`, exists: false, writable: false, files: [], listingTruncated: false, recent: [] }],
+    saveDirs: [
+      healthySaveDir(),
+      {
+        role: 'home',
+        path: `${HOME}/.tmux/resurrect`,
+        exists: false,
+        writable: false,
+        files: [],
+        listingTruncated: false,
+        recent: [],
+      },
+    ],
     dotfiles: [
       text(`${HOME}/.zshenv`, 'eval "$(/opt/homebrew/bin/brew shellenv)"\n'),
       text(`${HOME}/.zprofile`, 'eval "$(/opt/homebrew/bin/brew shellenv)"\n'),
@@ -193,6 +242,7 @@ export function healthyFacts(): Facts {
 }
 
 /** A healthy snapshot changed by `mutate` (which may edit in place or return a new Facts). */
+// biome-ignore lint/suspicious/noConfusingVoidType: callers edit in place (void) or return a new Facts
 export function withFacts(mutate: (f: Facts) => void | Facts): Facts {
   const f = healthyFacts();
   return mutate(f) ?? f;

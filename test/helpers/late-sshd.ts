@@ -1,7 +1,7 @@
 // "The VM's sshd is not up yet": a second sshd for the same HOME and keys as a running
 // harness sshd, on a port chosen now but started only when the test says so. Until then
 // the port refuses connections, as a booting VM's does.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SSHD, type Sshd } from '../harness/sshd.js';
@@ -35,7 +35,10 @@ export async function lateSshd(base: Sshd): Promise<LateSshd> {
     port,
     knownHosts,
     async start() {
-      const c = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'], env: {} });
+      const c = spawn(SSHD, ['-D', '-e', '-f', join(dir, 'sshd_config')], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: {},
+      });
       child = c;
       let log = '';
       await new Promise<void>((resolve, reject) => {

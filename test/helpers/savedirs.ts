@@ -2,7 +2,7 @@
 // valid/state-only/empty/…, a `last` anywhere (dangling, outside the dir), and the same view
 // the probe gives (every file listed, the 20 newest by name read, `last`'s content).
 import type { FileEntry, SaveDirFact } from '../../src/probe/facts.js';
-import { SAVES, SAVE_DIR, TZ, UID } from './facts.js';
+import { SAVE_DIR, SAVES, TZ, UID } from './facts.js';
 
 export const RECENT_MAX = 20;
 
@@ -24,7 +24,10 @@ export const CONTENT: Record<Kind, string> = {
   racing: 'state\t\t\nstate\t\t\nstate\t\t\n',
   empty: '',
   // the panes of a save whose window lines were never written
-  truncated: SAVES.healthy.split('\n').filter((l) => l.startsWith('pane')).join('\n') + '\n',
+  truncated: `${SAVES.healthy
+    .split('\n')
+    .filter((l) => l.startsWith('pane'))
+    .join('\n')}\n`,
   malformed: 'pane\tcal-dev\tx\n',
 };
 
@@ -88,14 +91,26 @@ export function genSaveDir(saves: SaveSpec[], opts: DirOptions = {}): SaveDirFac
   if (opts.lastRegular !== undefined) {
     const entry: FileEntry = { ...file('last', Buffer.byteLength(opts.lastRegular)) };
     files.unshift(entry);
-    dir.last = { entry, resolves: true, file: { name: 'last', size: entry.size, content: opts.lastRegular, truncated: false } };
+    dir.last = {
+      entry,
+      resolves: true,
+      file: { name: 'last', size: entry.size, content: opts.lastRegular, truncated: false },
+    };
   } else if (target !== undefined) {
-    const entry: FileEntry = { name: 'last', mode: 'lrwxr-xr-x', uid: UID, size: target.length, type: 'link', linkTarget: target };
+    const entry: FileEntry = {
+      name: 'last',
+      mode: 'lrwxr-xr-x',
+      uid: UID,
+      size: target.length,
+      type: 'link',
+      linkTarget: target,
+    };
     files.unshift(entry);
     const inDir = byName.get(target);
     const content = inDir?.content ?? opts.lastContent;
     dir.last = { entry, target, resolves: content !== undefined };
-    if (content !== undefined) dir.last.file = { name: target.split('/').pop()!, size: Buffer.byteLength(content), content, truncated: false };
+    if (content !== undefined)
+      dir.last.file = { name: target.split('/').pop()!, size: Buffer.byteLength(content), content, truncated: false };
   }
   return dir;
 }

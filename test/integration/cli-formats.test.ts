@@ -1,30 +1,37 @@
 // Every output format, end to end: `node bin/cal-doctor.js` over ssh2 to a real sshd, a real
 // tmux server and the real plugins. Each output is parsed (JSON Schema with ajv, JUnit with
 // fast-xml-parser, Markdown with marked); nothing is compared as raw text.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSave } from '../../src/domain/resurrect/savefile.js';
 import type { Report } from '../../src/engine/report.js';
-import { cli, doctorHome, ESC, sshFlags, STEADY_CHECKS } from '../helpers/cli.js';
-import { schemaCheck } from '../helpers/schema.js';
-import { makeHome, type Home } from '../harness/home.js';
-import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
+import { type Home, makeHome } from '../harness/home.js';
+import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, makeStateOnlySave, readLast, save, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
-import { parseSave } from '../../src/resurrect/savefile.js';
+import { cli, doctorHome, ESC, STEADY_CHECKS, sshFlags } from '../helpers/cli.js';
+import { schemaCheck } from '../helpers/schema.js';
 
 const canRun = sshdAvailable() && tmuxAvailable();
 type Node = Record<string, unknown>;
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (n) => ['testsuite', 'testcase'].includes(n), cdataPropName: '#cdata' });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (n) => ['testsuite', 'testcase'].includes(n),
+  cdataPropName: '#cdata',
+});
 
 describe.skipIf(!canRun)('output formats end to end (needs sshd, tmux and the vendored plugins)', () => {
   let home: Home;
   let sshd: Sshd;
   let me: string;
   const valid = schemaCheck();
-  const doctor = (args: string[], env: Record<string, string> = {}) => cli([...sshFlags(sshd), ...args], { home: me, env });
+  const doctor = (args: string[], env: Record<string, string> = {}) =>
+    cli([...sshFlags(sshd), ...args], { home: me, env });
 
   beforeAll(async () => {
     home = makeHome();
@@ -50,7 +57,9 @@ describe.skipIf(!canRun)('output formats end to end (needs sshd, tmux and the ve
     expect(doc.target.kind).toBe('ssh');
     expect(doc.checks.length).toBeGreaterThan(10);
     expect(doc.environment!.tmux.serverVersion).toMatch(/^\d/);
-    expect(doc.environment!.plugins.entries.map((e) => e.name)).toEqual(expect.arrayContaining(['tpm', 'tmux-resurrect', 'tmux-continuum']));
+    expect(doc.environment!.plugins.entries.map((e) => e.name)).toEqual(
+      expect.arrayContaining(['tpm', 'tmux-resurrect', 'tmux-continuum']),
+    );
     expect(doc.environment!.saves.history.some((s) => s.last)).toBe(true);
     expect([0, 1]).toContain(res.code);
   });
@@ -78,7 +87,8 @@ describe.skipIf(!canRun)('output formats end to end (needs sshd, tmux and the ve
       expect(f['@message']).toBe(c.summary);
       for (const fix of c.fix) expect(String(f['#cdata'])).toContain(fix);
     }
-    for (const c of report.checks.filter((x) => x.status === 'skip')) expect(cases.find((x) => x['@name'] === c.id)).toHaveProperty('skipped');
+    for (const c of report.checks.filter((x) => x.status === 'skip'))
+      expect(cases.find((x) => x['@name'] === c.id)).toHaveProperty('skipped');
     expect(suites[0]!['@tests']).toBe(String(report.checks.length));
   });
 
@@ -88,13 +98,18 @@ describe.skipIf(!canRun)('output formats end to end (needs sshd, tmux and the ve
     expect(md).not.toMatch(ESC);
     expect(md).not.toContain(home.dir);
     // as words: this machine may be called `vm`, which `tart.vm` and `--vm` rightly keep
-    const word = (w: string) => new RegExp(`(?<![A-Za-z0-9_.-])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9_-])`);
+    const word = (w: string) =>
+      new RegExp(`(?<![A-Za-z0-9_.-])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_-]|\\.[A-Za-z0-9_-])`);
     for (const secret of [sshd.user, hostname()]) expect(md).not.toMatch(word(secret));
     const tokens = Lexer.lex(md) as Token[];
     const heads = tokens.filter((t): t is Tokens.Heading => t.type === 'heading').map((h) => h.text);
     expect(heads[0]).toMatch(/^cal-doctor report: &lt;user>@&lt;host>:\d+ \(Linux /);
-    expect(heads).toEqual(expect.arrayContaining(['All checks', 'Relevant config lines', 'Save history (oldest first)']));
-    const facts = Object.fromEntries((tokens.find((t) => t.type === 'table') as Tokens.Table).rows.map((r) => [r[0]!.text, r[1]!.text]));
+    expect(heads).toEqual(
+      expect.arrayContaining(['All checks', 'Relevant config lines', 'Save history (oldest first)']),
+    );
+    const facts = Object.fromEntries(
+      (tokens.find((t) => t.type === 'table') as Tokens.Table).rows.map((r) => [r[0]!.text, r[1]!.text]),
+    );
     expect(facts.tmux).toMatch(/tmux \d/);
     expect(facts.plugins).toMatch(/tpm/);
     const code = tokens.filter((t): t is Tokens.Code => t.type === 'code');
@@ -105,14 +120,29 @@ describe.skipIf(!canRun)('output formats end to end (needs sshd, tmux and the ve
 
   it('CI: --ci writes JUnit and JSON files while the plain table goes to stdout', async () => {
     const out = join(me, 'ci-out');
-    const res = await doctor(['--ci', '--only', STEADY_CHECKS, '--output', join(out, 'report.xml'), '--output', join(out, 'report.json'), '--output', `${join(out, 'bug')}:markdown`], { CI: 'true' });
+    const res = await doctor(
+      [
+        '--ci',
+        '--only',
+        STEADY_CHECKS,
+        '--output',
+        join(out, 'report.xml'),
+        '--output',
+        join(out, 'report.json'),
+        '--output',
+        `${join(out, 'bug')}:markdown`,
+      ],
+      { CI: 'true' },
+    );
     expect(res.code).toBe(0);
     expect(res.stdout).not.toMatch(ESC);
     expect(res.stdout).toMatch(/^cal-doctor \S+ — /);
     expect(res.stdout).toMatch(/^\d+ passed, \d+ warnings, 0 failed/m);
     const junit = readFileSync(join(out, 'report.xml'), 'utf8');
     expect(XMLValidator.validate(junit)).toBe(true);
-    expect(((xml.parse(junit) as { testsuites: { testsuite: Node[] } }).testsuites.testsuite[0]!.testcase as Node[]).length).toBe(7);
+    expect(
+      ((xml.parse(junit) as { testsuites: { testsuite: Node[] } }).testsuites.testsuite[0]!.testcase as Node[]).length,
+    ).toBe(7);
     const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
     expect(valid(json)).toBe(true);
     expect(json.checks).toHaveLength(7);

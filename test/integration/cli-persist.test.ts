@@ -14,7 +14,14 @@ describe('persist command', () => {
     const report = JSON.parse(r.stdout) as { checks: Array<{ id: string; status: string; summary: string }> };
     expect(report.checks[0]).toMatchObject({ id: 'persist.preflight', status: 'fail' });
     expect(report.checks[0]!.summary).toMatch(/refusing without --yes/);
-    expect(report.checks.map((c) => c.id)).toEqual(['persist.preflight', 'persist.layout', 'persist.save', 'persist.restart', 'persist.restore', 'persist.cleanup']);
+    expect(report.checks.map((c) => c.id)).toEqual([
+      'persist.preflight',
+      'persist.layout',
+      'persist.save',
+      'persist.restart',
+      'persist.restore',
+      'persist.cleanup',
+    ]);
   });
 
   it('restarts one target only', async () => {

@@ -4,12 +4,12 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, doctorHome, sshFlags, STEADY_CHECKS } from '../helpers/cli.js';
-import { lateSshd, type LateSshd } from '../helpers/late-sshd.js';
-import { makeHome, type Home } from '../harness/home.js';
-import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
+import { type Home, makeHome } from '../harness/home.js';
+import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, save, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
 import { cleanupAtExit, makeTempDir, processesWhere, run, signal, TMUX, waitFor } from '../harness/util.js';
+import { BIN, doctorHome, STEADY_CHECKS, sshFlags } from '../helpers/cli.js';
+import { type LateSshd, lateSshd } from '../helpers/late-sshd.js';
 
 const canRun = sshdAvailable() && tmuxAvailable();
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
@@ -23,18 +23,25 @@ class Terminal {
   constructor(private readonly env: Record<string, string>) {}
 
   private tmux(...args: string[]) {
-    return run(TMUX!, ['-u', '-S', this.socket, '-f', '/dev/null', ...args], { env: this.env, cwd: this.dir, timeoutMs: 10_000 });
+    return run(TMUX!, ['-u', '-S', this.socket, '-f', '/dev/null', ...args], {
+      env: this.env,
+      cwd: this.dir,
+      timeoutMs: 10_000,
+    });
   }
 
   /** Runs `argv` (shell-quoted here) in a new window `name`; the pane stays with `EXIT=<code>` once it ends. */
   async start(name: string, argv: string[], env: Record<string, string> = {}): Promise<void> {
     const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    const assign = Object.entries(env).map(([k, v]) => `${k}=${q(v)}`).join(' ');
+    const assign = Object.entries(env)
+      .map(([k, v]) => `${k}=${q(v)}`)
+      .join(' ');
     const cmd = `${assign ? `env ${assign} ` : ''}${argv.map(q).join(' ')}; printf '\\nEXIT=%s\\n' $?; exec sleep 600`;
     const has = await this.tmux('has-session', '-t', 'term');
-    const out = has.code === 0
-      ? await this.tmux('new-window', '-d', '-t', 'term', '-n', name, cmd)
-      : await this.tmux('new-session', '-d', '-s', 'term', '-n', name, '-x', '120', '-y', '50', cmd);
+    const out =
+      has.code === 0
+        ? await this.tmux('new-window', '-d', '-t', 'term', '-n', name, cmd)
+        : await this.tmux('new-session', '-d', '-s', 'term', '-n', name, '-x', '120', '-y', '50', cmd);
     if (out.code !== 0) throw new Error(`tmux: ${out.stderr}`);
   }
 
@@ -46,10 +53,13 @@ class Terminal {
   }
 
   until(name: string, re: RegExp, timeoutMs = 45_000): Promise<string> {
-    return waitFor(async () => {
-      const s = await this.screen(name);
-      return re.test(s) ? s : undefined;
-    }, { timeoutMs, intervalMs: 100, what: `${re} on the screen of ${name}` });
+    return waitFor(
+      async () => {
+        const s = await this.screen(name);
+        return re.test(s) ? s : undefined;
+      },
+      { timeoutMs, intervalMs: 100, what: `${re} on the screen of ${name}` },
+    );
   }
 
   private killNow(): void {
@@ -79,7 +89,12 @@ describe.skipIf(!canRun)('the live UI in a real terminal (needs sshd, tmux and t
     await startServerLogin(home);
     await save(home);
     // a person's terminal: no CI, no NO_COLOR; TERM as a terminal emulator sets it
-    term = new Terminal({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: me, TERM: 'xterm-256color', LANG: 'C.UTF-8' });
+    term = new Terminal({
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: me,
+      TERM: 'xterm-256color',
+      LANG: 'C.UTF-8',
+    });
   });
   afterAll(async () => {
     await term?.kill();
@@ -93,10 +108,20 @@ describe.skipIf(!canRun)('the live UI in a real terminal (needs sshd, tmux and t
   });
 
   it('spins while it waits for the target, then shows the checks by category with ✓ / ! / ✗ and a summary', async () => {
-    await term.start('live', [process.execPath, BIN, ...sshFlags(sshd, late.port, late.knownHosts), '--only', STEADY_CHECKS, '--wait', '40']);
+    await term.start('live', [
+      process.execPath,
+      BIN,
+      ...sshFlags(sshd, late.port, late.knownHosts),
+      '--only',
+      STEADY_CHECKS,
+      '--wait',
+      '40',
+    ]);
     const waiting = await term.until('live', /waiting: connection refused/, 20_000);
     expect(waiting).toMatch(/^cal-doctor — /);
-    expect(waiting).toMatch(new RegExp(`${SPINNER.source} waiting: connection refused by 127\\.0\\.0\\.1:${late.port}`));
+    expect(waiting).toMatch(
+      new RegExp(`${SPINNER.source} waiting: connection refused by 127\\.0\\.0\\.1:${late.port}`),
+    );
     await late.start();
     const done = await term.until('live', /EXIT=\d/);
     expect(done).toMatch(/EXIT=0/);
@@ -104,7 +129,12 @@ describe.skipIf(!canRun)('the live UI in a real terminal (needs sshd, tmux and t
     expect(done).not.toMatch(/waiting:/);
     const lines = done.split('\n');
     const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
-    for (const [category, id] of [['tmux', 'tmux.path'], ['config', 'config.file'], ['plugins', 'plugins.tpm'], ['resurrect', 'resurrect.last']] as const) {
+    for (const [category, id] of [
+      ['tmux', 'tmux.path'],
+      ['config', 'config.file'],
+      ['plugins', 'plugins.tpm'],
+      ['resurrect', 'resurrect.last'],
+    ] as const) {
       expect(at(new RegExp(`^${category}\\s*$`))).toBeGreaterThanOrEqual(0);
       expect(at(new RegExp(`^${category}\\s*$`))).toBeLessThan(at(new RegExp(`^✓ ${id.replace('.', '\\.')}\\s`)));
     }
@@ -117,20 +147,39 @@ describe.skipIf(!canRun)('the live UI in a real terminal (needs sshd, tmux and t
     // third-party checks (--checks-dir) that judge the real facts: one fails, one warns
     const dir = join(me, 'my-checks');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'acme.home.js'), `export default {
+    writeFileSync(
+      join(dir, 'acme.home.js'),
+      `export default {
   id: 'acme.home', category: 'acme', title: 'HOME is not a temp dir', explain: 'test',
   run: ({ facts }) => ({ status: 'fail', summary: 'HOME is a temp dir', details: ['HOME=' + facts.host.home], fix: ['use a real home'] }),
-};\n`);
-    writeFileSync(join(dir, 'acme.shell.js'), `export default {
+};\n`,
+    );
+    writeFileSync(
+      join(dir, 'acme.shell.js'),
+      `export default {
   id: 'acme.shell', category: 'acme', title: 'shell is known', explain: 'test',
   run: ({ facts }) => ({ status: 'warn', summary: 'shell is ' + facts.host.shell.split('/').pop(), details: ['SHELL=' + facts.host.shell] }),
-};\n`);
-    await term.start('problem', [process.execPath, BIN, ...sshFlags(sshd), '--checks-dir', dir, '--only', 'acme,tmux.path']);
+};\n`,
+    );
+    await term.start('problem', [
+      process.execPath,
+      BIN,
+      ...sshFlags(sshd),
+      '--checks-dir',
+      dir,
+      '--only',
+      'acme,tmux.path',
+    ]);
     const done = await term.until('problem', /EXIT=\d/);
     expect(done).toMatch(/EXIT=1/);
     expect(done).toMatch(/^✗ acme\.home\s+HOME is a temp dir/m);
     expect(done).toMatch(/^! acme\.shell\s+shell is /m);
-    expect(done).toMatch(new RegExp(`^✗ acme\\.home: HOME is a temp dir\\n {4}HOME=${home.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n {4}fix:\\n {6}use a real home`, 'm'));
+    expect(done).toMatch(
+      new RegExp(
+        `^✗ acme\\.home: HOME is a temp dir\\n {4}HOME=${home.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n {4}fix:\\n {6}use a real home`,
+        'm',
+      ),
+    );
     expect(done).toMatch(/^! acme\.shell: shell is \S+\n {4}SHELL=/m);
     expect(done).not.toMatch(/^✓ tmux\.path: /m); // passing evidence only with --verbose
     expect(done).toMatch(/^1 passed, 1 warnings, 1 failed\s*$/m);

@@ -1,18 +1,30 @@
 // The whole doctor, end to end over ssh2 to a real sshd, against a real tmux server with
 // the real plugins: the four cases of the core issue plus "no server".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDoctor, type DoctorOptions } from '../../src/doctor.js';
+import { type DoctorOptions, runDoctor } from '../../src/doctor.js';
 import { exitCode, type Report } from '../../src/engine/report.js';
 import { installBrew } from '../harness/brew.js';
-import { makeHome, SEED_CONFIG_LINES, type Home } from '../harness/home.js';
-import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
-import { killServer, makeStateOnlySave, save, startServerLogin, startServerNonLogin, tmuxAvailable, tmuxCmd } from '../harness/tmux.js';
+import { type Home, makeHome, SEED_CONFIG_LINES } from '../harness/home.js';
+import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
+import {
+  killServer,
+  makeStateOnlySave,
+  save,
+  startServerLogin,
+  startServerNonLogin,
+  tmuxAvailable,
+  tmuxCmd,
+} from '../harness/tmux.js';
 
 const canRun = sshdAvailable() && tmuxAvailable();
 
 /** One HOME + one sshd per scenario; the doctor connects as a user would, key + known_hosts. */
 function scenario(prepare: (home: Home) => Promise<void>, homeOpts: Parameters<typeof makeHome>[0] = {}, brew = false) {
-  const s = { home: undefined as unknown as Home, sshd: undefined as unknown as Sshd, report: undefined as unknown as Report };
+  const s = {
+    home: undefined as unknown as Home,
+    sshd: undefined as unknown as Sshd,
+    report: undefined as unknown as Report,
+  };
   beforeAll(async () => {
     s.home = makeHome(homeOpts);
     if (brew) installBrew(s.home);
@@ -42,10 +54,12 @@ function sshOptions(sshd: Sshd, extra: Partial<DoctorOptions> = {}): DoctorOptio
 
 const check = (r: Report, id: string) => {
   const c = r.checks.find((x) => x.id === id);
-  if (!c) throw new Error(`no result for ${id}; got ${r.checks.map((x) => x.id).join(', ')}; error: ${r.error?.message}`);
+  if (!c)
+    throw new Error(`no result for ${id}; got ${r.checks.map((x) => x.id).join(', ')}; error: ${r.error?.message}`);
   return c;
 };
-const text = (c: { summary: string; details: string[]; fix: string[] }) => [c.summary, ...c.details, ...c.fix].join('\n');
+const text = (c: { summary: string; details: string[]; fix: string[] }) =>
+  [c.summary, ...c.details, ...c.fix].join('\n');
 
 describe.skipIf(!canRun)('doctor over a real sshd (needs sshd, tmux and the vendored plugins)', () => {
   describe('healthy target', () => {
@@ -57,7 +71,16 @@ describe.skipIf(!canRun)('doctor over a real sshd (needs sshd, tmux and the vend
     it('passes every check that matters for persistence, and exits 0', () => {
       const r = s.report;
       expect(r.error).toBeUndefined();
-      for (const id of ['tmux.path', 'tmux.version', 'tmux.server', 'config.file', 'plugins.tpm', 'plugins.resurrect', 'resurrect.dir', 'resurrect.last'])
+      for (const id of [
+        'tmux.path',
+        'tmux.version',
+        'tmux.server',
+        'config.file',
+        'plugins.tpm',
+        'plugins.resurrect',
+        'resurrect.dir',
+        'resurrect.last',
+      ])
         expect([id, check(r, id).status]).toEqual([id, 'pass']);
       expect(r.checks.filter((c) => c.status === 'fail' || c.status === 'error')).toEqual([]);
       expect(exitCode(r)).toBe(0);
@@ -70,10 +93,21 @@ describe.skipIf(!canRun)('doctor over a real sshd (needs sshd, tmux and the vend
 
     it('has the JSON shape the issue promises', () => {
       const j = JSON.parse(JSON.stringify(s.report)) as Record<string, unknown>;
-      expect(Object.keys(j)).toEqual(expect.arrayContaining(['tool', 'version', 'target', 'startedAt', 'durationMs', 'summary', 'checks']));
+      expect(Object.keys(j)).toEqual(
+        expect.arrayContaining(['tool', 'version', 'target', 'startedAt', 'durationMs', 'summary', 'checks']),
+      );
       expect(j.tool).toBe('cal-doctor');
       const c = (j.checks as Array<Record<string, unknown>>)[0]!;
-      expect(Object.keys(c).sort()).toEqual(['category', 'details', 'durationMs', 'fix', 'id', 'status', 'summary', 'title']);
+      expect(Object.keys(c).sort()).toEqual([
+        'category',
+        'details',
+        'durationMs',
+        'fix',
+        'id',
+        'status',
+        'summary',
+        'title',
+      ]);
     });
   });
 
@@ -128,7 +162,7 @@ describe.skipIf(!canRun)('doctor over a real sshd (needs sshd, tmux and the vend
   });
 
   describe('plugins installed but not loaded (config lacks the TPM run line)', () => {
-    const config = ["set -g @plugin 'tmux-plugins/tpm'", ...SEED_CONFIG_LINES].join('\n') + '\n';
+    const config = `${["set -g @plugin 'tmux-plugins/tpm'", ...SEED_CONFIG_LINES].join('\n')}\n`;
     const s = scenario(async (home) => void (await startServerLogin(home, { waitForPlugins: false })), { config });
 
     it('fails plugins.tpm with the missing run line, and resurrect as not loaded', () => {

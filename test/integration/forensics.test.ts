@@ -5,15 +5,29 @@
 // restore.sh, run into a fresh server, brings the saved windows back. No save file changes.
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, runDoctor, type DoctorOptions } from '../../src/doctor.js';
+import { connect, type DoctorOptions, runDoctor } from '../../src/doctor.js';
 import type { Report } from '../../src/engine/report.js';
 import { applyRepairs, planRepairs, type Repair, type RepairOutcome } from '../../src/fix/repairs.js';
 import { gatherFacts } from '../../src/probe/gather.js';
 import { installBrew } from '../harness/brew.js';
-import { lastTarget, logoutHookRace, restoreIntoFreshServer, saveFiles, ZLOGOUT_SAVE, type RestoredLayout } from '../harness/forensics.js';
-import { makeHome, type Home, type MakeHomeOptions } from '../harness/home.js';
-import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
-import { killServer, makeStateOnlySave, save, startServerLogin, startServerNonLogin, tmuxAvailable } from '../harness/tmux.js';
+import {
+  lastTarget,
+  logoutHookRace,
+  type RestoredLayout,
+  restoreIntoFreshServer,
+  saveFiles,
+  ZLOGOUT_SAVE,
+} from '../harness/forensics.js';
+import { type Home, type MakeHomeOptions, makeHome } from '../harness/home.js';
+import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
+import {
+  killServer,
+  makeStateOnlySave,
+  save,
+  startServerLogin,
+  startServerNonLogin,
+  tmuxAvailable,
+} from '../harness/tmux.js';
 import { SYSTEM_PATH, which } from '../harness/util.js';
 
 const canRun = sshdAvailable() && tmuxAvailable() && which('zsh', SYSTEM_PATH) !== undefined;
@@ -89,10 +103,12 @@ function scenario(homeOpts: MakeHomeOptions, brew: boolean, breakIt: (home: Home
 
 const check = (r: Report, id: string) => {
   const c = r.checks.find((x) => x.id === id);
-  if (!c) throw new Error(`no result for ${id}; got ${r.checks.map((x) => x.id).join(', ')}; error: ${r.error?.message}`);
+  if (!c)
+    throw new Error(`no result for ${id}; got ${r.checks.map((x) => x.id).join(', ')}; error: ${r.error?.message}`);
   return c;
 };
-const text = (c: { summary: string; details: string[]; fix: string[] }) => [c.summary, ...c.details, ...c.fix].join('\n');
+const text = (c: { summary: string; details: string[]; fix: string[] }) =>
+  [c.summary, ...c.details, ...c.fix].join('\n');
 
 /** What every scenario must show once the failure is reproduced. */
 function commonExpectations(s: Scenario) {
@@ -101,7 +117,9 @@ function commonExpectations(s: Scenario) {
     expect(c.status).toBe('fail');
     expect(c.summary).toContain(`recoverable: the newest valid save is ${s.valid}`);
     expect(c.fix.join('\n')).toContain(`ln -sf ${s.valid} last`);
-    expect(c.details.some((l) => l.includes(`${s.valid}`) && l.includes('valid: 2 sessions, 3 windows, 4 panes'))).toBe(true);
+    expect(c.details.some((l) => l.includes(`${s.valid}`) && l.includes('valid: 2 sessions, 3 windows, 4 panes'))).toBe(
+      true,
+    );
   });
 
   it('--fix --yes relinks `last` to the valid save and says how to undo it; no save file changed or went away', () => {
@@ -121,71 +139,79 @@ function commonExpectations(s: Scenario) {
   });
 }
 
-describe.skipIf(!canRun)('save-file forensics against real tmux + plugins over a real sshd (needs sshd, tmux, zsh and the vendored plugins)', () => {
-  describe('state-only save: session-closed hook, exit-empty off, last session closed', () => {
-    const s = scenario({}, false, async (home) => {
-      await startServerLogin(home);
-      const valid = await save(home);
-      const broken = await makeStateOnlySave(home);
-      expect(broken.content).toBe('state\t\t\n');
-      return basename(valid.file);
-    });
-    commonExpectations(s);
+describe.skipIf(!canRun)(
+  'save-file forensics against real tmux + plugins over a real sshd (needs sshd, tmux, zsh and the vendored plugins)',
+  () => {
+    describe('state-only save: session-closed hook, exit-empty off, last session closed', () => {
+      const s = scenario({}, false, async (home) => {
+        await startServerLogin(home);
+        const valid = await save(home);
+        const broken = await makeStateOnlySave(home);
+        expect(broken.content).toBe('state\t\t\n');
+        return basename(valid.file);
+      });
+      commonExpectations(s);
 
-    it('resurrect.save-triggers names the session-closed hook, with exit-empty off as evidence', () => {
-      const c = check(s.report, 'resurrect.save-triggers');
-      expect(c.status).toBe('fail');
-      expect(c.summary).toMatch(/^cause: the tmux session-closed hook runs save\.sh when a session closes/);
-      expect(text(c)).toContain('exit-empty off (the running server)');
-      expect(text(c)).toContain(`${s.brokenLast}: only 1 \`state\` line`);
-      expect(c.fix[0]).toBe('tmux set-hook -gu session-closed   # now, in the running server');
+      it('resurrect.save-triggers names the session-closed hook, with exit-empty off as evidence', () => {
+        const c = check(s.report, 'resurrect.save-triggers');
+        expect(c.status).toBe('fail');
+        expect(c.summary).toMatch(/^cause: the tmux session-closed hook runs save\.sh when a session closes/);
+        expect(text(c)).toContain('exit-empty off (the running server)');
+        expect(text(c)).toContain(`${s.brokenLast}: only 1 \`state\` line`);
+        expect(c.fix[0]).toBe('tmux set-hook -gu session-closed   # now, in the running server');
+      });
+
+      it('the plan advises unsetting the hook rather than doing it', () => {
+        expect(s.plan.find((p) => p.id === 'cause.close-hook')).toMatchObject({
+          automatic: false,
+          advice: ['tmux set-hook -gu session-closed'],
+        });
+      });
     });
 
-    it('the plan advises unsetting the hook rather than doing it', () => {
-      expect(s.plan.find((p) => p.id === 'cause.close-hook')).toMatchObject({ automatic: false, advice: ['tmux set-hook -gu session-closed'] });
-    });
-  });
+    describe('0-byte save: a server started without tmux on its PATH (the Homebrew case)', () => {
+      const s = scenario({}, true, async (home) => {
+        await startServerLogin(home);
+        const valid = await save(home);
+        await killServer(home);
+        await startServerNonLogin(home);
+        const empty = await save(home);
+        expect(empty.content).toBe('');
+        return basename(valid.file);
+      });
+      commonExpectations(s);
 
-  describe('0-byte save: a server started without tmux on its PATH (the Homebrew case)', () => {
-    const s = scenario({}, true, async (home) => {
-      await startServerLogin(home);
-      const valid = await save(home);
-      await killServer(home);
-      await startServerNonLogin(home);
-      const empty = await save(home);
-      expect(empty.content).toBe('');
-      return basename(valid.file);
+      it("resurrect.save-triggers names the server started without Homebrew's PATH, with the PATH fix", () => {
+        const c = check(s.report, 'resurrect.save-triggers');
+        expect(c.status).toBe('fail');
+        expect(c.summary).toMatch(
+          /^cause: the tmux server was started without Homebrew's PATH \(its PATH lacks .*\/brew\/bin\)/,
+        );
+        expect(text(c)).toContain(`${s.brokenLast}: 0 bytes`);
+        expect(c.fix.join('\n')).toMatch(/set-environment -g PATH/);
+      });
     });
-    commonExpectations(s);
 
-    it('resurrect.save-triggers names the server started without Homebrew\'s PATH, with the PATH fix', () => {
-      const c = check(s.report, 'resurrect.save-triggers');
-      expect(c.status).toBe('fail');
-      expect(c.summary).toMatch(/^cause: the tmux server was started without Homebrew's PATH \(its PATH lacks .*\/brew\/bin\)/);
-      expect(text(c)).toContain(`${s.brokenLast}: 0 bytes`);
-      expect(c.fix.join('\n')).toMatch(/set-environment -g PATH/);
-    });
-  });
+    describe('logout-hook race: ~/.zlogout runs save.sh in every pane, then kill-server', () => {
+      const s = scenario({ files: { '.zlogout': ZLOGOUT_SAVE } }, false, async (home) => {
+        await startServerLogin(home, { shell: 'zsh' });
+        const valid = await save(home);
+        const race = await logoutHookRace(home);
+        // the reproduction itself: the racing saves took `last` away from the valid save
+        expect(race.before).toBe(basename(valid.file));
+        expect(race.after).not.toBe(race.before);
+        return basename(valid.file);
+      });
+      commonExpectations(s);
 
-  describe('logout-hook race: ~/.zlogout runs save.sh in every pane, then kill-server', () => {
-    const s = scenario({ files: { '.zlogout': ZLOGOUT_SAVE } }, false, async (home) => {
-      await startServerLogin(home, { shell: 'zsh' });
-      const valid = await save(home);
-      const race = await logoutHookRace(home);
-      // the reproduction itself: the racing saves took `last` away from the valid save
-      expect(race.before).toBe(basename(valid.file));
-      expect(race.after).not.toBe(race.before);
-      return basename(valid.file);
+      it('resurrect.save-triggers names the ~/.zlogout hook and the line to delete', () => {
+        const c = check(s.report, 'resurrect.save-triggers');
+        expect(c.status).toBe('fail');
+        expect(c.summary).toMatch(/^cause: the logout hook in ~\/\.zlogout saves from every pane's login shell/);
+        expect(text(c)).toContain(`trigger: ~/.zlogout:1: ${ZLOGOUT_SAVE.trim()}`);
+        expect(text(c)).toMatch(/evidence: (last → .*which does not exist|.*0 bytes|.*`state` line)/);
+        expect(c.fix[0]).toBe(`in ~/.zlogout, delete line 1: ${ZLOGOUT_SAVE.trim()}`);
+      });
     });
-    commonExpectations(s);
-
-    it('resurrect.save-triggers names the ~/.zlogout hook and the line to delete', () => {
-      const c = check(s.report, 'resurrect.save-triggers');
-      expect(c.status).toBe('fail');
-      expect(c.summary).toMatch(/^cause: the logout hook in ~\/\.zlogout saves from every pane's login shell/);
-      expect(text(c)).toContain(`trigger: ~/.zlogout:1: ${ZLOGOUT_SAVE.trim()}`);
-      expect(text(c)).toMatch(/evidence: (last → .*which does not exist|.*0 bytes|.*`state` line)/);
-      expect(c.fix[0]).toBe(`in ~/.zlogout, delete line 1: ${ZLOGOUT_SAVE.trim()}`);
-    });
-  });
-});
+  },
+);

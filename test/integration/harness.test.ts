@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installBrew, brewEnv } from '../harness/brew.js';
+import { brewEnv, installBrew } from '../harness/brew.js';
 import { fakeTart } from '../harness/fake-tart.js';
-import { makeHome, type Home } from '../harness/home.js';
-import { ssh, sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
+import { type Home, makeHome } from '../harness/home.js';
+import { type Sshd, ssh, sshdAvailable, startSshd } from '../harness/sshd.js';
 import {
   killServer,
   makeStateOnlySave,
@@ -23,85 +23,94 @@ import { processesWhere, run } from '../harness/util.js';
 const canRun = sshdAvailable() && tmuxAvailable();
 const paneLines = (content: string) => content.split('\n').filter((l) => l.startsWith('pane\t'));
 
-describe.skipIf(!canRun)('harness: healthy home over a private sshd (needs sshd, ssh, ssh-keygen, tmux, vendored plugins)', () => {
-  let home: Home;
-  let sshd: Sshd;
+describe.skipIf(!canRun)(
+  'harness: healthy home over a private sshd (needs sshd, ssh, ssh-keygen, tmux, vendored plugins)',
+  () => {
+    let home: Home;
+    let sshd: Sshd;
 
-  beforeAll(async () => {
-    home = makeHome();
-    sshd = await startSshd({ env: { ...home.env(), CAL_TEST_SPACED: 'a "quoted" value with spaces' } });
-  });
-  afterAll(async () => {
-    await sshd?.stop();
-    if (home) await killServer(home);
-    home?.cleanup();
-  });
+    beforeAll(async () => {
+      home = makeHome();
+      sshd = await startSshd({ env: { ...home.env(), CAL_TEST_SPACED: 'a "quoted" value with spaces' } });
+    });
+    afterAll(async () => {
+      await sshd?.stop();
+      if (home) await killServer(home);
+      home?.cleanup();
+    });
 
-  it('SetEnv gives the OpenSSH session the test HOME, TMUX_TMPDIR and PATH', async () => {
-    const out = await ssh(sshd, 'echo "$HOME"; echo "$TMUX_TMPDIR"; echo "$PATH"; echo "$CAL_TEST_SPACED"; echo "${XDG_DATA_HOME-unset}"');
-    expect(out.stderr).toBe('');
-    expect(out.stdout.split('\n')).toEqual([
-      home.dir,
-      home.tmuxTmpdir,
-      home.path,
-      'a "quoted" value with spaces',
-      'unset',
-      '',
-    ]);
-  });
+    it('SetEnv gives the OpenSSH session the test HOME, TMUX_TMPDIR and PATH', async () => {
+      const out = await ssh(
+        sshd,
+        'echo "$HOME"; echo "$TMUX_TMPDIR"; echo "$PATH"; echo "$CAL_TEST_SPACED"; echo "${XDG_DATA_HOME-unset}"',
+      );
+      expect(out.stderr).toBe('');
+      expect(out.stdout.split('\n')).toEqual([
+        home.dir,
+        home.tmuxTmpdir,
+        home.path,
+        'a "quoted" value with spaces',
+        'unset',
+        '',
+      ]);
+    });
 
-  it('ssh2 logs in with the client key and the pinned host key', async () => {
-    const blob = Buffer.from(sshd.hostKeyPub.split(' ')[1]!, 'base64');
-    const client = new Client();
-    const remoteHome = await new Promise<string>((resolve, reject) => {
-      client
-        .on('ready', () => {
-          client.exec('printf %s "$HOME"', (err, stream) => {
-            if (err) return reject(err);
-            let out = '';
-            stream.on('data', (d: Buffer) => (out += d)).on('close', () => resolve(out));
-            stream.stderr.resume();
+    it('ssh2 logs in with the client key and the pinned host key', async () => {
+      const blob = Buffer.from(sshd.hostKeyPub.split(' ')[1]!, 'base64');
+      const client = new Client();
+      const remoteHome = await new Promise<string>((resolve, reject) => {
+        client
+          .on('ready', () => {
+            client.exec('printf %s "$HOME"', (err, stream) => {
+              if (err) return reject(err);
+              let out = '';
+              stream.on('data', (d: Buffer) => (out += d)).on('close', () => resolve(out));
+              stream.stderr.resume();
+            });
+          })
+          .on('error', reject)
+          .connect({
+            host: sshd.host,
+            port: sshd.port,
+            username: sshd.user,
+            privateKey: readFileSync(sshd.clientKey),
+            hostVerifier: (key: Buffer) => key.equals(blob),
+            readyTimeout: 5_000,
           });
-        })
-        .on('error', reject)
-        .connect({
-          host: sshd.host,
-          port: sshd.port,
-          username: sshd.user,
-          privateKey: readFileSync(sshd.clientKey),
-          hostVerifier: (key: Buffer) => key.equals(blob),
-          readyTimeout: 5_000,
-        });
-    }).finally(() => client.end());
-    expect(remoteHome).toBe(home.dir);
-  });
+      }).finally(() => client.end());
+      expect(remoteHome).toBe(home.dir);
+    });
 
-  it('a login-started server loads TPM, and save() writes a last with every pane', async () => {
-    const server = await startServerLogin(home);
-    expect(server.plugins.tpmPath).toBe(`${home.pluginsDir}/`);
-    expect(server.plugins.saveScriptPath).toBe(join(home.pluginsDir, 'tmux-resurrect/scripts/save.sh'));
+    it('a login-started server loads TPM, and save() writes a last with every pane', async () => {
+      const server = await startServerLogin(home);
+      expect(server.plugins.tpmPath).toBe(`${home.pluginsDir}/`);
+      expect(server.plugins.saveScriptPath).toBe(join(home.pluginsDir, 'tmux-resurrect/scripts/save.sh'));
 
-    // the SSH session reaches this very server through TMUX_TMPDIR
-    const overSsh = await ssh(sshd, 'tmux display-message -p "#{pid}"; tmux show-environment -g TMUX_PLUGIN_MANAGER_PATH');
-    expect(overSsh.stdout).toBe(`${server.pid}\nTMUX_PLUGIN_MANAGER_PATH=${home.pluginsDir}/\n`);
+      // the SSH session reaches this very server through TMUX_TMPDIR
+      const overSsh = await ssh(
+        sshd,
+        'tmux display-message -p "#{pid}"; tmux show-environment -g TMUX_PLUGIN_MANAGER_PATH',
+      );
+      expect(overSsh.stdout).toBe(`${server.pid}\nTMUX_PLUGIN_MANAGER_PATH=${home.pluginsDir}/\n`);
 
-    const saved = await save(home);
-    expect(saved.exitCode).toBe(0);
-    expect(saved.file).toMatch(new RegExp(`^${home.saveDir}/tmux_resurrect_\\d{8}T\\d{6}\\.txt$`));
-    const panes = paneLines(saved.content);
-    expect(panes).toHaveLength(4);
-    expect(panes.filter((l) => l.split('\t')[1] === 'cal-dev')).toHaveLength(3);
-    expect(saved.content).toContain(':' + server.layout!.dirs.spaced.replace(/ /g, '\\ ') + '\t');
-    expect(saved.content.split('\n').filter((l) => l.startsWith('window\t'))).toHaveLength(3);
-    expect(saved.content).toMatch(/^state\t/m);
-  });
+      const saved = await save(home);
+      expect(saved.exitCode).toBe(0);
+      expect(saved.file).toMatch(new RegExp(`^${home.saveDir}/tmux_resurrect_\\d{8}T\\d{6}\\.txt$`));
+      const panes = paneLines(saved.content);
+      expect(panes).toHaveLength(4);
+      expect(panes.filter((l) => l.split('\t')[1] === 'cal-dev')).toHaveLength(3);
+      expect(saved.content).toContain(`:${server.layout!.dirs.spaced.replace(/ /g, '\\ ')}\t`);
+      expect(saved.content.split('\n').filter((l) => l.startsWith('window\t'))).toHaveLength(3);
+      expect(saved.content).toMatch(/^state\t/m);
+    });
 
-  it('makeStateOnlySave() leaves last holding a single state line', async () => {
-    const saved = await makeStateOnlySave(home);
-    expect(saved.content).toBe('state\t\t\n');
-    expect(await tmuxCmd(home, 'list-sessions', '-F', '#{session_name}').catch(() => '')).toBe('');
-  });
-});
+    it('makeStateOnlySave() leaves last holding a single state line', async () => {
+      const saved = await makeStateOnlySave(home);
+      expect(saved.content).toBe('state\t\t\n');
+      expect(await tmuxCmd(home, 'list-sessions', '-F', '#{session_name}').catch(() => '')).toBe('');
+    });
+  },
+);
 
 describe.skipIf(!canRun)('harness: the Homebrew case (needs sshd, ssh, ssh-keygen, tmux, vendored plugins)', () => {
   let home: Home;
@@ -149,7 +158,7 @@ describe.skipIf(!canRun)('harness: the Homebrew case (needs sshd, ssh, ssh-keyge
 
   it('killServer leaves no process of the home behind', async () => {
     await killServer(home);
-    expect(processesWhere((argv) => argv.some((a) => a.includes(home.root + '/')))).toEqual([]);
+    expect(processesWhere((argv) => argv.some((a) => a.includes(`${home.root}/`)))).toEqual([]);
   });
 });
 
@@ -174,7 +183,11 @@ describe('harness: fake tart', () => {
 
   it('answers tart ip like the real one, and follows state changes', async () => {
     expect(await call('ip', 'cal-dev')).toMatchObject({ code: 0, stdout: '192.168.64.142\n', stderr: '' });
-    expect(await call('ip', 'cal-init')).toMatchObject({ code: 1, stdout: '', stderr: 'no IP address found, is your VM running?\n' });
+    expect(await call('ip', 'cal-init')).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'no IP address found, is your VM running?\n',
+    });
     expect(await call('ip', 'nope')).toMatchObject({ code: 2, stderr: 'the specified VM "nope" does not exist\n' });
     tart.setVms([{ name: 'cal-dev', state: 'stopped' }]);
     expect((await call('ip', 'cal-dev')).code).toBe(1);

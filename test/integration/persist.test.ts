@@ -12,12 +12,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorEvent } from '../../src/doctor.js';
 import { exitCode } from '../../src/engine/report.js';
-import { LocalTarget } from '../../src/target/local.js';
-import { MARKER_SESSION, runPersist, tartRestart, type PersistOptions, type PersistReport } from '../../src/persist/index.js';
+import {
+  MARKER_SESSION,
+  type PersistOptions,
+  type PersistReport,
+  runPersist,
+  tartRestart,
+} from '../../src/persist/index.js';
+import { LocalTarget } from '../../src/targets/local.js';
 import { installBrew } from '../harness/brew.js';
-import { fakeTart, type FakeTart } from '../harness/fake-tart.js';
-import { makeHome, type Home, type MakeHomeOptions } from '../harness/home.js';
-import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
+import { type FakeTart, fakeTart } from '../harness/fake-tart.js';
+import { type Home, type MakeHomeOptions, makeHome } from '../harness/home.js';
+import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, startServerLogin, tmuxAvailable, tmuxTry } from '../harness/tmux.js';
 import { alive, processesWhere, run, which } from '../harness/util.js';
 
@@ -25,7 +31,16 @@ const canRun = sshdAvailable() && tmuxAvailable();
 const hasZsh = which('zsh', '/usr/local/bin:/usr/bin:/bin') !== undefined;
 
 /** Short bounds: a broken setup must fail these tests in seconds, not minutes. */
-const TIMEOUTS: PersistOptions['timeouts'] = { tmuxSec: 5, startSec: 20, settleSec: 15, scrollSec: 8, saveSec: 30, shutdownSec: 10, bootSec: 30, restoreGraceSec: 15 };
+const TIMEOUTS: PersistOptions['timeouts'] = {
+  tmuxSec: 5,
+  startSec: 20,
+  settleSec: 15,
+  scrollSec: 8,
+  saveSec: 30,
+  shutdownSec: 10,
+  bootSec: 30,
+  restoreGraceSec: 15,
+};
 const SLOW = 150_000;
 
 function sshOptions(sshd: Sshd, extra: Partial<PersistOptions> = {}): PersistOptions {
@@ -44,10 +59,17 @@ const step = (r: PersistReport, id: string) => {
   if (!c) throw new Error(`no persist.${id} in ${r.checks.map((x) => x.id).join(', ')}`);
   return c;
 };
-const text = (c: { summary: string; details: string[]; fix: string[] }) => [c.summary, ...c.details, ...c.fix].join('\n');
-const statuses = (r: PersistReport) => r.checks.filter((c) => c.category === 'persist').map((c) => `${c.id}=${c.status}`);
+const text = (c: { summary: string; details: string[]; fix: string[] }) =>
+  [c.summary, ...c.details, ...c.fix].join('\n');
+const statuses = (r: PersistReport) =>
+  r.checks.filter((c) => c.category === 'persist').map((c) => `${c.id}=${c.status}`);
 /** The whole report when an assertion fails: which step said what. */
-const why = (r: PersistReport) => JSON.stringify(r.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary, details: c.details })), null, 1);
+const why = (r: PersistReport) =>
+  JSON.stringify(
+    r.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary, details: c.details })),
+    null,
+    1,
+  );
 
 async function sessions(home: Home): Promise<string[]> {
   const out = await tmuxTry(home, ['list-sessions', '-F', '#{session_name}']);
@@ -88,7 +110,7 @@ function scenario(
     if (s.home) {
       await killServer(s.home);
       s.home.cleanup();
-      expect(processesWhere((argv) => argv.some((a) => a.includes(s.home.root + '/')))).toEqual([]);
+      expect(processesWhere((argv) => argv.some((a) => a.includes(`${s.home.root}/`)))).toEqual([]);
     }
   }, 30_000);
   return s;
@@ -119,22 +141,37 @@ describe.skipIf(!canRun)('persist over a real sshd (needs sshd, tmux and the ven
     });
 
     it('checked the save file and the pane contents, then windows, panes, dirs and scrollback after the restart', () => {
-      expect(step(s.report, 'save').summary).toMatch(/holds cal-doctor-e2e \(3 windows, 4 panes\) and its scrollback line/);
-      expect(text(step(s.report, 'save'))).toMatch(/pane_contents\.tar\.gz: cal-doctor-e2e:\d+\.\d+ holds the scrollback line/);
+      expect(step(s.report, 'save').summary).toMatch(
+        /holds cal-doctor-e2e \(3 windows, 4 panes\) and its scrollback line/,
+      );
+      expect(text(step(s.report, 'save'))).toMatch(
+        /pane_contents\.tar\.gz: cal-doctor-e2e:\d+\.\d+ holds the scrollback line/,
+      );
       expect(step(s.report, 'restart').summary).toMatch(/tmux server ended \(SIGTERM\) and started again/);
       expect(text(step(s.report, 'restart'))).toMatch(/SIGTERM to tmux server pid \d+/);
-      expect(step(s.report, 'restore').summary).toMatch(/cal-doctor-e2e is back \d+ s after the server started: 3 windows, 4 panes, dirs, scrollback line as saved/);
+      expect(step(s.report, 'restore').summary).toMatch(
+        /cal-doctor-e2e is back \d+ s after the server started: 3 windows, 4 panes, dirs, scrollback line as saved/,
+      );
       expect(text(step(s.report, 'layout'))).toMatch(/dir with space/);
     });
 
     it('timed every step', () => {
       for (const c of s.report.checks) expect(c.durationMs).toBeGreaterThanOrEqual(0);
-      expect(Object.keys(s.report.persist.timings).sort()).toEqual(['cleanup', 'layout', 'preflight', 'restart', 'restore', 'save']);
+      expect(Object.keys(s.report.persist.timings).sort()).toEqual([
+        'cleanup',
+        'layout',
+        'preflight',
+        'restart',
+        'restore',
+        'save',
+      ]);
       // eslint-disable-next-line no-console
-      console.log(`persist (healthy, server restart): ${JSON.stringify(s.report.persist.timings)} total ${s.report.durationMs} ms`);
+      console.log(
+        `persist (healthy, server restart): ${JSON.stringify(s.report.persist.timings)} total ${s.report.durationMs} ms`,
+      );
     });
 
-    it('removed the marker session and only it: the start command\'s session stays, the save history too', () => {
+    it("removed the marker session and only it: the start command's session stays, the save history too", () => {
       expect(left).not.toContain(MARKER_SESSION);
       expect(text(step(s.report, 'cleanup'))).toMatch(/save history is untouched/);
       expect(existsSync(join(s.home.saveDir, 'last'))).toBe(true);
@@ -146,20 +183,51 @@ describe.skipIf(!canRun)('persist over a real sshd (needs sshd, tmux and the ven
       expect(first && first.type === 'checks' && first.checks.map((c) => c.id)).toEqual(
         ['preflight', 'layout', 'save', 'restart', 'restore', 'cleanup'].map((x) => `persist.${x}`),
       );
-      expect(s.events.filter((e) => e.type === 'result').map((e) => (e.type === 'result' ? e.outcome.id : ''))).toHaveLength(6);
+      expect(
+        s.events.filter((e) => e.type === 'result').map((e) => (e.type === 'result' ? e.outcome.id : '')),
+      ).toHaveLength(6);
     });
 
     it('renders as JSON and JUnit with the steps as results', async () => {
-      const json = JSON.parse(JSON.stringify(s.report)) as { checks: Array<Record<string, unknown>>; persist: Record<string, unknown> };
-      expect(Object.keys(json.checks[0]!).sort()).toEqual(['category', 'details', 'durationMs', 'fix', 'id', 'status', 'summary', 'title']);
+      const json = JSON.parse(JSON.stringify(s.report)) as {
+        checks: Array<Record<string, unknown>>;
+        persist: Record<string, unknown>;
+      };
+      expect(Object.keys(json.checks[0]!).sort()).toEqual([
+        'category',
+        'details',
+        'durationMs',
+        'fix',
+        'id',
+        'status',
+        'summary',
+        'title',
+      ]);
       expect(json.persist.verdict).toBe('survives');
       const renderPath = '../../src/report/render.js';
-      const { render } = (await import(/* @vite-ignore */ renderPath).catch(() => ({ render: undefined }))) as { render?: (f: string, run: unknown) => Promise<string> };
+      const { render } = (await import(/* @vite-ignore */ renderPath).catch(() => ({ render: undefined }))) as {
+        render?: (f: string, run: unknown) => Promise<string>;
+      };
       if (!render) return; // the multi-format renderer has not landed: the JSON shape above is the contract
-      const junit = await render('junit', { reports: [s.report], many: false, startedAt: new Date(s.report.startedAt), durationMs: s.report.durationMs });
-      for (const id of ['preflight', 'layout', 'save', 'restart', 'restore', 'cleanup']) expect(junit).toContain(`name="persist.${id}"`);
-      const j = JSON.parse(await render('json', { reports: [s.report], many: false, startedAt: new Date(s.report.startedAt), durationMs: s.report.durationMs })) as { checks: Array<{ id: string }> };
-      expect(j.checks.map((c) => c.id).slice(0, 6)).toEqual(['preflight', 'layout', 'save', 'restart', 'restore', 'cleanup'].map((x) => `persist.${x}`));
+      const junit = await render('junit', {
+        reports: [s.report],
+        many: false,
+        startedAt: new Date(s.report.startedAt),
+        durationMs: s.report.durationMs,
+      });
+      for (const id of ['preflight', 'layout', 'save', 'restart', 'restore', 'cleanup'])
+        expect(junit).toContain(`name="persist.${id}"`);
+      const j = JSON.parse(
+        await render('json', {
+          reports: [s.report],
+          many: false,
+          startedAt: new Date(s.report.startedAt),
+          durationMs: s.report.durationMs,
+        }),
+      ) as { checks: Array<{ id: string }> };
+      expect(j.checks.map((c) => c.id).slice(0, 6)).toEqual(
+        ['preflight', 'layout', 'save', 'restart', 'restore', 'cleanup'].map((x) => `persist.${x}`),
+      );
     });
   });
 
@@ -175,7 +243,11 @@ describe.skipIf(!canRun)('persist over a real sshd (needs sshd, tmux and the ven
         await startServerLogin(home);
         pidBefore = (await tmuxTry(home, ['display-message', '-p', '#{pid}'])).stdout.trim();
         tart = fakeTart([{ name: 'cal-e2e', state: 'running', ip: '127.0.0.1', tmuxSocket: home.socket }]);
-        env = { PATH: process.env.PATH, FAKE_TART_STATE: process.env.FAKE_TART_STATE, FAKE_TART_LOG: process.env.FAKE_TART_LOG };
+        env = {
+          PATH: process.env.PATH,
+          FAKE_TART_STATE: process.env.FAKE_TART_STATE,
+          FAKE_TART_LOG: process.env.FAKE_TART_LOG,
+        };
         Object.assign(process.env, tart.env);
       },
       (s) => {
@@ -196,7 +268,12 @@ describe.skipIf(!canRun)('persist over a real sshd (needs sshd, tmux and the ven
     );
     beforeAll(async () => {
       // (runs after the scenario's beforeAll: the vm run is done; refusals against the restored server)
-      const vm = { ...sshOptions(s.sshd), target: { kind: 'vm' as const, name: 'cal-e2e' }, port: s.sshd.port, user: s.sshd.user };
+      const vm = {
+        ...sshOptions(s.sshd),
+        target: { kind: 'vm' as const, name: 'cal-e2e' },
+        port: s.sshd.port,
+        user: s.sshd.user,
+      };
       refusals.push(await runPersist({ ...vm }));
       refusals.push(await runPersist({ ...vm, yes: true }));
     }, SLOW);
@@ -225,10 +302,12 @@ describe.skipIf(!canRun)('persist over a real sshd (needs sshd, tmux and the ven
       expect(tart.vms()[0]!.state).toBe('running');
       expect(step(s.report, 'restart').summary).toMatch(/VM restarted/);
       // eslint-disable-next-line no-console
-      console.log(`persist (--vm, fake tart): ${JSON.stringify(s.report.persist.timings)} total ${s.report.durationMs} ms`);
+      console.log(
+        `persist (--vm, fake tart): ${JSON.stringify(s.report.persist.timings)} total ${s.report.durationMs} ms`,
+      );
     });
 
-    it('the user\'s own sessions were saved with the marker and came back; only the marker was removed', () => {
+    it("the user's own sessions were saved with the marker and came back; only the marker was removed", () => {
       const restore = text(step(s.report, 'restore'));
       expect(restore).toMatch(/saved session cal-dev: back \(2 windows, 3 panes\)/);
       expect(restore).toMatch(/saved session notes: back/);
@@ -248,7 +327,9 @@ describe.skipIf(!canRun)('persist over a real sshd (needs sshd, tmux and the ven
       expect(text(pre)).toMatch(/cal-dev: 2 windows, 3 panes/);
       expect(text(pre)).toMatch(/notes: 1 window, 1 pane/);
       expect(pre.fix.join('\n')).toMatch(/--yes --force/);
-      expect(statuses(r).slice(1)).toEqual(['layout', 'save', 'restart', 'restore', 'cleanup'].map((x) => `persist.${x}=skip`));
+      expect(statuses(r).slice(1)).toEqual(
+        ['layout', 'save', 'restart', 'restore', 'cleanup'].map((x) => `persist.${x}=skip`),
+      );
     });
 
     it('refuses with --yes but without --force while other sessions exist', () => {
@@ -267,7 +348,10 @@ describe.skipIf(!canRun)('persist over a real sshd (needs sshd, tmux and the ven
   describe.skipIf(!hasZsh)('a ~/.zlogout that runs the save script (panes run zsh login shells; needs zsh)', () => {
     let left: string[] = [];
     const s = scenario(
-      { shell: which('zsh', '/usr/local/bin:/usr/bin:/bin'), files: { '.zlogout': '~/.tmux/plugins/tmux-resurrect/scripts/save.sh quiet\n' } },
+      {
+        shell: which('zsh', '/usr/local/bin:/usr/bin:/bin'),
+        files: { '.zlogout': '~/.tmux/plugins/tmux-resurrect/scripts/save.sh quiet\n' },
+      },
       async () => {},
       (s) => sshOptions(s.sshd, { yes: true }),
       async (s) => void (left = await sessions(s.home)),
@@ -284,7 +368,9 @@ describe.skipIf(!canRun)('persist over a real sshd (needs sshd, tmux and the ven
       ]);
       const c = step(s.report, 'restore');
       expect(c.summary).toMatch(/logout hook/);
-      expect(text(c)).toMatch(/logout hook: ~\/\.zlogout:1: ~\/\.tmux\/plugins\/tmux-resurrect\/scripts\/save\.sh quiet/);
+      expect(text(c)).toMatch(
+        /logout hook: ~\/\.zlogout:1: ~\/\.tmux\/plugins\/tmux-resurrect\/scripts\/save\.sh quiet/,
+      );
       expect(text(c)).toMatch(/cause: logout-hook/);
       expect(c.fix.join('\n')).toMatch(/remove the save\.sh line/);
       expect(s.report.persist).toMatchObject({ verdict: 'lost', failedStep: 'persist.restore' });
@@ -422,7 +508,7 @@ describe.skipIf(!canRun)('persist over a real sshd (needs sshd, tmux and the ven
     });
   });
 
-  describe('the fake tart: stop ends the test target\'s tmux as a shutdown does, run marks the VM running', () => {
+  describe("the fake tart: stop ends the test target's tmux as a shutdown does, run marks the VM running", () => {
     let home: Home;
     let tart: FakeTart;
     beforeAll(async () => {
@@ -444,7 +530,10 @@ describe.skipIf(!canRun)('persist over a real sshd (needs sshd, tmux and the ven
 
     it('stop: SIGTERM to the server, its pane shells gone, the VM stopped; again: a no-op', async () => {
       const pid = Number((await tmuxTry(home, ['display-message', '-p', '#{pid}'])).stdout);
-      const panes = (await tmuxTry(home, ['list-panes', '-a', '-F', '#{pane_pid}'])).stdout.split('\n').filter(Boolean).map(Number);
+      const panes = (await tmuxTry(home, ['list-panes', '-a', '-F', '#{pane_pid}'])).stdout
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
       expect(panes.length).toBeGreaterThan(0);
       expect(await call('stop', 'cal-e2e')).toMatchObject({ code: 0, stderr: '' });
       expect(alive(pid)).toBe(false);
@@ -464,7 +553,10 @@ describe.skipIf(!canRun)('persist over a real sshd (needs sshd, tmux and the ven
       expect(tart.vms()[0]!.state).toBe('running');
       expect((await call('ip', 'cal-e2e')).stdout).toBe('127.0.0.1\n');
       expect((await tmuxTry(home, ['list-sessions'])).code).not.toBe(0);
-      expect(await call('run', '--no-graphics', 'cal-e2e')).toMatchObject({ code: 1, stderr: 'the VM "cal-e2e" is already running\n' });
+      expect(await call('run', '--no-graphics', 'cal-e2e')).toMatchObject({
+        code: 1,
+        stderr: 'the VM "cal-e2e" is already running\n',
+      });
       expect((await call('run', '--bogus', 'cal-e2e')).code).toBe(64);
       expect(tart.calls().map((c) => c[0])).toEqual(['stop', 'ip', 'stop', 'stop', 'run', 'ip', 'run', 'run']);
     });

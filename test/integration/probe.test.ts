@@ -47,11 +47,7 @@ interface ProbeRun {
   facts: Facts;
 }
 
-function runProbe(
-  shell: { cmd: string; args: string[] },
-  env: NodeJS.ProcessEnv,
-  timeoutSec = 2,
-): Promise<ProbeRun> {
+function runProbe(shell: { cmd: string; args: string[] }, env: NodeJS.ProcessEnv, timeoutSec = 2): Promise<ProbeRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     // own process group: afterwards, no process may be left in it
@@ -117,7 +113,13 @@ let home: string;
 const servers: Array<{ tmpdir: string; pid?: number }> = [];
 
 function tmuxEnv(tmuxTmpdir: string): NodeJS.ProcessEnv {
-  return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, TMUX_TMPDIR: tmuxTmpdir, LANG: 'C.UTF-8', SHELL: '/bin/sh' };
+  return {
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+    HOME: home,
+    TMUX_TMPDIR: tmuxTmpdir,
+    LANG: 'C.UTF-8',
+    SHELL: '/bin/sh',
+  };
 }
 
 function tmux(tmuxTmpdir: string, ...args: string[]): string {
@@ -137,7 +139,13 @@ function startServer(tmuxTmpdir: string, session: string, cwd: string): number {
 
 function probeEnv(tmuxTmpdir: string): NodeJS.ProcessEnv {
   // the non-login exec: PATH without the login-only dir, no XDG, no TMUX of the tester
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TMUX_TMPDIR: tmuxTmpdir, SHELL: '/bin/sh', LANG: 'C.UTF-8' };
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    TMUX_TMPDIR: tmuxTmpdir,
+    SHELL: '/bin/sh',
+    LANG: 'C.UTF-8',
+  };
 }
 
 const HOSTILE_SESSION = 'tab\there "q" \'s\' $(touch PWNED) `touch PWNED2` é🙂 ;x';
@@ -165,9 +173,12 @@ beforeAll(() => {
       writeFileSync(join(plugins, name, '.git', f), c);
     }
   };
-  git('tmux-resurrect', 'ref: refs/heads/master\n', { 'refs/heads/master': 'cff343cf9e81983d3da0c8562b01616f12e8d548\n' });
+  git('tmux-resurrect', 'ref: refs/heads/master\n', {
+    'refs/heads/master': 'cff343cf9e81983d3da0c8562b01616f12e8d548\n',
+  });
   git('tmux-continuum', 'ref: refs/heads/master\n', {
-    'packed-refs': '# pack-refs with: peeled fully-peeled sorted\n0698e8f4b17d6454c71bf5212895ec055c578da0 refs/heads/master\n',
+    'packed-refs':
+      '# pack-refs with: peeled fully-peeled sorted\n0698e8f4b17d6454c71bf5212895ec055c578da0 refs/heads/master\n',
   });
   git('tpm', '99469c4a9b1ccf77fade25842dc7bafbc8ce9946\n', {});
   mkdirSync(join(plugins, 'tmux-resurrect', 'scripts'));
@@ -181,7 +192,10 @@ beforeAll(() => {
   // ~/.tmux/resurrect: a good save, a state-only save linked as last, hostile names
   const rs = join(home, '.tmux', 'resurrect');
   mkdirSync(rs);
-  writeFileSync(join(rs, 'tmux_resurrect_20240101T000000.txt'), 'pane\tcal-dev\t0\t1\t:*\t0\ttitle\t:/tmp/a\\ b\t1\tzsh\t:\n');
+  writeFileSync(
+    join(rs, 'tmux_resurrect_20240101T000000.txt'),
+    'pane\tcal-dev\t0\t1\t:*\t0\ttitle\t:/tmp/a\\ b\t1\tzsh\t:\n',
+  );
   writeFileSync(join(rs, 'tmux_resurrect_20240102T000000.txt'), 'state\t\t\n');
   writeFileSync(join(rs, 'tmux_resurrect_20240103T000000.txt'), Buffer.from([0x73, 0, 0x74, 0x0a])); // NUL inside
   symlinkSync('tmux_resurrect_20240102T000000.txt', join(rs, 'last'));
@@ -298,8 +312,17 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       );
       expect(rs.last?.target).toBe('tmux_resurrect_20240102T000000.txt');
       expect(rs.last?.resolves).toBe(true);
-      expect(rs.last?.entry).toMatchObject({ name: 'last', type: 'link', linkTarget: 'tmux_resurrect_20240102T000000.txt' });
-      expect(rs.last?.file).toEqual({ name: 'tmux_resurrect_20240102T000000.txt', size: 8, content: 'state\t\t\n', truncated: false });
+      expect(rs.last?.entry).toMatchObject({
+        name: 'last',
+        type: 'link',
+        linkTarget: 'tmux_resurrect_20240102T000000.txt',
+      });
+      expect(rs.last?.file).toEqual({
+        name: 'tmux_resurrect_20240102T000000.txt',
+        size: 8,
+        content: 'state\t\t\n',
+        truncated: false,
+      });
       expect(rs.recent.map((r) => r.name)).toEqual([
         'tmux_resurrect_20240103T000000.txt',
         'tmux_resurrect_20240102T000000.txt',
@@ -338,7 +361,11 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       expect(s.socket).toBe(join(sock, `tmux-${UID}`, 'default'));
       expect(s.answers).toBe(true);
       expect(s.timedOut).toBe(false);
-      expect(s.version).toBe(spawnSync(TMUX!, ['-V'], { encoding: 'utf8' }).stdout.trim().replace(/^tmux /, ''));
+      expect(s.version).toBe(
+        spawnSync(TMUX!, ['-V'], { encoding: 'utf8' })
+          .stdout.trim()
+          .replace(/^tmux /, ''),
+      );
       expect(s.pid).toBe(servers[servers.length - 1]!.pid);
       expect(Math.abs((s.startTime ?? 0) - Date.now() / 1000)).toBeLessThan(60);
       // tmux itself shows a tab in a session name as `\t`
@@ -352,7 +379,7 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       expect(s.globalEnv.HOME).toBe(home);
       expect(s.options['@resurrect-dir']).toBe('~/rs-$HOSTNAME');
       expect(s.options['@t']).toBe('say "hi" $x \\ `y`');
-      expect(s.options['status']).toBe('on');
+      expect(s.options.status).toBe('on');
       expect(s.serverOptions['exit-empty']).toBe('off');
       expect(s.hooks).toEqual(['session-closed[0] run-shell "echo closed"']);
       expect(s.keyBindings).toHaveLength(1);
@@ -409,13 +436,17 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       const t = spawnSync('tar', ['czf', archive, '-C', stage, './pane_contents/'], { encoding: 'utf8' });
       expect(t.status, t.stderr).toBe(0);
       // scripts: what mentions tmux (any case) directly in ~/scripts, ~/bin, ~/.local/bin
-      for (const d of ['scripts', 'bin', '.local/bin', '.local/bin/tmux-subdir', 'Library/LaunchAgents']) mkdirSync(join(h, d), { recursive: true });
+      for (const d of ['scripts', 'bin', '.local/bin', '.local/bin/tmux-subdir', 'Library/LaunchAgents'])
+        mkdirSync(join(h, d), { recursive: true });
       const wrapper = join(h, 'scripts', 'tmux-wrapper.sh');
       writeFileSync(wrapper, '#!/bin/zsh\nexec /opt/homebrew/bin/tmux new-session -A -s cal-dev "$@"\n');
       writeFileSync(join(h, 'scripts', 'unrelated.sh'), 'echo hi\n');
       const oddName = join(h, 'bin', 'save $(touch PWNED8) now');
       writeFileSync(oddName, 'TMUX_TMPDIR=/x exec save\n');
-      writeFileSync(join(h, 'bin', 'tmux-binary'), Buffer.concat([Buffer.from('\x7fELF\0\0'), Buffer.from('tmux tmux')]));
+      writeFileSync(
+        join(h, 'bin', 'tmux-binary'),
+        Buffer.concat([Buffer.from('\x7fELF\0\0'), Buffer.from('tmux tmux')]),
+      );
       expect(spawnSync('mkfifo', [join(h, 'bin', 'tmux-fifo')]).status).toBe(0); // would block a reader
       const big = join(h, '.local', 'bin', 'big-tmux');
       writeFileSync(big, `# tmux\n${'x'.repeat(70_000)}\n`);
@@ -425,7 +456,10 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       // a crontab command of our own (none may exist here, and the tester's is not ours)
       const fakebin = join(h, 'fakebin');
       mkdirSync(fakebin);
-      writeFileSync(join(fakebin, 'crontab'), `#!/bin/sh\n[ "$1" = -l ] || exit 2\nprintf '%s\\n' '*/15 * * * * $HOME/scripts/tmux-wrapper.sh save' '@reboot tmux start-server'\n`);
+      writeFileSync(
+        join(fakebin, 'crontab'),
+        `#!/bin/sh\n[ "$1" = -l ] || exit 2\nprintf '%s\\n' '*/15 * * * * $HOME/scripts/tmux-wrapper.sh save' '@reboot tmux start-server'\n`,
+      );
       chmodSync(join(fakebin, 'crontab'), 0o755);
       // continuum's lock dirs, under a prefix of the test's own
       const locks = join(root, `locks-${tag}`);
@@ -463,7 +497,12 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       const a = opt.paneArchive!;
       expect(a.truncated).toBe(false);
       expect(a.data.equals(readFileSync(archive))).toBe(true);
-      expect(a.entry).toMatchObject({ name: 'pane_contents.tar.gz', type: 'file', size: statSync(archive).size, uid: UID });
+      expect(a.entry).toMatchObject({
+        name: 'pane_contents.tar.gz',
+        type: 'file',
+        size: statSync(archive).size,
+        uid: UID,
+      });
       const tarBytes = gunzipSync(a.data).toString('latin1');
       expect(tarBytes).toContain('./pane_contents/pane-cal-dev:0.0');
       expect(tarBytes).toContain('./pane_contents/pane-cal-dev:0.1');
@@ -480,7 +519,13 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
 
       expect(f.scripts.map((x) => x.path).sort()).toEqual([wrapper, oddName, big, hidden].sort());
       const byPath = Object.fromEntries(f.scripts.map((x) => [x.path, x]));
-      expect(byPath[wrapper]).toEqual({ path: wrapper, exists: true, content: readFileSync(wrapper, 'utf8'), size: statSync(wrapper).size, truncated: false });
+      expect(byPath[wrapper]).toEqual({
+        path: wrapper,
+        exists: true,
+        content: readFileSync(wrapper, 'utf8'),
+        size: statSync(wrapper).size,
+        truncated: false,
+      });
       expect(byPath[big]).toMatchObject({ size: statSync(big).size, truncated: true });
       expect(byPath[big]!.content).toHaveLength(65_536);
       expect(f.probe.warnings.join('\n')).toMatch(/big-tmux is 70008 bytes; only the first 65536 were read/);
@@ -493,8 +538,17 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
 
       const fresh = (n: string) => ({ path: join(locks, n), stale: false });
       const stale = (n: string) => ({ path: join(locks, n), stale: true });
-      const sortByPath = (l: Array<{ path: string; stale: boolean }>) => [...l].sort((x, y) => (x.path < y.path ? -1 : 1));
-      expect(sortByPath(f.continuumLocks)).toEqual(sortByPath([fresh(lockNames[0]!), fresh(lockNames[1]!), stale(lockNames[2]!), stale(lockNames[3]!), stale(lockNames[4]!)]));
+      const sortByPath = (l: Array<{ path: string; stale: boolean }>) =>
+        [...l].sort((x, y) => (x.path < y.path ? -1 : 1));
+      expect(sortByPath(f.continuumLocks)).toEqual(
+        sortByPath([
+          fresh(lockNames[0]!),
+          fresh(lockNames[1]!),
+          stale(lockNames[2]!),
+          stale(lockNames[3]!),
+          stale(lockNames[4]!),
+        ]),
+      );
 
       for (const n of [4, 5, 6, 7, 8, 9]) {
         expect(existsSync(join(h, `PWNED${n}`))).toBe(false);
@@ -527,14 +581,15 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       expect(none.facts.probe.warnings.join('\n')).not.toMatch(/crontab/);
     });
 
-    it('a long history: the newest 500 saves and `last`\'s older target listed, older saves counted; other entries all listed', async () => {
+    it("a long history: the newest 500 saves and `last`'s older target listed, older saves counted; other entries all listed", async () => {
       const tag = shell.cmd.split('/').pop()!;
       const h = join(root, `long-${tag}`);
       const saves = join(h, '.local', 'share', 'tmux', 'resurrect');
       mkdirSync(saves, { recursive: true });
-      const name = (i: number) => `tmux_resurrect_2024${String(1 + Math.floor(i / 28 / 24) % 12).padStart(2, '0')}${String(1 + (Math.floor(i / 24) % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}0000.txt`;
+      const name = (i: number) =>
+        `tmux_resurrect_2024${String(1 + (Math.floor(i / 28 / 24) % 12)).padStart(2, '0')}${String(1 + (Math.floor(i / 24) % 28)).padStart(2, '0')}T${String(i % 24).padStart(2, '0')}0000.txt`;
       const names = Array.from({ length: 620 }, (_, i) => name(i));
-      names.forEach((n, i) => writeFileSync(join(saves, n), i % 2 ? 'state\t\t\n' : ''));
+      for (const [i, n] of names.entries()) writeFileSync(join(saves, n), i % 2 ? 'state\t\t\n' : '');
       expect([...names].sort()).toEqual(names); // names sort by time
       symlinkSync(names[3]!, join(saves, 'last')); // an old save, beyond the 500 newest
       const strays = ['-rf', '.hidden', 'evil\nname -> x $(touch PWNEDL)', 'tmux_resurrect_dir.txt', 'sub'];
@@ -551,10 +606,18 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       const d = run.facts.saveDirs.find((x) => x.role === 'xdg')!;
       expect(d.exists).toBe(true);
       // the 500 newest by name (the dir sorts after every save name), and `last`'s target
-      const listedSaves = d.files.filter((e) => e.name.startsWith('tmux_resurrect_2024')).map((e) => e.name).sort();
+      const listedSaves = d.files
+        .filter((e) => e.name.startsWith('tmux_resurrect_2024'))
+        .map((e) => e.name)
+        .sort();
       expect(listedSaves).toEqual([names[3]!, ...names.slice(620 - 499)]);
       expect(d.savesNotListed).toBe(621 - 500 - 1);
-      expect(d.files.filter((e) => !e.name.startsWith('tmux_resurrect_2024')).map((e) => [e.name, e.type]).sort()).toEqual(
+      expect(
+        d.files
+          .filter((e) => !e.name.startsWith('tmux_resurrect_2024'))
+          .map((e) => [e.name, e.type])
+          .sort(),
+      ).toEqual(
         [
           ['-rf', 'file'],
           ['.hidden', 'file'],
@@ -591,36 +654,45 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       }
     });
 
-    it.skipIf(!which('zsh'))('with zsh as login shell and XDG dirs: .zprofile PATH, XDG plugins and save dir', async () => {
-      const h = join(root, `zsh-${shell.cmd.split('/').pop()}`);
-      const cfg = join(h, 'cfg');
-      const data = join(h, 'data');
-      mkdirSync(join(cfg, 'tmux', 'plugins', 'tpm'), { recursive: true });
-      mkdirSync(join(data, 'tmux', 'resurrect'), { recursive: true });
-      writeFileSync(join(h, '.zprofile'), 'export PATH="/opt/cal-zprofile/bin:$PATH"\nprint -r -- "zprofile junk"\n');
-      writeFileSync(join(h, '.zlogout'), 'touch "$HOME/ZLOGOUT-RAN"\n');
-      writeFileSync(join(cfg, 'tmux', 'tmux.conf'), 'set -g @resurrect-dir "$HOME/saves on $HOSTNAME" # comment\n');
-      const env = { ...probeEnv(join(root, 'nosock')), HOME: h, SHELL: which('zsh')!, XDG_CONFIG_HOME: cfg, XDG_DATA_HOME: data };
-      const run = await runProbe(shell, env);
-      const f = run.facts;
-      expect(run.code).toBe(0);
-      expect(f.login.ok).toBe(true);
-      expect(f.login.path?.split(':')[0]).toBe('/opt/cal-zprofile/bin');
-      expect(existsSync(join(h, 'ZLOGOUT-RAN'))).toBe(false);
-      expect(f.env.xdgConfigHome).toBe(cfg);
-      expect(f.configs.map((c) => [c.path, c.exists])).toEqual([
-        [join(h, '.tmux.conf'), false],
-        [join(cfg, 'tmux', 'tmux.conf'), true],
-        [join(h, '.config', 'tmux', 'tmux.conf'), false],
-      ]);
-      expect(f.plugins.dir).toBe(join(cfg, 'tmux', 'plugins'));
-      expect(f.plugins.entries.map((e) => e.name)).toEqual(['tpm']);
-      expect(f.saveDirs.map((d) => [d.role, d.path, d.exists])).toEqual([
-        ['option', join(h, `saves on ${hostname()}`), false],
-        ['home', join(h, '.tmux', 'resurrect'), false],
-        ['xdg', join(data, 'tmux', 'resurrect'), true],
-      ]);
-    });
+    it.skipIf(!which('zsh'))(
+      'with zsh as login shell and XDG dirs: .zprofile PATH, XDG plugins and save dir',
+      async () => {
+        const h = join(root, `zsh-${shell.cmd.split('/').pop()}`);
+        const cfg = join(h, 'cfg');
+        const data = join(h, 'data');
+        mkdirSync(join(cfg, 'tmux', 'plugins', 'tpm'), { recursive: true });
+        mkdirSync(join(data, 'tmux', 'resurrect'), { recursive: true });
+        writeFileSync(join(h, '.zprofile'), 'export PATH="/opt/cal-zprofile/bin:$PATH"\nprint -r -- "zprofile junk"\n');
+        writeFileSync(join(h, '.zlogout'), 'touch "$HOME/ZLOGOUT-RAN"\n');
+        writeFileSync(join(cfg, 'tmux', 'tmux.conf'), 'set -g @resurrect-dir "$HOME/saves on $HOSTNAME" # comment\n');
+        const env = {
+          ...probeEnv(join(root, 'nosock')),
+          HOME: h,
+          SHELL: which('zsh')!,
+          XDG_CONFIG_HOME: cfg,
+          XDG_DATA_HOME: data,
+        };
+        const run = await runProbe(shell, env);
+        const f = run.facts;
+        expect(run.code).toBe(0);
+        expect(f.login.ok).toBe(true);
+        expect(f.login.path?.split(':')[0]).toBe('/opt/cal-zprofile/bin');
+        expect(existsSync(join(h, 'ZLOGOUT-RAN'))).toBe(false);
+        expect(f.env.xdgConfigHome).toBe(cfg);
+        expect(f.configs.map((c) => [c.path, c.exists])).toEqual([
+          [join(h, '.tmux.conf'), false],
+          [join(cfg, 'tmux', 'tmux.conf'), true],
+          [join(h, '.config', 'tmux', 'tmux.conf'), false],
+        ]);
+        expect(f.plugins.dir).toBe(join(cfg, 'tmux', 'plugins'));
+        expect(f.plugins.entries.map((e) => e.name)).toEqual(['tpm']);
+        expect(f.saveDirs.map((d) => [d.role, d.path, d.exists])).toEqual([
+          ['option', join(h, `saves on ${hostname()}`), false],
+          ['home', join(h, '.tmux', 'resurrect'), false],
+          ['xdg', join(data, 'tmux', 'resurrect'), true],
+        ]);
+      },
+    );
 
     it.skipIf(!TMUX)('with a SIGSTOPped server: one timeout, reported, nothing left behind', async () => {
       const sock = join(root, `stopped-${shell.cmd.split('/').pop()}`);
@@ -655,7 +727,9 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
 });
 
 it.skipIf(!SHELLCHECK)(
-  SHELLCHECK ? 'probe.sh passes shellcheck -s sh' : 'probe.sh passes shellcheck -s sh (skipped: shellcheck is not installed)',
+  SHELLCHECK
+    ? 'probe.sh passes shellcheck -s sh'
+    : 'probe.sh passes shellcheck -s sh (skipped: shellcheck is not installed)',
   () => {
     const r = spawnSync(SHELLCHECK!, ['-s', 'sh', PROBE_SH], { encoding: 'utf8' });
     expect(r.stdout + r.stderr).toBe('');

@@ -2,21 +2,27 @@
 // section, JUnit suite and JSON entry; the unreachable one says why and leaves the others
 // alone; the exit code is the worst target's. Targets are ~/.ssh/config aliases of two real
 // sshds (one HOME with a tmux server and a save, one without a server) and a closed port.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManyReport, Report } from '../../src/engine/report.js';
-import { cli, doctorHome, ESC, STEADY_CHECKS } from '../helpers/cli.js';
-import { schemaCheck } from '../helpers/schema.js';
-import { makeHome, type Home } from '../harness/home.js';
-import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
+import { type Home, makeHome } from '../harness/home.js';
+import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, save, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
 import { freePort } from '../harness/util.js';
+import { cli, doctorHome, ESC, STEADY_CHECKS } from '../helpers/cli.js';
+import { schemaCheck } from '../helpers/schema.js';
 
 const canRun = sshdAvailable() && tmuxAvailable();
 type Node = Record<string, unknown>;
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (n) => ['testsuite', 'testcase'].includes(n), cdataPropName: '#cdata' });
+const xml = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (n) => ['testsuite', 'testcase'].includes(n),
+  cdataPropName: '#cdata',
+});
 
 describe.skipIf(!canRun)('many targets (needs sshd, tmux and the vendored plugins)', () => {
   let busy: Home;
@@ -36,9 +42,23 @@ describe.skipIf(!canRun)('many targets (needs sshd, tmux and the vendored plugin
     closed = await freePort();
     me = doctorHome();
     const host = (alias: string, port: number, key?: string) =>
-      [`Host ${alias}`, '  HostName 127.0.0.1', `  Port ${port}`, `  User ${a.user}`, ...(key ? [`  IdentityFile ${key}`] : [])].join('\n');
-    writeFileSync(join(me, '.ssh', 'config'), [host('busy', a.port, a.clientKey), host('idle', b.port, b.clientKey), host('down', closed, a.clientKey)].join('\n') + '\n');
-    writeFileSync(join(me, '.ssh', 'known_hosts'), readFileSync(a.knownHosts, 'utf8') + readFileSync(b.knownHosts, 'utf8'));
+      [
+        `Host ${alias}`,
+        '  HostName 127.0.0.1',
+        `  Port ${port}`,
+        `  User ${a.user}`,
+        ...(key ? [`  IdentityFile ${key}`] : []),
+      ].join('\n');
+    writeFileSync(
+      join(me, '.ssh', 'config'),
+      `${[host('busy', a.port, a.clientKey), host('idle', b.port, b.clientKey), host('down', closed, a.clientKey)].join(
+        '\n',
+      )}\n`,
+    );
+    writeFileSync(
+      join(me, '.ssh', 'known_hosts'),
+      readFileSync(a.knownHosts, 'utf8') + readFileSync(b.knownHosts, 'utf8'),
+    );
     await startServerLogin(busy);
     await save(busy);
   });
@@ -57,7 +77,11 @@ describe.skipIf(!canRun)('many targets (needs sshd, tmux and the vendored plugin
     expect(res.code).toBe(2);
     const doc = JSON.parse(res.stdout) as ManyReport;
     expect(valid(doc)).toBe(true);
-    expect(doc.reports.map((r) => r.target.label)).toEqual([`${a.user}@127.0.0.1:${a.port}`, 'down', `${a.user}@127.0.0.1:${b.port}`]);
+    expect(doc.reports.map((r) => r.target.label)).toEqual([
+      `${a.user}@127.0.0.1:${a.port}`,
+      'down',
+      `${a.user}@127.0.0.1:${b.port}`,
+    ]);
     const [up, down, other] = doc.reports as [Report, Report, Report];
     expect(down.error!.message).toBe(`connection refused by 127.0.0.1:${closed}: nothing listens there`);
     expect(down.checks).toEqual([]);
@@ -77,8 +101,13 @@ describe.skipIf(!canRun)('many targets (needs sshd, tmux and the vendored plugin
       const spans = rs.map((r) => [Date.parse(r.startedAt), Date.parse(r.startedAt) + r.durationMs] as const);
       return spans[1]![0] < spans[0]![1];
     };
-    const together = JSON.parse((await doctor(['--host', 'busy', '--host', 'idle', '--only', STEADY_CHECKS, '--json'])).stdout) as ManyReport;
-    const serial = JSON.parse((await doctor(['--host', 'busy', '--host', 'idle', '--only', STEADY_CHECKS, '--json', '--concurrency', '1'])).stdout) as ManyReport;
+    const together = JSON.parse(
+      (await doctor(['--host', 'busy', '--host', 'idle', '--only', STEADY_CHECKS, '--json'])).stdout,
+    ) as ManyReport;
+    const serial = JSON.parse(
+      (await doctor(['--host', 'busy', '--host', 'idle', '--only', STEADY_CHECKS, '--json', '--concurrency', '1']))
+        .stdout,
+    ) as ManyReport;
     expect([overlap(together.reports), overlap(serial.reports)]).toEqual([true, false]);
   });
 
@@ -89,13 +118,26 @@ describe.skipIf(!canRun)('many targets (needs sshd, tmux and the vendored plugin
     const sections = res.stdout.split(/^(?=cal-doctor \S+ — )/m).filter((s) => s.trim());
     expect(sections).toHaveLength(3);
     expect(sections[0]).toMatch(/│ ✓ │ resurrect\.last/);
-    expect(sections[1]).toMatch(/^cal-doctor \S+ — down\n✗ cannot run: connection refused by 127\.0\.0\.1:\d+: nothing listens there\n {2}enable Remote Login/);
+    expect(sections[1]).toMatch(
+      /^cal-doctor \S+ — down\n✗ cannot run: connection refused by 127\.0\.0\.1:\d+: nothing listens there\n {2}enable Remote Login/,
+    );
     expect(sections[2]).toMatch(/│ . │ resurrect\.last/);
     expect(res.stdout.trim().split('\n').at(-1)).toBe('3 targets: 2 ok, 0 failed, 1 could not run');
   });
 
   it('JUnit: one suite per target; the unreachable one is an errored `connect` case', async () => {
-    const res = await doctor(['--host', 'busy', '--host', 'down', '--host', 'idle', '--only', STEADY_CHECKS, '--format', 'junit']);
+    const res = await doctor([
+      '--host',
+      'busy',
+      '--host',
+      'down',
+      '--host',
+      'idle',
+      '--only',
+      STEADY_CHECKS,
+      '--format',
+      'junit',
+    ]);
     expect(XMLValidator.validate(res.stdout)).toBe(true);
     const suites = (xml.parse(res.stdout) as { testsuites: { testsuite: Node[] } }).testsuites.testsuite;
     expect(suites.map((s) => (s.testcase as Node[]).length)).toEqual([7, 1, 7]);
@@ -110,7 +152,10 @@ describe.skipIf(!canRun)('many targets (needs sshd, tmux and the vendored plugin
     const res = await doctor(['--targets', file, '--only', STEADY_CHECKS, '--json']);
     const doc = JSON.parse(res.stdout) as ManyReport;
     expect(valid(doc)).toBe(true);
-    expect(doc.reports.map((r) => r.target.label)).toEqual([`${a.user}@127.0.0.1:${a.port}`, `${a.user}@127.0.0.1:${b.port}`]);
+    expect(doc.reports.map((r) => r.target.label)).toEqual([
+      `${a.user}@127.0.0.1:${a.port}`,
+      `${a.user}@127.0.0.1:${b.port}`,
+    ]);
     expect(res.code).toBe(0);
     // the worst target decides: `idle` only warns, which --strict makes a failure
     const strict = await doctor(['--targets', file, '--only', STEADY_CHECKS, '--json', '--strict']);
@@ -128,7 +173,17 @@ describe.skipIf(!canRun)('many targets (needs sshd, tmux and the vendored plugin
     const loose = await doctor(['--host', 'idle', '--only', 'tmux.server', '--json']);
     expect((JSON.parse(loose.stdout) as Report).checks[0]!.status).toBe('warn');
     expect(loose.code).toBe(0);
-    const strict = await doctor(['--host', 'idle', '--host', 'busy', '--only', 'tmux.server', '--strict', '--format', 'junit']);
+    const strict = await doctor([
+      '--host',
+      'idle',
+      '--host',
+      'busy',
+      '--only',
+      'tmux.server',
+      '--strict',
+      '--format',
+      'junit',
+    ]);
     expect(strict.code).toBe(1);
     const suites = (xml.parse(strict.stdout) as { testsuites: { testsuite: Node[] } }).testsuites.testsuite;
     expect(((suites[0]!.testcase as Node[])[0]!.failure as Node)['@type']).toBe('warn');

@@ -1,7 +1,7 @@
 // Runs the real CLI (`node bin/cal-doctor.js`, built by `npm run build`) as a user would:
 // its own process, a throwaway client HOME (never the tester's ~/.ssh), no ssh-agent,
 // and the exit code, both streams and the wall time recorded.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,10 @@ export const BIN = join(REPO, 'bin', 'cal-doctor.js');
 
 /** The CLI can run: the build output exists (`npm run build`, done by `pretest`). */
 export function cliBuilt(): boolean {
-  return existsSync(join(REPO, 'dist', 'src', 'cli', 'main.js')) && existsSync(join(REPO, 'dist', 'src', 'probe', 'probe.sh'));
+  return (
+    existsSync(join(REPO, 'dist', 'src', 'cli', 'main.js')) &&
+    existsSync(join(REPO, 'dist', 'src', 'probe', 'probe.sh'))
+  );
 }
 
 export interface CliRun {
@@ -98,7 +101,16 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliRun> {
     child.on('close', (code, signal) => {
       clearTimeout(killer);
       clearInterval(sampler);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - t0, pid: child.pid ?? -1, cmdline, peakRssMiB: Math.round(peakKb / 1024) });
+      resolve({
+        code,
+        signal,
+        stdout,
+        stderr,
+        ms: performance.now() - t0,
+        pid: child.pid ?? -1,
+        cmdline,
+        peakRssMiB: Math.round(peakKb / 1024),
+      });
     });
   });
 }

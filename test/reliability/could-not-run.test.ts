@@ -5,13 +5,20 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeTart, type FakeTart } from '../harness/fake-tart.js';
-import { makeHome, type Home } from '../harness/home.js';
-import { closedPort, fakeSshd, newKeyPair, silentPort, type FakeSshd, type SilentPort } from '../harness/sshd-variants.js';
-import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
+import { type FakeTart, fakeTart } from '../harness/fake-tart.js';
+import { type Home, makeHome } from '../harness/home.js';
+import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
+import {
+  closedPort,
+  type FakeSshd,
+  fakeSshd,
+  newKeyPair,
+  type SilentPort,
+  silentPort,
+} from '../harness/sshd-variants.js';
 import { killServer, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
-import { processesWithEnv, run, signal, SYSTEM_PATH, waitFor, which } from '../harness/util.js';
-import { cliBuilt, clientHome, descendants, lines, runCli, tempDir, type CliRun } from './cli.js';
+import { processesWithEnv, run, SYSTEM_PATH, signal, waitFor, which } from '../harness/util.js';
+import { type CliRun, cliBuilt, clientHome, descendants, lines, runCli, tempDir } from './cli.js';
 
 const CONNECT_TIMEOUT_S = 3;
 const CT = ['--connect-timeout', String(CONNECT_TIMEOUT_S)];
@@ -24,7 +31,10 @@ interface JsonReport {
 
 /** Exit 2, exactly one `cal-doctor: …` line on stderr matching `re`, the JSON report's error the same. */
 function expectCouldNotRun(r: CliRun, re: RegExp, opts: { slowMs?: number } = {}): JsonReport {
-  expect({ code: r.code, stderr: lines(r.stderr) }).toEqual({ code: 2, stderr: [expect.stringMatching(/^cal-doctor: /)] });
+  expect({ code: r.code, stderr: lines(r.stderr) }).toEqual({
+    code: 2,
+    stderr: [expect.stringMatching(/^cal-doctor: /)],
+  });
   expect(r.stderr).toMatch(re);
   const report = JSON.parse(r.stdout) as JsonReport;
   expect(report.error?.message).toMatch(re);
@@ -60,9 +70,13 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
 
     it('gives up after the connect timeout, says so, and hangs up', async () => {
       const r = await runCli(['--host', `127.0.0.1:${silent.port}`, '-i', someKey, '--json', ...CT]);
-      const report = expectCouldNotRun(r, new RegExp(`no SSH answer from 127\\.0\\.0\\.1:${silent.port} within ${CONNECT_TIMEOUT_S} s`), {
-        slowMs: CONNECT_TIMEOUT_S * 1000 + 1000,
-      });
+      const report = expectCouldNotRun(
+        r,
+        new RegExp(`no SSH answer from 127\\.0\\.0\\.1:${silent.port} within ${CONNECT_TIMEOUT_S} s`),
+        {
+          slowMs: CONNECT_TIMEOUT_S * 1000 + 1000,
+        },
+      );
       expect(report.durationMs).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_S * 1000 - 100); // it did wait, not fail early
       expect(silent.connections()).toBe(1);
       await waitFor(() => silent.closed() === 1, { timeoutMs: 2000, what: 'the client to hang up' });
@@ -75,9 +89,21 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
     afterAll(async () => srv?.stop());
 
     it('wrong password: authentication refused, naming what was tried (not the password)', async () => {
-      const r = await runCli(['--host', `tester@127.0.0.1:${srv.port}`, '--known-hosts', srv.knownHosts, '--password-env', 'CAL_PW', '--json', ...CT], {
-        env: { CAL_PW: 'not-the-right-one' },
-      });
+      const r = await runCli(
+        [
+          '--host',
+          `tester@127.0.0.1:${srv.port}`,
+          '--known-hosts',
+          srv.knownHosts,
+          '--password-env',
+          'CAL_PW',
+          '--json',
+          ...CT,
+        ],
+        {
+          env: { CAL_PW: 'not-the-right-one' },
+        },
+      );
       expectCouldNotRun(r, /authentication refused for tester@127\.0\.0\.1:\d+ \(tried: password\)/);
       expect(srv.events.passwordsOffered).toEqual(['not-the-right-one']);
       expect(r.stdout + r.stderr).not.toContain('not-the-right-one');
@@ -85,7 +111,14 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
     });
 
     it('no key and no agent (empty ~/.ssh, no SSH_AUTH_SOCK, no password): says there is no way to log in', async () => {
-      const r = await runCli(['--host', `tester@127.0.0.1:${srv.port}`, '--known-hosts', srv.knownHosts, '--json', ...CT]);
+      const r = await runCli([
+        '--host',
+        `tester@127.0.0.1:${srv.port}`,
+        '--known-hosts',
+        srv.knownHosts,
+        '--json',
+        ...CT,
+      ]);
       expectCouldNotRun(r, /no way to authenticate to 127\.0\.0\.1: no key in ~\/\.ssh, no ssh-agent, no password/);
       expect(srv.events.connections).toBe(1); // only the wrong-password test connected
     });
@@ -115,17 +148,28 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
       const PASSPHRASE = 'key-passphrase-5e1f';
       let locked: string;
       let lockedPub: string;
+      // biome-ignore lint/suspicious/noDuplicateTestHooks: this describe's own setup, after the outer one
       beforeAll(async () => {
         locked = join(tempDir('cal-lockedkey-'), 'id_ed25519');
-        const k = await run('/usr/bin/ssh-keygen', ['-q', '-t', 'ed25519', '-N', PASSPHRASE, '-C', 'locked', '-f', locked], { env: { PATH: SYSTEM_PATH } });
+        const k = await run(
+          '/usr/bin/ssh-keygen',
+          ['-q', '-t', 'ed25519', '-N', PASSPHRASE, '-C', 'locked', '-f', locked],
+          { env: { PATH: SYSTEM_PATH } },
+        );
         expect(k.code, k.stderr).toBe(0);
         lockedPub = readFileSync(`${locked}.pub`, 'utf8');
         // the server accepts this key too
-        writeFileSync(join(sshd.dir, 'authorized_keys'), readFileSync(join(sshd.dir, 'authorized_keys'), 'utf8') + lockedPub);
+        writeFileSync(
+          join(sshd.dir, 'authorized_keys'),
+          readFileSync(join(sshd.dir, 'authorized_keys'), 'utf8') + lockedPub,
+        );
       });
 
       it('a stale SSH_AUTH_SOCK (agent gone) does not stop key auth', async () => {
-        const r = await runCli(['--host', at(), '-i', sshd.clientKey, '--known-hosts', sshd.knownHosts, '--json', ...CT], { env: { SSH_AUTH_SOCK: join(tempDir('cal-agent-'), 'gone.sock') } });
+        const r = await runCli(
+          ['--host', at(), '-i', sshd.clientKey, '--known-hosts', sshd.knownHosts, '--json', ...CT],
+          { env: { SSH_AUTH_SOCK: join(tempDir('cal-agent-'), 'gone.sock') } },
+        );
         expect(r.stderr).toBe('');
         expect([0, 1]).toContain(r.code);
       });
@@ -134,7 +178,10 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
         const client = clientHome();
         writeFileSync(join(client, '.ssh', 'id_ed25519'), readFileSync(locked), { mode: 0o600 });
         const r = await runCli(['--host', at(), '--known-hosts', sshd.knownHosts, '--json', ...CT], { home: client });
-        expectCouldNotRun(r, /no way to authenticate to 127\.0\.0\.1: .*id_ed25519 needs a passphrase and no ssh-agent is running/);
+        expectCouldNotRun(
+          r,
+          /no way to authenticate to 127\.0\.0\.1: .*id_ed25519 needs a passphrase and no ssh-agent is running/,
+        );
         expect(r.stderr).toMatch(/ssh-add .*id_ed25519/);
         expect(r.stderr).not.toContain(PASSPHRASE);
       });
@@ -145,28 +192,43 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
         expect(r.stderr).toMatch(/ssh-add/);
       });
 
-      it.skipIf(!which('ssh-agent', SYSTEM_PATH) || !which('ssh-add', SYSTEM_PATH))('the same key loaded into ssh-agent: logs in through the agent, never asking for the passphrase', async () => {
-        const sock = join(tempDir('cal-agent-'), 'agent.sock');
-        const agent = spawn(which('ssh-agent', SYSTEM_PATH)!, ['-D', '-a', sock], { stdio: 'ignore', env: { PATH: SYSTEM_PATH } });
-        try {
-          await waitFor(() => existsSync(sock), { timeoutMs: 5000, what: 'ssh-agent to listen' });
-          const askpass = join(tempDir('cal-askpass-'), 'askpass');
-          writeFileSync(askpass, `#!/bin/sh\nprintf '%s\\n' '${PASSPHRASE}'\n`, { mode: 0o700 });
-          const add = await run(which('ssh-add', SYSTEM_PATH)!, [locked], {
-            env: { PATH: SYSTEM_PATH, SSH_AUTH_SOCK: sock, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
+      it.skipIf(!which('ssh-agent', SYSTEM_PATH) || !which('ssh-add', SYSTEM_PATH))(
+        'the same key loaded into ssh-agent: logs in through the agent, never asking for the passphrase',
+        async () => {
+          const sock = join(tempDir('cal-agent-'), 'agent.sock');
+          const agent = spawn(which('ssh-agent', SYSTEM_PATH)!, ['-D', '-a', sock], {
+            stdio: 'ignore',
+            env: { PATH: SYSTEM_PATH },
           });
-          expect(add.code, add.stderr).toBe(0);
-          const client = clientHome();
-          writeFileSync(join(client, '.ssh', 'id_ed25519'), readFileSync(locked), { mode: 0o600 });
-          for (const args of [[], ['-i', locked]]) {
-            const r = await runCli(['--host', at(), ...args, '--known-hosts', sshd.knownHosts, '--json', ...CT], { home: client, env: { SSH_AUTH_SOCK: sock } });
-            expect(r.stderr).toBe('');
-            expect([0, 1]).toContain(r.code);
+          try {
+            await waitFor(() => existsSync(sock), { timeoutMs: 5000, what: 'ssh-agent to listen' });
+            const askpass = join(tempDir('cal-askpass-'), 'askpass');
+            writeFileSync(askpass, `#!/bin/sh\nprintf '%s\\n' '${PASSPHRASE}'\n`, { mode: 0o700 });
+            const add = await run(which('ssh-add', SYSTEM_PATH)!, [locked], {
+              env: {
+                PATH: SYSTEM_PATH,
+                SSH_AUTH_SOCK: sock,
+                SSH_ASKPASS: askpass,
+                SSH_ASKPASS_REQUIRE: 'force',
+                DISPLAY: ':0',
+              },
+            });
+            expect(add.code, add.stderr).toBe(0);
+            const client = clientHome();
+            writeFileSync(join(client, '.ssh', 'id_ed25519'), readFileSync(locked), { mode: 0o600 });
+            for (const args of [[], ['-i', locked]]) {
+              const r = await runCli(['--host', at(), ...args, '--known-hosts', sshd.knownHosts, '--json', ...CT], {
+                home: client,
+                env: { SSH_AUTH_SOCK: sock },
+              });
+              expect(r.stderr).toBe('');
+              expect([0, 1]).toContain(r.code);
+            }
+          } finally {
+            agent.kill('SIGKILL');
           }
-        } finally {
-          agent.kill('SIGKILL');
-        }
-      });
+        },
+      );
     });
 
     describe.skipIf(!canSshd)('host keys', () => {
@@ -190,8 +252,21 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
         const other = newKeyPair().public.split(' ').slice(0, 2).join(' ');
         writeFileSync(kh, `[127.0.0.1]:${sshd.port} ${other}\n`);
         for (const extra of [[], ['--accept-new-host-key']]) {
-          const r = await runCli(['--host', at(), '-i', sshd.clientKey, '--known-hosts', kh, ...extra, '--json', ...CT]);
-          expectCouldNotRun(r, new RegExp(`host key for 127\\.0\\.0\\.1:${sshd.port} does not match known_hosts: refusing to connect`));
+          const r = await runCli([
+            '--host',
+            at(),
+            '-i',
+            sshd.clientKey,
+            '--known-hosts',
+            kh,
+            ...extra,
+            '--json',
+            ...CT,
+          ]);
+          expectCouldNotRun(
+            r,
+            new RegExp(`host key for 127\\.0\\.0\\.1:${sshd.port} does not match known_hosts: refusing to connect`),
+          );
           expect(r.stderr).toMatch(/ssh-keygen -R|--insecure-host-key/);
         }
         expect(readFileSync(kh, 'utf8')).toBe(`[127.0.0.1]:${sshd.port} ${other}\n`);
@@ -212,7 +287,9 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
 
       it('--accept-new-host-key trusts on first use and records the key in ~/.ssh/known_hosts; the next strict run matches it', async () => {
         const client = clientHome();
-        const r = await runCli(['--host', at(), '-i', sshd.clientKey, '--accept-new-host-key', '--json', ...CT], { home: client });
+        const r = await runCli(['--host', at(), '-i', sshd.clientKey, '--accept-new-host-key', '--json', ...CT], {
+          home: client,
+        });
         ok(r);
         expect(readFileSync(join(client, '.ssh', 'known_hosts'), 'utf8')).toBe(hostKeyLine());
         const again = await runCli(['--host', at(), '-i', sshd.clientKey, '--json', ...CT], { home: client });
@@ -224,7 +301,17 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
         const dir = tempDir('cal-kh-');
         const kh = join(dir, 'known_hosts');
         writeFileSync(kh, `[127.0.0.1]:${sshd.port} ${newKeyPair().public.split(' ').slice(0, 2).join(' ')}\n`);
-        const r = await runCli(['--host', at(), '-i', sshd.clientKey, '--known-hosts', kh, '--insecure-host-key', '--json', ...CT]);
+        const r = await runCli([
+          '--host',
+          at(),
+          '-i',
+          sshd.clientKey,
+          '--known-hosts',
+          kh,
+          '--insecure-host-key',
+          '--json',
+          ...CT,
+        ]);
         ok(r);
         const help = await runCli(['--help']);
         expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/--insecure-host-key .*Tart VMs/);
@@ -297,7 +384,10 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
     it('the connection drops in the middle of the output', async () => {
       const { args } = await keyed({ kind: 'drop', output: partial });
       const r = await runCli([...args, '--json', ...CT]);
-      expectCouldNotRun(r, /the connection to tester@127\.0\.0\.1:\d+ was lost while the probe ran \(49 bytes received\)/);
+      expectCouldNotRun(
+        r,
+        /the connection to tester@127\.0\.0\.1:\d+ was lost while the probe ran \(49 bytes received\)/,
+      );
     });
 
     /**
@@ -319,18 +409,40 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
         server.add(pid);
         const probe = () => processesWithEnv('HOME', home.dir).filter((p) => !server.has(p.pid));
         let killed: number[] = [];
-        const r = await runCli(['--host', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.clientKey, '--known-hosts', sshd.knownHosts, '--tmux-timeout', '10', '--timeout', '20', '--json', ...CT], {
-          onSpawn: () => {
-            void waitFor(() => ready(probe()), { timeoutMs: 10_000, intervalMs: 20, what: 'the probe to get there' }).then(() => {
-              killed = pick(probe());
-              for (const p of killed) signal(p, 'SIGKILL');
-            });
+        const r = await runCli(
+          [
+            '--host',
+            `${sshd.user}@127.0.0.1:${sshd.port}`,
+            '-i',
+            sshd.clientKey,
+            '--known-hosts',
+            sshd.knownHosts,
+            '--tmux-timeout',
+            '10',
+            '--timeout',
+            '20',
+            '--json',
+            ...CT,
+          ],
+          {
+            onSpawn: () => {
+              void waitFor(() => ready(probe()), {
+                timeoutMs: 10_000,
+                intervalMs: 20,
+                what: 'the probe to get there',
+              }).then(() => {
+                killed = pick(probe());
+                for (const p of killed) signal(p, 'SIGKILL');
+              });
+            },
           },
-        });
+        );
         expect(killed.length).toBeGreaterThan(0);
-        expectCouldNotRun(r, /probe was cut off: (killed by (SIG)?KILL|exit 137)/, { slowMs: CONNECT_TIMEOUT_S * 1000 + 2000 });
+        expectCouldNotRun(r, /probe was cut off: (killed by (SIG)?KILL|exit 137)/, {
+          slowMs: CONNECT_TIMEOUT_S * 1000 + 2000,
+        });
         // nothing of the probe is left on the target
-        await waitFor(() => probe().length === 0, { timeoutMs: 5000, what: 'the probe\'s processes to go' });
+        await waitFor(() => probe().length === 0, { timeoutMs: 5000, what: "the probe's processes to go" });
       } finally {
         if (pid) signal(pid, 'SIGCONT');
         await sshd.stop();
@@ -340,27 +452,43 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
     };
     const shells = (probe: Array<{ pid: number; argv: string }>) => probe.filter((p) => /^\/bin\/sh -s/.test(p.argv));
 
-    it.skipIf(!(sshdAvailable() && tmuxAvailable()))('a real probe on a real sshd, its shell killed while it waits on a stopped server', async () => {
-      await killMidway((probe) => shells(probe).length > 0, (probe) => shells(probe).map((p) => p.pid));
-    });
+    it.skipIf(!(sshdAvailable() && tmuxAvailable()))(
+      'a real probe on a real sshd, its shell killed while it waits on a stopped server',
+      async () => {
+        await killMidway(
+          (probe) => shells(probe).length > 0,
+          (probe) => shells(probe).map((p) => p.pid),
+        );
+      },
+    );
 
-    it.skipIf(!(sshdAvailable() && tmuxAvailable()))('a real probe whose shell alone is killed, leaving a tmux client that holds its stderr open', async () => {
-      const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
-      await killMidway(
-        (probe) => probe.some((p) => /(^|\/)tmux /.test(p.argv)),
-        // the probe's own shell: the one /bin/sh -s whose parent is not one of the probe's subshells
-        (probe) => {
-          const sh = shells(probe);
-          return sh.filter((p) => !sh.some((q) => q.pid === parentOf(p.pid))).map((p) => p.pid);
-        },
-      );
-    });
+    it.skipIf(!(sshdAvailable() && tmuxAvailable()))(
+      'a real probe whose shell alone is killed, leaving a tmux client that holds its stderr open',
+      async () => {
+        const parentOf = (pid: number) =>
+          Number(
+            readFileSync(`/proc/${pid}/stat`, 'utf8')
+              .replace(/^.*\) /s, '')
+              .split(' ')[1],
+          );
+        await killMidway(
+          (probe) => probe.some((p) => /(^|\/)tmux /.test(p.argv)),
+          // the probe's own shell: the one /bin/sh -s whose parent is not one of the probe's subshells
+          (probe) => {
+            const sh = shells(probe);
+            return sh.filter((p) => !sh.some((q) => q.pid === parentOf(p.pid))).map((p) => p.pid);
+          },
+        );
+      },
+    );
   });
 
   it('the plain report (no --json) shows the same one line', async () => {
     const port = await closedPort();
     const r = await runCli(['--host', `127.0.0.1:${port}`, '-i', someKey, ...CT]);
     expect(r.code).toBe(2);
-    expect(lines(r.stdout).filter((l) => /cannot run/.test(l))).toEqual([expect.stringMatching(new RegExp(`cannot run: connection refused by 127\\.0\\.0\\.1:${port}`))]);
+    expect(lines(r.stdout).filter((l) => /cannot run/.test(l))).toEqual([
+      expect.stringMatching(new RegExp(`cannot run: connection refused by 127\\.0\\.0\\.1:${port}`)),
+    ]);
   });
 });

@@ -6,20 +6,32 @@
 //  - a 100 MB `last` and a save dir of 10,000 files: bounded memory and time, and the report
 //    says what was cut; binary garbage in `last`: classified, no crash.
 // Markers: every `touch` in a hostile value names a file in a fresh dir; none may appear.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+
 import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSave } from '../../src/domain/resurrect/savefile.js';
 import { gatherFacts, probeScript } from '../../src/probe/gather.js';
-import { parseSave } from '../../src/resurrect/savefile.js';
-import { LocalTarget } from '../../src/target/local.js';
-import { REMOTE_COMMAND } from '../../src/target/ssh.js';
-import { fakeTart, type FakeTart } from '../harness/fake-tart.js';
-import { makeHome, type Home } from '../harness/home.js';
-import { closedPort, fakeSshd, newKeyPair, type FakeSshd } from '../harness/sshd-variants.js';
-import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
+import { LocalTarget } from '../../src/targets/local.js';
+import { REMOTE_COMMAND } from '../../src/targets/ssh.js';
+import { type FakeTart, fakeTart } from '../harness/fake-tart.js';
+import { type Home, makeHome } from '../harness/home.js';
+import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
+import { closedPort, type FakeSshd, fakeSshd, newKeyPair } from '../harness/sshd-variants.js';
 import { killServer, save, startServerLogin, tmuxAvailable, tmuxCmd } from '../harness/tmux.js';
-import { cliBuilt, lines, runCli, tempDir, type CliRun } from './cli.js';
+import { type CliRun, cliBuilt, lines, runCli, tempDir } from './cli.js';
 
 const canRun = sshdAvailable() && tmuxAvailable() && cliBuilt();
 
@@ -58,83 +70,121 @@ function hostile() {
   };
 }
 
-describe.skipIf(!canRun)('hostile names in the live server, its save and pane paths (needs sshd, tmux, plugins, a build)', () => {
-  let home: Home;
-  let sshd: Sshd;
-  let h: ReturnType<typeof hostile>;
-  const tmpXExisted = existsSync('/tmp/x');
-  const sessionNames: string[] = [];
+describe.skipIf(!canRun)(
+  'hostile names in the live server, its save and pane paths (needs sshd, tmux, plugins, a build)',
+  () => {
+    let home: Home;
+    let sshd: Sshd;
+    let h: ReturnType<typeof hostile>;
+    const tmpXExisted = existsSync('/tmp/x');
+    const sessionNames: string[] = [];
 
-  beforeAll(async () => {
-    h = hostile();
-    home = makeHome();
-    sshd = await startSshd({ env: home.env() });
-    await startServerLogin(home, { layout: false });
-    const values = Object.values(h.strings);
-    // pane paths: one dir per hostile value (the long one nested to stay under NAME_MAX)
-    const dirs = values.map((v, i) => {
-      const parts = Buffer.byteLength(v) > 200 ? (v.match(/.{1,100}/gsu) ?? [v]) : [v];
-      const d = join(home.dir, 'hostile', String(i), ...parts.map((p) => p.replace(/\//g, '_')));
-      mkdirSync(d, { recursive: true });
-      return d;
+    beforeAll(async () => {
+      h = hostile();
+      home = makeHome();
+      sshd = await startSshd({ env: home.env() });
+      await startServerLogin(home, { layout: false });
+      const values = Object.values(h.strings);
+      // pane paths: one dir per hostile value (the long one nested to stay under NAME_MAX)
+      const dirs = values.map((v, i) => {
+        const parts = Buffer.byteLength(v) > 200 ? (v.match(/.{1,100}/gsu) ?? [v]) : [v];
+        const d = join(home.dir, 'hostile', String(i), ...parts.map((p) => p.replace(/\//g, '_')));
+        mkdirSync(d, { recursive: true });
+        return d;
+      });
+      for (const [i, v] of values.entries()) {
+        await tmuxCmd(home, 'new-session', '-d', '-s', `s${i} ${v}`, '-n', `w${i} ${v}`, '-c', dirs[i]!);
+      }
+      await save(home);
+      // and one that is live but not saved: the report names it
+      await tmuxCmd(
+        home,
+        'new-session',
+        '-d',
+        '-s',
+        `unsaved ${h.strings.subst} ${h.strings.backticks}`,
+        '-c',
+        dirs[0]!,
+      );
+      // the names as tmux itself holds them (-u: UTF-8 out, as the probe asks for)
+      const listed = await tmuxCmd(home, '-u', 'list-sessions', '-F', '#{session_name}');
+      sessionNames.push(...listed.split('\n').filter((n) => n !== 'cal-dev'));
     });
-    for (const [i, v] of values.entries()) {
-      await tmuxCmd(home, 'new-session', '-d', '-s', `s${i} ${v}`, '-n', `w${i} ${v}`, '-c', dirs[i]!);
-    }
-    await save(home);
-    // and one that is live but not saved: the report names it
-    await tmuxCmd(home, 'new-session', '-d', '-s', `unsaved ${h.strings.subst} ${h.strings.backticks}`, '-c', dirs[0]!);
-    // the names as tmux itself holds them (-u: UTF-8 out, as the probe asks for)
-    const listed = await tmuxCmd(home, '-u', 'list-sessions', '-F', '#{session_name}');
-    sessionNames.push(...listed.split('\n').filter((n) => n !== 'cal-dev'));
-  });
-  afterAll(async () => {
-    await sshd?.stop();
-    if (home) {
-      await killServer(home);
-      home.cleanup();
-    }
-  });
+    afterAll(async () => {
+      await sshd?.stop();
+      if (home) {
+        await killServer(home);
+        home.cleanup();
+      }
+    });
 
-  const runs: Array<[string, () => { args: string[]; env?: Record<string, string>; home?: string }]> = [
-    ['over ssh', () => ({ args: ['--host', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.clientKey, '--known-hosts', sshd.knownHosts, '--json', '--verbose'] })],
-    ['--local', () => ({ args: ['--local', '--json', '--verbose'], env: home.env(), home: home.dir })],
-  ];
+    const runs: Array<[string, () => { args: string[]; env?: Record<string, string>; home?: string }]> = [
+      [
+        'over ssh',
+        () => ({
+          args: [
+            '--host',
+            `${sshd.user}@127.0.0.1:${sshd.port}`,
+            '-i',
+            sshd.clientKey,
+            '--known-hosts',
+            sshd.knownHosts,
+            '--json',
+            '--verbose',
+          ],
+        }),
+      ],
+      ['--local', () => ({ args: ['--local', '--json', '--verbose'], env: home.env(), home: home.dir })],
+    ];
 
-  it.each(runs)('%s: every session name is reported exactly as tmux holds it, no check crashed, nothing was executed', async (_n, mode) => {
-    const m = mode();
-    const r = await runCli(m.args, { env: m.env, home: m.home });
-    expect([0, 1], r.stderr).toContain(r.code);
-    const report = JSON.parse(r.stdout) as JsonReport;
-    expect(report.error).toBeUndefined();
-    expect(report.checks.filter((c) => c.status === 'error').map((c) => `${c.id}: ${c.summary}`)).toEqual([]);
-    const server = report.checks.find((c) => c.id === 'tmux.server')!;
-    const sessionsLine = server.details.find((d) => d.startsWith('sessions: '))!;
-    expect(sessionNames.length).toBe(Object.keys(h.strings).length + 1);
-    for (const name of sessionNames) expect(sessionsLine).toContain(`${name} (`);
-    // the session that was never saved is named as missing from the save, exactly
-    const unsaved = sessionNames.find((n) => n.startsWith('unsaved '))!;
-    expect(JSON.stringify(report.checks.find((c) => c.id === 'resurrect.last'))).toContain(JSON.stringify(unsaved).slice(1, -1));
-    expect(h.created()).toEqual([]);
-    if (!tmpXExisted) expect(existsSync('/tmp/x')).toBe(false);
-  });
+    it.each(runs)(
+      '%s: every session name is reported exactly as tmux holds it, no check crashed, nothing was executed',
+      async (_n, mode) => {
+        const m = mode();
+        const r = await runCli(m.args, { env: m.env, home: m.home });
+        expect([0, 1], r.stderr).toContain(r.code);
+        const report = JSON.parse(r.stdout) as JsonReport;
+        expect(report.error).toBeUndefined();
+        expect(report.checks.filter((c) => c.status === 'error').map((c) => `${c.id}: ${c.summary}`)).toEqual([]);
+        const server = report.checks.find((c) => c.id === 'tmux.server')!;
+        const sessionsLine = server.details.find((d) => d.startsWith('sessions: '))!;
+        expect(sessionNames.length).toBe(Object.keys(h.strings).length + 1);
+        for (const name of sessionNames) expect(sessionsLine).toContain(`${name} (`);
+        // the session that was never saved is named as missing from the save, exactly
+        const unsaved = sessionNames.find((n) => n.startsWith('unsaved '))!;
+        expect(JSON.stringify(report.checks.find((c) => c.id === 'resurrect.last'))).toContain(
+          JSON.stringify(unsaved).slice(1, -1),
+        );
+        expect(h.created()).toEqual([]);
+        if (!tmpXExisted) expect(existsSync('/tmp/x')).toBe(false);
+      },
+    );
 
-  it('the facts carry the names, window names and pane paths byte for byte (live sessions exactly; the save as resurrect wrote it)', async () => {
-    const facts = await gatherFacts(new LocalTarget({ ...home.env(), LANG: 'C.UTF-8' }), { tmuxTimeoutSec: 5, timeoutMs: 30_000 });
-    expect(facts.server?.sessions.map((s) => s.name).filter((n) => n !== 'cal-dev').sort()).toEqual([...sessionNames].sort());
-    const saveDir = facts.saveDirs.find((d) => d.last?.file?.content);
-    expect(saveDir).toBeDefined();
-    const parsed = parseSave(saveDir!.last!.file!.content);
-    const savedWindows = parsed.sessions.flatMap((s) => s.windows.map((w) => w.name));
-    // window names without a tab or newline survive resurrect's tab-separated format intact
-    for (const [key, v] of Object.entries(h.strings)) {
-      if (/[\t\n\\]/.test(v)) continue; // resurrect itself cannot store these (its `read` splits/eats them)
-      const i = Object.keys(h.strings).indexOf(key);
-      expect(savedWindows).toContain(`w${i} ${v}`);
-    }
-    expect(h.created()).toEqual([]);
-  });
-});
+    it('the facts carry the names, window names and pane paths byte for byte (live sessions exactly; the save as resurrect wrote it)', async () => {
+      const facts = await gatherFacts(new LocalTarget({ ...home.env(), LANG: 'C.UTF-8' }), {
+        tmuxTimeoutSec: 5,
+        timeoutMs: 30_000,
+      });
+      expect(
+        facts.server?.sessions
+          .map((s) => s.name)
+          .filter((n) => n !== 'cal-dev')
+          .sort(),
+      ).toEqual([...sessionNames].sort());
+      const saveDir = facts.saveDirs.find((d) => d.last?.file?.content);
+      expect(saveDir).toBeDefined();
+      const parsed = parseSave(saveDir!.last!.file!.content);
+      const savedWindows = parsed.sessions.flatMap((s) => s.windows.map((w) => w.name));
+      // window names without a tab or newline survive resurrect's tab-separated format intact
+      for (const [key, v] of Object.entries(h.strings)) {
+        if (/[\t\n\\]/.test(v)) continue; // resurrect itself cannot store these (its `read` splits/eats them)
+        const i = Object.keys(h.strings).indexOf(key);
+        expect(savedWindows).toContain(`w${i} ${v}`);
+      }
+      expect(h.created()).toEqual([]);
+    });
+  },
+);
 
 describe.skipIf(!canRun)('hostile @resurrect-dir, --checks-dir, --user, --vm: nothing reaches a shell', () => {
   let h: ReturnType<typeof hostile>;
@@ -160,7 +210,16 @@ describe.skipIf(!canRun)('hostile @resurrect-dir, --checks-dir, --user, --vm: no
     });
 
     it('is expanded like resurrect does (~ only), shown exactly, and never evaluated', async () => {
-      const r = await runCli(['--host', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.clientKey, '--known-hosts', sshd.knownHosts, '--json', '--verbose']);
+      const r = await runCli([
+        '--host',
+        `${sshd.user}@127.0.0.1:${sshd.port}`,
+        '-i',
+        sshd.clientKey,
+        '--known-hosts',
+        sshd.knownHosts,
+        '--json',
+        '--verbose',
+      ]);
       expect([0, 1], r.stderr).toContain(r.code);
       const report = JSON.parse(r.stdout) as JsonReport;
       const dirCheck = report.checks.find((c) => c.id === 'resurrect.dir')!;
@@ -180,7 +239,10 @@ describe.skipIf(!canRun)('hostile @resurrect-dir, --checks-dir, --user, --vm: no
       key = join(tempDir('cal-key-'), 'id');
       writeFileSync(key, kp.private, { mode: 0o600 });
       // a real probe, run locally for the fake server: the full round trip
-      srv = await fakeSshd({ authorizedKeys: [kp.public], exec: { kind: 'local', env: { ...home.env(), LANG: 'C.UTF-8' } } });
+      srv = await fakeSshd({
+        authorizedKeys: [kp.public],
+        exec: { kind: 'local', env: { ...home.env(), LANG: 'C.UTF-8' } },
+      });
     });
     afterAll(async () => {
       await srv?.stop();
@@ -188,11 +250,31 @@ describe.skipIf(!canRun)('hostile @resurrect-dir, --checks-dir, --user, --vm: no
     });
 
     it('hostile --checks-dir and --user: the check loads, the exec is REMOTE_COMMAND, stdin is exactly the probe', async () => {
-      const checksDir = join(tempDir('cal-checks-'), `dir ${h.strings.subst} ${h.strings.backticks} ${h.strings.newline}`);
+      const checksDir = join(
+        tempDir('cal-checks-'),
+        `dir ${h.strings.subst} ${h.strings.backticks} ${h.strings.newline}`,
+      );
       mkdirSync(checksDir, { recursive: true });
-      writeFileSync(join(checksDir, 'acme.hostile.js'), "export default { id: 'acme.hostile', category: 'acme', title: 't', explain: 'e', run: () => ({ status: 'info', summary: 'loaded from a hostile dir' }) };\n");
+      writeFileSync(
+        join(checksDir, 'acme.hostile.js'),
+        "export default { id: 'acme.hostile', category: 'acme', title: 't', explain: 'e', run: () => ({ status: 'info', summary: 'loaded from a hostile dir' }) };\n",
+      );
       const user = `u${h.strings.subst}`;
-      const r = await runCli(['--host', `127.0.0.1:${srv.port}`, '--user', user, '-i', key, '--known-hosts', srv.knownHosts, '--checks-dir', checksDir, '--tmux-timeout', '3', '--json']);
+      const r = await runCli([
+        '--host',
+        `127.0.0.1:${srv.port}`,
+        '--user',
+        user,
+        '-i',
+        key,
+        '--known-hosts',
+        srv.knownHosts,
+        '--checks-dir',
+        checksDir,
+        '--tmux-timeout',
+        '3',
+        '--json',
+      ]);
       expect([0, 1], r.stderr).toContain(r.code);
       const report = JSON.parse(r.stdout) as JsonReport;
       expect(report.checks.find((c) => c.id === 'acme.hostile')?.summary).toBe('loaded from a hostile dir');
@@ -221,7 +303,9 @@ describe.skipIf(!canRun)('hostile @resurrect-dir, --checks-dir, --user, --vm: no
       const port = await closedPort();
       const key = join(tempDir('cal-key-'), 'id');
       writeFileSync(key, newKeyPair().private, { mode: 0o600 });
-      const r = await runCli(['--vm', vmName, '--port', String(port), '-i', key, '--json', '--connect-timeout', '3'], { env: tart.env });
+      const r = await runCli(['--vm', vmName, '--port', String(port), '-i', key, '--json', '--connect-timeout', '3'], {
+        env: tart.env,
+      });
       expect(r.code).toBe(2);
       expect(lines(r.stderr)).toEqual([expect.stringMatching(/connection refused/)]);
       expect(tart.calls()).toEqual([
@@ -247,7 +331,7 @@ describe.skipIf(!cliBuilt())('huge and garbled save dirs: bounded memory and tim
     home = makeHome({ plugins: [] });
     mkdirSync(home.saveDir, { recursive: true });
     const small = join(home.saveDir, 'tmux_resurrect_20260101T000000.txt');
-    writeFileSync(small, line.repeat(10) + 'window\tcal-dev\t0\t:zsh\t1\t:*\tlayout\ton\nstate\tcal-dev\t\n');
+    writeFileSync(small, `${line.repeat(10)}window\tcal-dev\t0\t:zsh\t1\t:*\tlayout\ton\nstate\tcal-dev\t\n`);
     symlinkSync('tmux_resurrect_20260101T000000.txt', join(home.saveDir, 'last'));
     baseline = await runCli(['--local', '--json'], { env: home.env(), home: home.dir });
     expect([0, 1], baseline.stderr).toContain(baseline.code);
@@ -271,7 +355,11 @@ describe.skipIf(!cliBuilt())('huge and garbled save dirs: bounded memory and tim
       const d = new Date(t0 + i * 60_000).toISOString().replace(/[-:]/g, '').slice(0, 15);
       writeFileSync(join(home.saveDir, `tmux_resurrect_${d}.txt`), 'state\t\t\n');
     }
-    const r = await runCli(['--local', '--json', '--verbose', '--timeout', '20'], { env: home.env(), home: home.dir, killAfterMs: 60_000 });
+    const r = await runCli(['--local', '--json', '--verbose', '--timeout', '20'], {
+      env: home.env(),
+      home: home.dir,
+      killAfterMs: 60_000,
+    });
     expect([0, 1], r.stderr).toContain(r.code);
     expect(r.ms).toBeLessThan(20_000);
     // the probe caps what it reads (1 MiB of `last`, 20 newest saves, 20,000 listing lines): the doctor's

@@ -3,8 +3,8 @@
 // --timeout + 1 s, and no probe process is left running on the target afterwards —
 // also when the probe as a whole misses --timeout and is killed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHome, type Home } from '../harness/home.js';
-import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
+import { type Home, makeHome } from '../harness/home.js';
+import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
 import { processesWithEnv, signal, sleep } from '../harness/util.js';
 import { cliBuilt, descendants, lines, runCli } from './cli.js';
@@ -41,7 +41,14 @@ describe.skipIf(!canRun)('a SIGSTOPped tmux server on the target (needs sshd, tm
     }
   });
 
-  const target = () => ['--host', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.clientKey, '--known-hosts', sshd.knownHosts];
+  const target = () => [
+    '--host',
+    `${sshd.user}@127.0.0.1:${sshd.port}`,
+    '-i',
+    sshd.clientKey,
+    '--known-hosts',
+    sshd.knownHosts,
+  ];
 
   /** Processes of the target's sessions (their env has the test HOME) that are not the server or its panes. */
   const leftovers = () => {

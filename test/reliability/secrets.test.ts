@@ -8,17 +8,23 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REMOTE_COMMAND } from '../../src/target/ssh.js';
 import { probeScript } from '../../src/probe/gather.js';
-import { makeHome, type Home } from '../harness/home.js';
-import { fakeSshd, type FakeSshd } from '../harness/sshd-variants.js';
-import { cliBuilt, runCli, tempDir, type CliRun } from './cli.js';
+import { REMOTE_COMMAND } from '../../src/targets/ssh.js';
+import { type Home, makeHome } from '../harness/home.js';
+import { type FakeSshd, fakeSshd } from '../harness/sshd-variants.js';
+import { type CliRun, cliBuilt, runCli, tempDir } from './cli.js';
 
 const PASSWORD = 'pw-Sekret-Пароль-$(touch /nonexistent)-7f3a9c';
-const FORMS = [PASSWORD, JSON.stringify(PASSWORD).slice(1, -1), Buffer.from(PASSWORD).toString('base64'), encodeURIComponent(PASSWORD)];
+const FORMS = [
+  PASSWORD,
+  JSON.stringify(PASSWORD).slice(1, -1),
+  Buffer.from(PASSWORD).toString('base64'),
+  encodeURIComponent(PASSWORD),
+];
 
 function expectNoSecret(where: string, text: string): void {
-  for (const form of FORMS) expect(text.includes(form), `${where} holds the password (as ${JSON.stringify(form)})`).toBe(false);
+  for (const form of FORMS)
+    expect(text.includes(form), `${where} holds the password (as ${JSON.stringify(form)})`).toBe(false);
 }
 
 /** `ps` of every process, sampled while `run` goes on. */
@@ -49,7 +55,16 @@ describe.skipIf(!cliBuilt())('the password never leaks (needs a build)', () => {
     home = makeHome({ plugins: [] });
     // password auth only; the exec runs the real probe against a throwaway HOME
     srv = await fakeSshd({ password: PASSWORD, exec: { kind: 'local', env: { ...home.env(), LANG: 'C.UTF-8' } } });
-    target = ['--host', `admin@127.0.0.1:${srv.port}`, '--known-hosts', srv.knownHosts, '--password-env', 'CAL_PW', '--tmux-timeout', '2'];
+    target = [
+      '--host',
+      `admin@127.0.0.1:${srv.port}`,
+      '--known-hosts',
+      srv.knownHosts,
+      '--password-env',
+      'CAL_PW',
+      '--tmux-timeout',
+      '2',
+    ];
   });
   afterAll(async () => {
     await srv?.stop();
@@ -65,7 +80,9 @@ describe.skipIf(!cliBuilt())('the password never leaks (needs a build)', () => {
   ];
 
   it.each(formats)('%s: logs in with it, and it is nowhere in argv, ps, stdout or stderr', async (_name, extra) => {
-    const { result: r, listings } = await withProcessListing(() => runCli([...target, ...extra], { env: { CAL_PW: PASSWORD } }));
+    const { result: r, listings } = await withProcessListing(() =>
+      runCli([...target, ...extra], { env: { CAL_PW: PASSWORD } }),
+    );
     expect([0, 1], r.stderr).toContain(r.code);
     expect(r.stdout.length).toBeGreaterThan(100);
     expect(srv.events.passwordsOffered.at(-1)).toBe(PASSWORD); // it was used, so it was there to leak

@@ -2,15 +2,22 @@
 // the SSH connection (the server sees it go), kills what it started on the target, and
 // exits 130 (SIGINT) or 143 (SIGTERM). src/lifecycle.ts's ordering and deadline are
 // checked in-process below.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES, onShutdown, pendingCleanups, runCleanups, shutdownHandlersInstalled } from '../../src/lifecycle.js';
-import { makeHome, type Home } from '../harness/home.js';
-import { fakeSshd, newKeyPair, type FakeSshd } from '../harness/sshd-variants.js';
-import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
-import { killServer, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
-import { processesWithEnv, signal, sleep, waitFor } from '../harness/util.js';
+
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  EXIT_CODES,
+  onShutdown,
+  pendingCleanups,
+  runCleanups,
+  shutdownHandlersInstalled,
+} from '../../src/lifecycle.js';
+import { type Home, makeHome } from '../harness/home.js';
+import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
+import { type FakeSshd, fakeSshd, newKeyPair } from '../harness/sshd-variants.js';
+import { killServer, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
+import { processesWithEnv, signal, sleep, waitFor } from '../harness/util.js';
 import { cliBuilt, descendants, lines, runCli, tempDir } from './cli.js';
 
 describe('lifecycle: cleanups on shutdown', () => {
@@ -111,56 +118,77 @@ describe.skipIf(!cliBuilt())('Ctrl-C / SIGTERM during a run (needs a build)', ()
   });
 });
 
-describe.skipIf(!(cliBuilt() && sshdAvailable() && tmuxAvailable()))('Ctrl-C with a real probe stuck on a stopped tmux server (needs sshd, tmux, a build)', () => {
-  let home: Home;
-  let sshd: Sshd;
-  let serverPid = 0;
-  beforeAll(async () => {
-    home = makeHome({ plugins: [] });
-    sshd = await startSshd({ env: home.env() });
-    serverPid = (await startServerLogin(home, { layout: false })).pid;
-    signal(serverPid, 'SIGSTOP');
-  });
-  afterAll(async () => {
-    if (serverPid) signal(serverPid, 'SIGCONT');
-    await sshd?.stop();
-    if (home) {
-      await killServer(home);
-      home.cleanup();
-    }
-  });
-
-  const probeProcesses = () => {
-    const server = descendants(serverPid);
-    server.add(serverPid);
-    return processesWithEnv('HOME', home.dir).filter((p) => !server.has(p.pid));
-  };
-
-  it('over SSH: exit 130, and the probe and the tmux client it waits on are killed on the target', async () => {
-    const r = await runCli(['--host', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.clientKey, '--known-hosts', sshd.knownHosts, '--tmux-timeout', '30', '--timeout', '60'], {
-      killAfterMs: 20_000,
-      onSpawn: (child) => {
-        void waitFor(() => probeProcesses().some((p) => /tmux -u -S /.test(p.argv)), { timeoutMs: 10_000, intervalMs: 20, what: 'the probe to call tmux' }).then(() =>
-          child.kill('SIGINT'),
-        );
-      },
+describe.skipIf(!(cliBuilt() && sshdAvailable() && tmuxAvailable()))(
+  'Ctrl-C with a real probe stuck on a stopped tmux server (needs sshd, tmux, a build)',
+  () => {
+    let home: Home;
+    let sshd: Sshd;
+    let serverPid = 0;
+    beforeAll(async () => {
+      home = makeHome({ plugins: [] });
+      sshd = await startSshd({ env: home.env() });
+      serverPid = (await startServerLogin(home, { layout: false })).pid;
+      signal(serverPid, 'SIGSTOP');
     });
-    expect(r.code).toBe(130);
-    expect(probeProcesses()).toEqual([]);
-  });
-
-  it('--local: exit 143 on SIGTERM, and the local probe group is gone', async () => {
-    const r = await runCli(['--local', '--tmux-timeout', '30', '--timeout', '60'], {
-      env: { ...home.env() },
-      home: home.dir,
-      killAfterMs: 20_000,
-      onSpawn: (child) => {
-        void waitFor(() => probeProcesses().some((p) => /tmux -u -S /.test(p.argv)), { timeoutMs: 10_000, intervalMs: 20, what: 'the probe to call tmux' }).then(() =>
-          child.kill('SIGTERM'),
-        );
-      },
+    afterAll(async () => {
+      if (serverPid) signal(serverPid, 'SIGCONT');
+      await sshd?.stop();
+      if (home) {
+        await killServer(home);
+        home.cleanup();
+      }
     });
-    expect(r.code).toBe(143);
-    expect(probeProcesses()).toEqual([]);
-  });
-});
+
+    const probeProcesses = () => {
+      const server = descendants(serverPid);
+      server.add(serverPid);
+      return processesWithEnv('HOME', home.dir).filter((p) => !server.has(p.pid));
+    };
+
+    it('over SSH: exit 130, and the probe and the tmux client it waits on are killed on the target', async () => {
+      const r = await runCli(
+        [
+          '--host',
+          `${sshd.user}@127.0.0.1:${sshd.port}`,
+          '-i',
+          sshd.clientKey,
+          '--known-hosts',
+          sshd.knownHosts,
+          '--tmux-timeout',
+          '30',
+          '--timeout',
+          '60',
+        ],
+        {
+          killAfterMs: 20_000,
+          onSpawn: (child) => {
+            void waitFor(() => probeProcesses().some((p) => /tmux -u -S /.test(p.argv)), {
+              timeoutMs: 10_000,
+              intervalMs: 20,
+              what: 'the probe to call tmux',
+            }).then(() => child.kill('SIGINT'));
+          },
+        },
+      );
+      expect(r.code).toBe(130);
+      expect(probeProcesses()).toEqual([]);
+    });
+
+    it('--local: exit 143 on SIGTERM, and the local probe group is gone', async () => {
+      const r = await runCli(['--local', '--tmux-timeout', '30', '--timeout', '60'], {
+        env: { ...home.env() },
+        home: home.dir,
+        killAfterMs: 20_000,
+        onSpawn: (child) => {
+          void waitFor(() => probeProcesses().some((p) => /tmux -u -S /.test(p.argv)), {
+            timeoutMs: 10_000,
+            intervalMs: 20,
+            what: 'the probe to call tmux',
+          }).then(() => child.kill('SIGTERM'));
+        },
+      });
+      expect(r.code).toBe(143);
+      expect(probeProcesses()).toEqual([]);
+    });
+  },
+);

@@ -18,7 +18,10 @@ export function fingerprintTree(root: string): Map<string, string> {
     else if (st.isDirectory()) what = 'dir';
     else if (st.isFile()) what = `file sha256:${createHash('sha256').update(readFileSync(p)).digest('hex')}`;
     else what = 'other';
-    out.set(rel, `${what} mode:${st.mode.toString(8)} uid:${st.uid} size:${st.size} mtime:${st.mtimeNs} ctime:${st.ctimeNs} ino:${st.ino}`);
+    out.set(
+      rel,
+      `${what} mode:${st.mode.toString(8)} uid:${st.uid} size:${st.size} mtime:${st.mtimeNs} ctime:${st.ctimeNs} ino:${st.ino}`,
+    );
     if (st.isDirectory()) for (const name of readdirSync(p).sort()) walk(join(p, name));
   };
   walk(root);
@@ -41,9 +44,23 @@ export function treeDiff(before: Map<string, string>, after: Map<string, string>
 export async function serverState(home: Home): Promise<Record<string, string>> {
   const calls: Record<string, string[]> = {
     server: ['display-message', '-p', '#{pid} #{start_time} #{socket_path} #{version}'],
-    sessions: ['list-sessions', '-F', '#{session_id}\t#{session_name}\t#{session_windows}\t#{session_created}\t#{session_group}'],
-    windows: ['list-windows', '-a', '-F', '#{session_name}\t#{window_id}\t#{window_index}\t#{window_name}\t#{window_layout}\t#{window_active}\t#{window_flags}'],
-    panes: ['list-panes', '-a', '-F', '#{session_name}\t#{window_index}\t#{pane_id}\t#{pane_index}\t#{pane_pid}\t#{pane_current_path}\t#{pane_title}\t#{pane_active}'],
+    sessions: [
+      'list-sessions',
+      '-F',
+      '#{session_id}\t#{session_name}\t#{session_windows}\t#{session_created}\t#{session_group}',
+    ],
+    windows: [
+      'list-windows',
+      '-a',
+      '-F',
+      '#{session_name}\t#{window_id}\t#{window_index}\t#{window_name}\t#{window_layout}\t#{window_active}\t#{window_flags}',
+    ],
+    panes: [
+      'list-panes',
+      '-a',
+      '-F',
+      '#{session_name}\t#{window_index}\t#{pane_id}\t#{pane_index}\t#{pane_pid}\t#{pane_current_path}\t#{pane_title}\t#{pane_active}',
+    ],
     globalOptions: ['show-options', '-g'],
     serverOptions: ['show-options', '-s'],
     windowOptions: ['show-options', '-gw'],

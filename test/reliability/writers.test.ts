@@ -7,8 +7,8 @@
 import { existsSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHome, type Home } from '../harness/home.js';
-import { sshdAvailable, startSshd, type Sshd } from '../harness/sshd.js';
+import { type Home, makeHome } from '../harness/home.js';
+import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, makeStateOnlySave, save, startServerLogin, tmuxAvailable, tmuxCmd } from '../harness/tmux.js';
 import { processesWhereEnv, signal, sleep } from '../harness/util.js';
 import { cliBuilt, runCli } from './cli.js';
@@ -44,7 +44,14 @@ describe.skipIf(!canRun)('writer paths change exactly what they say (needs sshd,
     }
   });
 
-  const target = () => ['--host', `${sshd.user}@127.0.0.1:${sshd.port}`, '-i', sshd.clientKey, '--known-hosts', sshd.knownHosts];
+  const target = () => [
+    '--host',
+    `${sshd.user}@127.0.0.1:${sshd.port}`,
+    '-i',
+    sshd.clientKey,
+    '--known-hosts',
+    sshd.knownHosts,
+  ];
   const snapshot = async () => ({ files: fingerprintTree(home.root), server: await serverState(home) });
   const lastTarget = () => readlinkSync(join(home.saveDir, 'last'));
 
@@ -94,7 +101,8 @@ describe.skipIf(!canRun)('writer paths change exactly what they say (needs sshd,
 
   it('--active: the sandbox comes and goes; HOME, the live server and /tmp are as before, no throwaway server is left', async () => {
     // the sandbox's processes (its tmux servers, their panes, the runner) carry CAL_RT_*=… naming this home's plugins
-    const strays = () => processesWhereEnv((env) => env.some((v) => v.startsWith('CAL_RT_') && v.includes(home.pluginsDir)));
+    const strays = () =>
+      processesWhereEnv((env) => env.some((v) => v.startsWith('CAL_RT_') && v.includes(home.pluginsDir)));
     const before = await snapshot();
     // watch the sandbox while it runs: its dir (named in its processes' argv) and its processes
     const sandboxDirs = new Set<string>();
@@ -105,7 +113,9 @@ describe.skipIf(!canRun)('writer paths change exactly what they say (needs sshd,
         for (const m of p.argv.matchAll(/\/tmp\/cal-doctor\.[A-Za-z0-9]+/g)) sandboxDirs.add(m[0]);
       }
     }, 50);
-    const r = await runCli([...target(), '--active', '--only', 'resurrect.roundtrip', '--json'], { killAfterMs: 120_000 });
+    const r = await runCli([...target(), '--active', '--only', 'resurrect.roundtrip', '--json'], {
+      killAfterMs: 120_000,
+    });
     clearInterval(watch);
     expect({ seenProcesses, sandboxes: sandboxDirs.size > 0 }).toEqual({ seenProcesses: true, sandboxes: true });
     const after = await snapshot();
@@ -120,43 +130,49 @@ describe.skipIf(!canRun)('writer paths change exactly what they say (needs sshd,
   }, 120_000);
 
   /** The sandbox's processes (the runner, its tmux servers and panes) carry CAL_RT_*=… naming this home's plugins. */
-  const sandboxProcesses = () => processesWhereEnv((env) => env.some((v) => v.startsWith('CAL_RT_') && v.includes(home.pluginsDir)));
+  const sandboxProcesses = () =>
+    processesWhereEnv((env) => env.some((v) => v.startsWith('CAL_RT_') && v.includes(home.pluginsDir)));
 
   it.each([
     ['over ssh', 'SIGINT', 130],
     ['--local', 'SIGTERM', 143],
-  ] as const)('interrupted during --active (%s, %s): exit %i, and the sandbox and its tmux servers are cleaned up', async (how, sig, code) => {
-    const sandboxDirs = new Set<string>();
-    let interrupted = false;
-    const args = how === '--local' ? ['--local'] : target();
-    try {
-      const r = await runCli([...args, '--active', '--only', 'resurrect.roundtrip', '--json'], {
-        env: how === '--local' ? home.env() : undefined,
-        home: how === '--local' ? home.dir : undefined,
-        killAfterMs: 60_000,
-        onSpawn: (child) => {
-          const watch = setInterval(() => {
-            const ps = sandboxProcesses();
-            for (const p of ps) for (const m of p.argv.matchAll(/\/tmp\/cal-doctor\.[A-Za-z0-9]+/g)) sandboxDirs.add(m[0]);
-            // once a throwaway tmux server runs in the sandbox, interrupt
-            if (!interrupted && ps.some((p) => /tmux.* -S \/tmp\/cal-doctor\./.test(p.argv))) {
-              interrupted = true;
-              clearInterval(watch);
-              child.kill(sig);
-            }
-          }, 25);
-          child.on('exit', () => clearInterval(watch));
-        },
-      });
-      expect(interrupted).toBe(true);
-      expect(r.code).toBe(code);
-      await sleep(300);
-      expect([...sandboxDirs].filter((d) => existsSync(d))).toEqual([]);
-      expect(sandboxProcesses().map((p) => p.argv)).toEqual([]);
-    } finally {
-      // whatever the doctor left, this test does not leave
-      for (const p of sandboxProcesses()) signal(p.pid, 'SIGKILL');
-      for (const d of sandboxDirs) rmSync(d, { recursive: true, force: true });
-    }
-  }, 90_000);
+  ] as const)(
+    'interrupted during --active (%s, %s): exit %i, and the sandbox and its tmux servers are cleaned up',
+    async (how, sig, code) => {
+      const sandboxDirs = new Set<string>();
+      let interrupted = false;
+      const args = how === '--local' ? ['--local'] : target();
+      try {
+        const r = await runCli([...args, '--active', '--only', 'resurrect.roundtrip', '--json'], {
+          env: how === '--local' ? home.env() : undefined,
+          home: how === '--local' ? home.dir : undefined,
+          killAfterMs: 60_000,
+          onSpawn: (child) => {
+            const watch = setInterval(() => {
+              const ps = sandboxProcesses();
+              for (const p of ps)
+                for (const m of p.argv.matchAll(/\/tmp\/cal-doctor\.[A-Za-z0-9]+/g)) sandboxDirs.add(m[0]);
+              // once a throwaway tmux server runs in the sandbox, interrupt
+              if (!interrupted && ps.some((p) => /tmux.* -S \/tmp\/cal-doctor\./.test(p.argv))) {
+                interrupted = true;
+                clearInterval(watch);
+                child.kill(sig);
+              }
+            }, 25);
+            child.on('exit', () => clearInterval(watch));
+          },
+        });
+        expect(interrupted).toBe(true);
+        expect(r.code).toBe(code);
+        await sleep(300);
+        expect([...sandboxDirs].filter((d) => existsSync(d))).toEqual([]);
+        expect(sandboxProcesses().map((p) => p.argv)).toEqual([]);
+      } finally {
+        // whatever the doctor left, this test does not leave
+        for (const p of sandboxProcesses()) signal(p.pid, 'SIGKILL');
+        for (const d of sandboxDirs) rmSync(d, { recursive: true, force: true });
+      }
+    },
+    90_000,
+  );
 });

@@ -5,7 +5,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildRoundtripScript, envScript, expectedPanes, LAYOUT, layoutCounts, layoutShell, shQuote, type RoundtripScriptOptions } from '../../src/active/roundtrip.js';
+import {
+  buildRoundtripScript,
+  envScript,
+  expectedPanes,
+  LAYOUT,
+  layoutCounts,
+  layoutShell,
+  type RoundtripScriptOptions,
+  shQuote,
+} from '../../src/active/roundtrip.js';
 
 function which(cmd: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
@@ -39,9 +48,12 @@ function sh(script: string, shell = SHELLS[0]!): string {
 }
 
 describe('shQuote', () => {
-  it.each(['', 'plain', 'a b', "it's", "''", '$HOME `id` $(id) \\ "q"', 'new\nline', HOSTILE])('%j survives the shell unchanged', (s) => {
-    for (const shell of SHELLS) expect(sh(`x=${shQuote(s)}; printf %s "$x"`, shell)).toBe(s);
-  });
+  it.each(['', 'plain', 'a b', "it's", "''", '$HOME `id` $(id) \\ "q"', 'new\nline', HOSTILE])(
+    '%j survives the shell unchanged',
+    (s) => {
+      for (const shell of SHELLS) expect(sh(`x=${shQuote(s)}; printf %s "$x"`, shell)).toBe(s);
+    },
+  );
 
   it('refuses a NUL byte', () => {
     expect(() => shQuote('a\0b')).toThrow(/NUL/);
@@ -74,7 +86,9 @@ describe('the layout', () => {
   });
 
   it('a one-pane layout needs no second call', () => {
-    expect(layoutShell([{ name: 'one', windows: [{ panes: ['d'] }] }])).toContain('rt_layout_rest() {\n\t_rc=0\n\t_o=\n}');
+    expect(layoutShell([{ name: 'one', windows: [{ panes: ['d'] }] }])).toContain(
+      'rt_layout_rest() {\n\t_rc=0\n\t_o=\n}',
+    );
   });
 
   it.each([
@@ -83,7 +97,13 @@ describe('the layout', () => {
     [[{ name: 'a', windows: [{ panes: ['../up'] }] }], /plain relative path/],
     [[{ name: 'a', windows: [{ panes: ['/abs'] }] }], /plain relative path/],
     [[{ name: 'a', windows: [] }], /no window/],
-    [[{ name: 'a', windows: [{ panes: ['d'] }] }, { name: 'a', windows: [{ panes: ['d'] }] }], /twice/],
+    [
+      [
+        { name: 'a', windows: [{ panes: ['d'] }] },
+        { name: 'a', windows: [{ panes: ['d'] }] },
+      ],
+      /twice/,
+    ],
   ])('rejects a bad layout %#', (layout, err) => {
     expect(() => layoutShell(layout)).toThrow(err);
   });
@@ -99,7 +119,9 @@ describe('buildRoundtripScript', () => {
     expect(end).toBeGreaterThan(0);
     const header = s.slice(0, end);
     for (const shell of SHELLS) {
-      expect(sh(`${header}\nprintf '%s|%s' "$CAL_RT_PLUGIN" "$CAL_RT_TMUX"`, shell)).toBe(`${HOSTILE}/tmux-resurrect|${HOSTILE}`);
+      expect(sh(`${header}\nprintf '%s|%s' "$CAL_RT_PLUGIN" "$CAL_RT_TMUX"`, shell)).toBe(
+        `${HOSTILE}/tmux-resurrect|${HOSTILE}`,
+      );
     }
   });
 
@@ -115,7 +137,9 @@ describe('buildRoundtripScript', () => {
   });
 
   it('strips a trailing slash of the plugin dir', () => {
-    expect(buildRoundtripScript({ ...BASE, pluginDir: '/p/tmux-resurrect/' })).toContain("CAL_RT_PLUGIN='/p/tmux-resurrect'\n");
+    expect(buildRoundtripScript({ ...BASE, pluginDir: '/p/tmux-resurrect/' })).toContain(
+      "CAL_RT_PLUGIN='/p/tmux-resurrect'\n",
+    );
   });
 
   it.each<[Partial<RoundtripScriptOptions>, RegExp]>([
@@ -167,17 +191,20 @@ describe('buildRoundtripScript', () => {
     expect(e).toContain("set -g default-command 'exec sleep 30'");
   });
 
-  it.each(SHELLS.map((s) => [s.name, s] as const))('parses under %s (runner and per-environment script)', (_, shell) => {
-    for (const [name, text] of [
-      ['runner.sh', buildRoundtripScript(BASE)],
-      ['env.sh', envScript()],
-    ] as const) {
-      const file = join(dir, name);
-      writeFileSync(file, text);
-      const r = spawnSync(shell.cmd, [...shell.args, '-n', file], { encoding: 'utf8' });
-      expect([name, r.status, r.stderr]).toEqual([name, 0, '']);
-    }
-  });
+  it.each(SHELLS.map((s) => [s.name, s] as const))(
+    'parses under %s (runner and per-environment script)',
+    (_, shell) => {
+      for (const [name, text] of [
+        ['runner.sh', buildRoundtripScript(BASE)],
+        ['env.sh', envScript()],
+      ] as const) {
+        const file = join(dir, name);
+        writeFileSync(file, text);
+        const r = spawnSync(shell.cmd, [...shell.args, '-n', file], { encoding: 'utf8' });
+        expect([name, r.status, r.stderr]).toEqual([name, 0, '']);
+      }
+    },
+  );
 
   it.skipIf(!SHELLCHECK)('passes shellcheck -s sh (skipped when shellcheck is not installed)', () => {
     for (const [name, text] of [

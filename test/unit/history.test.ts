@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { entryVerdict, saveHistory, stampOf, timeline, KEEP_NEWEST } from '../../src/resurrect/history.js';
-import { NOW, SAVES, SAVE_DIR, TZ } from '../helpers/facts.js';
-import { genSaveDir, nameAt, series, CONTENT, RECENT_MAX, type Kind } from '../helpers/savedirs.js';
+import { entryVerdict, KEEP_NEWEST, saveHistory, stampOf, timeline } from '../../src/domain/resurrect/history.js';
+import { NOW, SAVE_DIR, SAVES, TZ } from '../helpers/facts.js';
+import { CONTENT, genSaveDir, type Kind, nameAt, RECENT_MAX, series } from '../helpers/savedirs.js';
 
 const opts = { tzOffset: TZ, now: NOW };
 const MIN = 60;
@@ -39,11 +39,17 @@ describe('saveHistory on generated save dirs', () => {
     const saves = series(300, NOW - 5 * MIN, 15 * MIN, (i) => (i >= 293 ? 'state-only' : 'valid'));
     const h = saveHistory(genSaveDir(saves), opts);
     const t = timeline(h);
-    expect(t[0]).toMatch(/^2025-05-\d\d \d\d:\d\d:00 … 2025-06-02 \d\d:\d\d:00  292 older saves \(12 valid, 280 not read\)$/);
-    expect(t[1]).toContain(`${h.newestValid!.name}  ${Buffer.byteLength(SAVES.healthy)} B  valid: 1 session, 3 windows, 6 panes`);
+    expect(t[0]).toMatch(
+      /^2025-05-\d\d \d\d:\d\d:00 … 2025-06-02 \d\d:\d\d:00 {2}292 older saves \(12 valid, 280 not read\)$/,
+    );
+    expect(t[1]).toContain(
+      `${h.newestValid!.name}  ${Buffer.byteLength(SAVES.healthy)} B  valid: 1 session, 3 windows, 6 panes`,
+    );
     expect(t.slice(2)).toHaveLength(7);
     expect(t[2]).toContain('state-only (a save of a server with no sessions)');
-    expect(t[t.length - 1]).toMatch(/2025-06-02 11:25:00  tmux_resurrect_20250602T112500\.txt  8 B  state-only .*← last$/);
+    expect(t[t.length - 1]).toMatch(
+      /2025-06-02 11:25:00 {2}tmux_resurrect_20250602T112500\.txt {2}8 B {2}state-only .*← last$/,
+    );
   });
 
   it('a very long bad run is summarised in the middle, the start and the end stay visible', () => {
@@ -55,7 +61,11 @@ describe('saveHistory on generated save dirs', () => {
     expect(h.invalidAfter).toHaveLength(119);
     const t = timeline(h, { maxLines: 10 });
     expect(t).toHaveLength(11);
-    expect(t.some((l) => /^… 110 more saves 2025-06-02 09:36:00 … 2025-06-02 11:25:00 \(7 state-only, 55 empty, 48 not read\)$/.test(l))).toBe(true);
+    expect(
+      t.some((l) =>
+        /^… 110 more saves 2025-06-02 09:36:00 … 2025-06-02 11:25:00 \(7 state-only, 55 empty, 48 not read\)$/.test(l),
+      ),
+    ).toBe(true);
     expect(t[0]).toContain('not read (big enough to hold panes)');
   });
 
@@ -73,15 +83,31 @@ describe('saveHistory on generated save dirs', () => {
     expect(h.newestValid).toBeUndefined();
     expect(h.invalidAfter).toHaveLength(22);
     expect(h.retention.atRisk).toBe(false);
-    expect(entryVerdict(h.entries[21]!)).toBe('state-only (3 state lines: 3 saves of a server with no sessions raced into this file)');
+    expect(entryVerdict(h.entries[21]!)).toBe(
+      'state-only (3 state lines: 3 saves of a server with no sessions raced into this file)',
+    );
   });
 
   it('every classification shows up by content', () => {
     const kinds: Kind[] = ['valid', 'grouped', 'state-only', 'racing', 'empty', 'truncated', 'malformed'];
     const h = saveHistory(genSaveDir(kinds.map((k, i) => ({ at: NOW - (10 - i) * MIN, kind: k }))), opts);
-    expect(h.entries.map((e) => e.classification)).toEqual(['valid', 'valid', 'state-only', 'state-only', 'empty', 'truncated', 'malformed']);
+    expect(h.entries.map((e) => e.classification)).toEqual([
+      'valid',
+      'valid',
+      'state-only',
+      'state-only',
+      'empty',
+      'truncated',
+      'malformed',
+    ]);
     expect(h.newestValid?.name).toBe(nameAt(NOW - 9 * MIN));
-    expect(h.invalidAfter.map((e) => e.classification)).toEqual(['state-only', 'state-only', 'empty', 'truncated', 'malformed']);
+    expect(h.invalidAfter.map((e) => e.classification)).toEqual([
+      'state-only',
+      'state-only',
+      'empty',
+      'truncated',
+      'malformed',
+    ]);
     expect(entryVerdict(h.entries[5]!)).toMatch(/^truncated: line 1: pane line refers to window cal-dev:0/);
     expect(entryVerdict(h.entries[6]!)).toMatch(/^malformed: line 1: pane line has 3 fields/);
   });
@@ -145,13 +171,19 @@ describe('saveHistory on generated save dirs', () => {
   });
 
   it('retention: @resurrect-delete-backup-after, overdue, and not at risk within the 5 newest', () => {
-    const mk = (validAt: number) => [{ at: validAt, kind: 'valid' as Kind }, ...series(KEEP_NEWEST, NOW, MIN, () => 'state-only')];
+    const mk = (validAt: number) => [
+      { at: validAt, kind: 'valid' as Kind },
+      ...series(KEEP_NEWEST, NOW, MIN, () => 'state-only'),
+    ];
     const h = saveHistory(genSaveDir(mk(NOW - 40 * DAY)), { ...opts, deleteAfterDays: 7 });
     expect(h.retention).toMatchObject({ rank: 6, atRisk: true, days: 7, overdue: true });
     const fresh = saveHistory(genSaveDir(mk(NOW - DAY)), opts);
     expect(fresh.retention).toMatchObject({ rank: 6, atRisk: true, overdue: false });
     expect(fresh.retention.dueBy!.toISOString().slice(0, 10)).toBe('2025-07-01');
-    const safe = saveHistory(genSaveDir([{ at: NOW - DAY, kind: 'valid' }, ...series(4, NOW, MIN, () => 'empty')]), opts);
+    const safe = saveHistory(
+      genSaveDir([{ at: NOW - DAY, kind: 'valid' }, ...series(4, NOW, MIN, () => 'empty')]),
+      opts,
+    );
     expect(safe.retention).toMatchObject({ rank: 5, atRisk: false });
   });
 

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { compareLayout, describeLayout, describeSessions, layoutOfLive, layoutOfSave, parseServer, samePlace, type Layout } from '../../src/persist/layout.js';
+import { parseSave } from '../../src/domain/resurrect/savefile.js';
+import {
+  compareLayout,
+  describeLayout,
+  describeSessions,
+  type Layout,
+  layoutOfLive,
+  layoutOfSave,
+  parseServer,
+  samePlace,
+} from '../../src/persist/layout.js';
 import { parseRecords, US } from '../../src/persist/scripts.js';
-import { parseSave } from '../../src/resurrect/savefile.js';
 
-const rec = (pairs: Array<[string, string]>) => pairs.map(([k, v]) => `@@${k}=${Buffer.from(v).toString('base64')}`).join('\n') + '\n';
+const rec = (pairs: Array<[string, string]>) =>
+  `${pairs.map(([k, v]) => `@@${k}=${Buffer.from(v).toString('base64')}`).join('\n')}\n`;
 const row = (...f: Array<string | number>) => f.join(US);
 
 const H = '/Users/admin';
@@ -18,9 +28,27 @@ const panes = [
 const serverRecords = parseRecords(
   rec([
     ['srv.ping', '0'],
-    ['srv.info', row(4242, 1795526588, '3.5a', 'on', '', 'on', `${H}/.tmux/plugins/tmux-resurrect/scripts/save.sh`, `${H}/.tmux/plugins/tmux-resurrect/scripts/restore.sh`, '', '/private/tmp/tmux-501/default', '15')],
-    ['srv.sessions', [row('$0', 'cal-dev', 1, 1, 1795526588), row('$1', 'cal-doctor-e2e', 3, 0, 1795526590)].join('\n') + '\n'],
-    ['srv.panes', panes + '\n'],
+    [
+      'srv.info',
+      row(
+        4242,
+        1795526588,
+        '3.5a',
+        'on',
+        '',
+        'on',
+        `${H}/.tmux/plugins/tmux-resurrect/scripts/save.sh`,
+        `${H}/.tmux/plugins/tmux-resurrect/scripts/restore.sh`,
+        '',
+        '/private/tmp/tmux-501/default',
+        '15',
+      ),
+    ],
+    [
+      'srv.sessions',
+      `${[row('$0', 'cal-dev', 1, 1, 1795526588), row('$1', 'cal-doctor-e2e', 3, 0, 1795526590)].join('\n')}\n`,
+    ],
+    ['srv.panes', `${panes}\n`],
     ['srv.xdg', ''],
     ['srv.tpm', 'TMUX_PLUGIN_MANAGER_PATH=/Users/admin/.tmux/plugins/\n'],
     ['end', '1'],
@@ -51,7 +79,17 @@ describe('parseServer', () => {
   });
 
   it('a server that did not answer, or timed out', () => {
-    expect(parseServer(parseRecords(rec([['srv.ping', '1'], ['srv.error', 'no server running on /tmp/tmux-501/default\n']])), 'srv')).toMatchObject({
+    expect(
+      parseServer(
+        parseRecords(
+          rec([
+            ['srv.ping', '1'],
+            ['srv.error', 'no server running on /tmp/tmux-501/default\n'],
+          ]),
+        ),
+        'srv',
+      ),
+    ).toMatchObject({
       answers: false,
       error: 'no server running on /tmp/tmux-501/default',
     });
@@ -64,22 +102,49 @@ describe('layouts', () => {
   const live = layoutOfLive(parseServer(serverRecords, 'srv').panes, 'cal-doctor-e2e')!;
 
   it('groups panes into windows, in order', () => {
-    expect(describeLayout(live)).toBe('3 windows, 4 panes: 0 e2e-scroll [plain]; 1 e2e-split [dir with space | plain]; 2 e2e-base [e2e]');
+    expect(describeLayout(live)).toBe(
+      '3 windows, 4 panes: 0 e2e-scroll [plain]; 1 e2e-split [dir with space | plain]; 2 e2e-base [e2e]',
+    );
     expect(layoutOfLive([], 'x')).toBeUndefined();
   });
 
   it('reads the same layout from a save file (escaped space, shifted fields and all)', () => {
     const t = '\t';
-    const save = [
-      ['pane', 'cal-doctor-e2e', '0', '0', ':', '0', 'mac', `:${H}/.cache/cal-doctor/e2e/plain`, '1', 'zsh', ':'].join(t),
-      ['pane', 'cal-doctor-e2e', '1', '0', ':-', '0', 'mac', `:${H}/.cache/cal-doctor/e2e/dir\\ with space`, '0', 'zsh', ':'].join(t),
-      ['pane', 'cal-doctor-e2e', '1', '0', ':-', '1', 'mac', `:${H}/.cache/cal-doctor/e2e/plain`, '1', 'zsh', ':'].join(t),
+    const save = `${[
+      ['pane', 'cal-doctor-e2e', '0', '0', ':', '0', 'mac', `:${H}/.cache/cal-doctor/e2e/plain`, '1', 'zsh', ':'].join(
+        t,
+      ),
+      [
+        'pane',
+        'cal-doctor-e2e',
+        '1',
+        '0',
+        ':-',
+        '0',
+        'mac',
+        `:${H}/.cache/cal-doctor/e2e/dir\\ with space`,
+        '0',
+        'zsh',
+        ':',
+      ].join(t),
+      ['pane', 'cal-doctor-e2e', '1', '0', ':-', '1', 'mac', `:${H}/.cache/cal-doctor/e2e/plain`, '1', 'zsh', ':'].join(
+        t,
+      ),
       ['pane', 'cal-doctor-e2e', '2', '1', ':*', '0', 'mac', `:${H}/.cache/cal-doctor/e2e`, '1', 'zsh', ':'].join(t),
       ['window', 'cal-doctor-e2e', '0', ':e2e-scroll', '0', ':', 'b25d,80x24,0,0,0', 'off'].join(t),
-      ['window', 'cal-doctor-e2e', '1', ':e2e-split', '0', ':-', '419a,80x24,0,0[80x12,0,0,1,80x11,0,13,2]', 'off'].join(t),
+      [
+        'window',
+        'cal-doctor-e2e',
+        '1',
+        ':e2e-split',
+        '0',
+        ':-',
+        '419a,80x24,0,0[80x12,0,0,1,80x11,0,13,2]',
+        'off',
+      ].join(t),
       ['window', 'cal-doctor-e2e', '2', ':e2e-base', '1', ':*', 'b260,80x24,0,0,3', 'off'].join(t),
       ['state', '', ''].join(t),
-    ].join('\n') + '\n';
+    ].join('\n')}\n`;
     const fromSave = layoutOfSave(parseSave(save), 'cal-doctor-e2e');
     expect(compareLayout(live, fromSave)).toEqual([]);
     expect(layoutOfSave(parseSave('state\t\t\n'), 'cal-doctor-e2e')).toBeUndefined();
@@ -89,8 +154,22 @@ describe('layouts', () => {
     const broken: Layout = {
       session: 'cal-doctor-e2e',
       windows: [
-        { index: 0, name: 'zsh', panes: [{ index: 0, dir: H }, { index: 1, dir: H }] },
-        { index: 1, name: 'e2e-split', panes: [{ index: 0, dir: `${H}/.cache/cal-doctor/e2e/dir` }, { index: 1, dir: `${H}/.cache/cal-doctor/e2e/plain/` }] },
+        {
+          index: 0,
+          name: 'zsh',
+          panes: [
+            { index: 0, dir: H },
+            { index: 1, dir: H },
+          ],
+        },
+        {
+          index: 1,
+          name: 'e2e-split',
+          panes: [
+            { index: 0, dir: `${H}/.cache/cal-doctor/e2e/dir` },
+            { index: 1, dir: `${H}/.cache/cal-doctor/e2e/plain/` },
+          ],
+        },
         { index: 5, name: 'extra', panes: [{ index: 0, dir: H }] },
       ],
     };
@@ -113,6 +192,8 @@ describe('layouts', () => {
   });
 
   it('says what a restart would end, per session, skipping the marker', () => {
-    expect(describeSessions(parseServer(serverRecords, 'srv'), ['cal-doctor-e2e'])).toEqual(['cal-dev: 1 window, 1 pane, 1 client attached']);
+    expect(describeSessions(parseServer(serverRecords, 'srv'), ['cal-doctor-e2e'])).toEqual([
+      'cal-dev: 1 window, 1 pane, 1 client attached',
+    ]);
   });
 });

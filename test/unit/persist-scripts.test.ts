@@ -5,8 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalTarget } from '../../src/target/local.js';
+import { DEFAULT_START_COMMAND } from '../../src/persist/persist.js';
 import {
+  type CommonVars,
   cleanupScript,
   inspectScript,
   markerScript,
@@ -17,16 +18,27 @@ import {
   shq,
   startScript,
   stopServerScript,
-  type CommonVars,
 } from '../../src/persist/scripts.js';
-import { DEFAULT_START_COMMAND } from '../../src/persist/persist.js';
+import { LocalTarget } from '../../src/targets/local.js';
 
-const which = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
+const which = (cmd: string) =>
+  spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
 const c: CommonVars = { tmux: '/usr/bin/tmux', tmuxTimeoutSec: 2 };
-const marker = { session: 'cal-doctor-e2e', base: '/h/.cache/cal-doctor/e2e', plain: '/h/.cache/cal-doctor/e2e/plain', spaced: '/h/.cache/cal-doctor/e2e/dir with space', token: 'cal-doctor-e2e:abc123', scrollTimeoutSec: 5 };
+const marker = {
+  session: 'cal-doctor-e2e',
+  base: '/h/.cache/cal-doctor/e2e',
+  plain: '/h/.cache/cal-doctor/e2e/plain',
+  spaced: '/h/.cache/cal-doctor/e2e/dir with space',
+  token: 'cal-doctor-e2e:abc123',
+  scrollTimeoutSec: 5,
+};
 const scripts: Record<string, string> = {
   inspect: inspectScript({ ...c, tmux: '' }),
-  start: startScript(c, { startCommand: DEFAULT_START_COMMAND, startTimeoutSec: 30, snapshotDir: '/h/.local/share/tmux/resurrect' }),
+  start: startScript(c, {
+    startCommand: DEFAULT_START_COMMAND,
+    startTimeoutSec: 30,
+    snapshotDir: '/h/.local/share/tmux/resurrect',
+  }),
   settle: settleScript(c, { maxSec: 10, watch: 'cal-doctor-e2e', captureTarget: '=cal-doctor-e2e:0.0', lastDir: '/d' }),
   marker: markerScript(c, marker),
   save: saveScript(c, { saveTimeoutSec: 30 }),
@@ -40,12 +52,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('persist scripts are portable sh', () => {
   for (const [name, text] of Object.entries(scripts)) {
     for (const shell of ['dash', 'bash', 'sh']) {
-      it.skipIf(!which(shell))(`${name}: ${shell} -n accepts it${shell === 'bash' ? ' (--posix, as macOS /bin/sh)' : ''}`, () => {
-        const args = shell === 'bash' ? ['--posix', '-n'] : ['-n'];
-        const r = spawnSync(shell, args, { input: text, encoding: 'utf8' });
-        expect(r.stderr).toBe('');
-        expect(r.status).toBe(0);
-      });
+      it.skipIf(!which(shell))(
+        `${name}: ${shell} -n accepts it${shell === 'bash' ? ' (--posix, as macOS /bin/sh)' : ''}`,
+        () => {
+          const args = shell === 'bash' ? ['--posix', '-n'] : ['-n'];
+          const r = spawnSync(shell, args, { input: text, encoding: 'utf8' });
+          expect(r.stderr).toBe('');
+          expect(r.status).toBe(0);
+        },
+      );
     }
     it.skipIf(!which('shellcheck'))(`${name}: shellcheck -s sh is clean`, () => {
       const f = join(dir, `${name}.sh`);
@@ -72,7 +87,9 @@ describe('persist scripts are portable sh', () => {
 
 describe('records', () => {
   it('round-trip any bytes, keep repeated keys, ignore other lines', () => {
-    const out = Buffer.from(`noise\n@@a=${Buffer.from('x\ty\n').toString('base64')}\n@@a=${Buffer.from('2').toString('base64')}\n@@bin=${Buffer.from([0, 255, 10]).toString('base64')}\n@@end=MQ==\n`);
+    const out = Buffer.from(
+      `noise\n@@a=${Buffer.from('x\ty\n').toString('base64')}\n@@a=${Buffer.from('2').toString('base64')}\n@@bin=${Buffer.from([0, 255, 10]).toString('base64')}\n@@end=MQ==\n`,
+    );
     const r = parseRecords(out);
     expect(r.get('a')).toEqual(['x\ty\n', '2']);
     expect(r.has('end')).toBe(true);
@@ -86,7 +103,12 @@ describe('persist scripts against a target with no tmux server (a throwaway HOME
   const tmuxTmp = join(dir, 'tmux');
   mkdirSync(home, { recursive: true });
   mkdirSync(tmuxTmp, { recursive: true, mode: 0o700 });
-  const target = new LocalTarget({ HOME: home, TMUX_TMPDIR: tmuxTmp, SHELL: '/bin/sh', PATH: '/usr/local/bin:/usr/bin:/bin' });
+  const target = new LocalTarget({
+    HOME: home,
+    TMUX_TMPDIR: tmuxTmp,
+    SHELL: '/bin/sh',
+    PATH: '/usr/local/bin:/usr/bin:/bin',
+  });
   const run = async (text: string) => parseRecords((await target.runScript(text, { timeoutMs: 30_000 })).stdout);
 
   it.skipIf(!which('tmux'))('inspect finds tmux by an absolute path and no server', async () => {
@@ -101,7 +123,14 @@ describe('persist scripts against a target with no tmux server (a throwaway HOME
   it.skipIf(!which('tmux'))('stop, cleanup and settle say there is nothing, quickly', async () => {
     const t0 = Date.now();
     expect((await run(stopServerScript(c, { graceSec: 5 }))).get('stop.noserver')).toEqual(['1']);
-    const clean = await run(cleanupScript(c, { ...marker, base: join(home, 'e2e'), plain: join(home, 'e2e/plain'), spaced: join(home, 'e2e/dir with space') }));
+    const clean = await run(
+      cleanupScript(c, {
+        ...marker,
+        base: join(home, 'e2e'),
+        plain: join(home, 'e2e/plain'),
+        spaced: join(home, 'e2e/dir with space'),
+      }),
+    );
     expect(clean.get('killed')).toEqual(['noserver']);
     // (bounded at 3 s: plugin scripts of another server of this user, e.g. tests running
     // elsewhere on this machine, keep it waiting, which is what it is for)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { abortable, Aborted, backoffDelays, pause, retry, waitFor, WaitTimeout } from '../../src/persist/wait.js';
+import { Aborted, abortable, backoffDelays, pause, retry, WaitTimeout, waitFor } from '../../src/persist/wait.js';
 
 describe('backoff', () => {
   it('is the --wait backoff: 0.5 s growing by 1.6 up to 5 s', () => {
@@ -21,9 +21,15 @@ describe('backoff', () => {
   });
 
   it('gives up after the timeout, naming the last reason', async () => {
-    const e = await retry(() => Promise.reject(new Error('connection refused')), { timeoutMs: 60, initialMs: 20, what: 'vm cal-dev back up' }).catch((x: unknown) => x);
+    const e = await retry(() => Promise.reject(new Error('connection refused')), {
+      timeoutMs: 60,
+      initialMs: 20,
+      what: 'vm cal-dev back up',
+    }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(WaitTimeout);
-    expect((e as WaitTimeout).message).toMatch(/^vm cal-dev back up: not after .* s \(\d+ attempts\): connection refused$/);
+    expect((e as WaitTimeout).message).toMatch(
+      /^vm cal-dev back up: not after .* s \(\d+ attempts\): connection refused$/,
+    );
   });
 
   it('fails at once on an error that is not worth retrying', async () => {
@@ -41,7 +47,12 @@ describe('backoff', () => {
 
   it('stops at once when aborted, mid-pause too', async () => {
     const ac = new AbortController();
-    const p = retry(() => Promise.reject(new Error('down')), { timeoutMs: 60_000, initialMs: 10_000, what: 'x', signal: ac.signal });
+    const p = retry(() => Promise.reject(new Error('down')), {
+      timeoutMs: 60_000,
+      initialMs: 10_000,
+      what: 'x',
+      signal: ac.signal,
+    });
     setTimeout(() => ac.abort(), 20);
     const t0 = Date.now();
     await expect(p).rejects.toBeInstanceOf(Aborted);

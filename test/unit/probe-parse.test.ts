@@ -18,7 +18,7 @@ import {
   splitRecords,
   unquoteTmuxValue,
 } from '../../src/probe/parse.js';
-import { TargetError, type RunResult, type Target } from '../../src/target/target.js';
+import { type RunResult, type Target, TargetError } from '../../src/targets/target.js';
 
 // ---------------------------------------------------------------------------------
 // building probe output the way probe.sh prints it
@@ -180,7 +180,9 @@ function fullOutput(style: Style): string {
       {
         count: 4,
         cap: 200,
-        ls: [lsLine('-rw-r--r--@', 62, `${HOME}/.tmux.conf`), lsLine('-rw-r--r--', 5000, `${HOME}/.zprofile`)].join('\n'),
+        ls: [lsLine('-rw-r--r--@', 62, `${HOME}/.tmux.conf`), lsLine('-rw-r--r--', 5000, `${HOME}/.zprofile`)].join(
+          '\n',
+        ),
         'file.0.kind': 'cfg',
         'file.0.path': `${HOME}/.tmux.conf`,
         'file.0.exists': 1,
@@ -217,14 +219,19 @@ function fullOutput(style: Style): string {
         'plugin.0.rev': 'cff343cf9e81983d3da0c8562b01616f12e8d548',
         'plugin.1.name': 'tpm',
         'plugin.1.rev': 'not a hash $(x)',
-        'resurrect.ls': ['total 8', lsLine('drwxr-xr-x', 1, '.'), lsLine('-rwxr-xr-x', 3000, 'save.sh'), lsLine('-rw-r--r--', 900, 'restore.sh')].join('\n'),
+        'resurrect.ls': [
+          'total 8',
+          lsLine('drwxr-xr-x', 1, '.'),
+          lsLine('-rwxr-xr-x', 3000, 'save.sh'),
+          lsLine('-rw-r--r--', 900, 'restore.sh'),
+        ].join('\n'),
         'tpm.ls': lsLine('-rwxr-xr-x', 2000, `${HOME}/.tmux/plugins/tpm/tpm`),
       },
       style,
     ),
     raw(
       'save.0.ls',
-      [
+      `${[
         'total 24',
         lsLine('drwxr-xr-x', 192, '.'),
         lsLine('drwxr-xr-x', 96, '..'),
@@ -236,7 +243,7 @@ function fullOutput(style: Style): string {
         'name -> with newline',
         lsLine('-rw-r--r--', 1, '  leading spaces'),
         lsLine('-rw-r--r--', 5000, 'pane_contents.tar.gz'),
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
       style,
     ),
     raw('save.0.last', state, style),
@@ -245,7 +252,13 @@ function fullOutput(style: Style): string {
     raw('save.0.recent.2', 'y'.repeat(101), style),
     kv(
       'save.0.recent',
-      { count: 3, cap: 100, 0: 'tmux_resurrect_20240101T000000.txt', 1: 'tmux_resurrect_20240102T000000.txt', 2: 'tmux_resurrect_20240103T000000.txt' },
+      {
+        count: 3,
+        cap: 100,
+        0: 'tmux_resurrect_20240101T000000.txt',
+        1: 'tmux_resurrect_20240102T000000.txt',
+        2: 'tmux_resurrect_20240103T000000.txt',
+      },
       style,
     ),
     kv(
@@ -317,7 +330,13 @@ function fullOutput(style: Style): string {
     raw('agent.0', PLIST, style),
     kv(
       'agents',
-      { count: 1, matched: 1, cap: 100, ls: lsLine('-rw-r--r--', PLIST.length, `${HOME}/Library/LaunchAgents/Tmux.Start.plist`), 0: `${HOME}/Library/LaunchAgents/Tmux.Start.plist` },
+      {
+        count: 1,
+        matched: 1,
+        cap: 100,
+        ls: lsLine('-rw-r--r--', PLIST.length, `${HOME}/Library/LaunchAgents/Tmux.Start.plist`),
+        0: `${HOME}/Library/LaunchAgents/Tmux.Start.plist`,
+      },
       style,
     ),
     kv(
@@ -379,7 +398,12 @@ describe('parseProbeOutput on a full hand-built output', () => {
       });
       expect(f.env).toEqual({ path: '/usr/bin:/bin:/usr/sbin:/sbin', tmuxTmpdir: `/tmp/${HOSTILE}` });
       expect(f.execTmux).toBeUndefined();
-      expect(f.login).toEqual({ ok: true, timedOut: false, path: '/opt/homebrew/bin:/usr/bin:/bin', tmux: '/opt/homebrew/bin/tmux' });
+      expect(f.login).toEqual({
+        ok: true,
+        timedOut: false,
+        path: '/opt/homebrew/bin:/usr/bin:/bin',
+        tmux: '/opt/homebrew/bin/tmux',
+      });
       expect(f.tmuxBinaries).toEqual([
         { path: '/opt/homebrew/bin/tmux', version: 'tmux 3.5a', foundBy: ['login', 'known-location'] },
         { path: '/usr/local/bin/tmux', version: null, foundBy: ['known-location'] },
@@ -387,7 +411,14 @@ describe('parseProbeOutput on a full hand-built output', () => {
       expect(f.noAutoRestore).toBe(true);
 
       const s = f.server!;
-      expect(s).toMatchObject({ socket: '/private/tmp/tmux-501/default', answers: true, timedOut: false, version: '3.5a', pid: 4242, startTime: 1699990000 });
+      expect(s).toMatchObject({
+        socket: '/private/tmp/tmux-501/default',
+        answers: true,
+        timedOut: false,
+        version: '3.5a',
+        pid: 4242,
+        startTime: 1699990000,
+      });
       expect(s.sessions.map((x) => x.id)).toEqual(['$0', '$3', '$4', '$5']);
       expect(s.sessions[0]).toEqual({ id: '$0', name: 'cal-dev', windows: 3, attached: 1, created: 1699990001 });
       expect(s.sessions[1]!.name).toBe(`${HOSTILE}\nsecond line of the name`);
@@ -404,7 +435,9 @@ describe('parseProbeOutput on a full hand-built output', () => {
       });
       expect(s.options['@resurrect-dir']).toBe('~/rs-$HOSTNAME');
       expect(s.options['@continuum-save-last-timestamp']).toBe('1699999000');
-      expect(s.options['status-right']).toBe('#{?window_bigger,[#{window_offset_x}#,#{window_offset_y}] ,}"#{=21:pane_title}" %H:%M');
+      expect(s.options['status-right']).toBe(
+        '#{?window_bigger,[#{window_offset_x}#,#{window_offset_y}] ,}"#{=21:pane_title}" %H:%M',
+      );
       expect(s.options['default-command']).toBe('');
       expect(s.options['@single']).toBe('a b');
       expect(s.serverOptions).toEqual({ 'exit-empty': 'off', 'command-alias[0]': 'split-pane=split-window' });
@@ -417,7 +450,12 @@ describe('parseProbeOutput on a full hand-built output', () => {
       expect(f.socketDirs).toEqual(['/tmp/tmux-501']);
       expect(f.sockets).toEqual([
         { path: '/tmp/tmux-501/default', answers: true, timedOut: false },
-        { path: '/tmp/tmux-501/stale', answers: false, timedOut: false, error: 'error connecting to /tmp/tmux-501/stale (Connection refused)' },
+        {
+          path: '/tmp/tmux-501/stale',
+          answers: false,
+          timedOut: false,
+          error: 'error connecting to /tmp/tmux-501/stale (Connection refused)',
+        },
         { path: '/tmp/tmux-501/hung', answers: false, timedOut: true, error: 'no answer within 2s (hung or stopped?)' },
       ]);
 
@@ -438,7 +476,14 @@ describe('parseProbeOutput on a full hand-built output', () => {
 
       expect(f.plugins.dir).toBe(`${HOME}/.tmux/plugins`);
       expect(f.plugins.entries).toEqual([
-        { name: 'tmux-resurrect', mode: 'drwxr-xr-x', uid: 501, size: 160, type: 'dir', revision: 'cff343cf9e81983d3da0c8562b01616f12e8d548' },
+        {
+          name: 'tmux-resurrect',
+          mode: 'drwxr-xr-x',
+          uid: 501,
+          size: 160,
+          type: 'dir',
+          revision: 'cff343cf9e81983d3da0c8562b01616f12e8d548',
+        },
         { name: 'tpm', mode: 'drwxr-xr-x', uid: 501, size: 160, type: 'dir' },
         { name: 'linked', mode: 'lrwxr-xr-x', uid: 501, size: 20, type: 'link', linkTarget: '/elsewhere/plugin' },
       ]);
@@ -451,7 +496,13 @@ describe('parseProbeOutput on a full hand-built output', () => {
 
       expect(f.saveDirs).toHaveLength(2);
       const d = f.saveDirs[0]!;
-      expect(d).toMatchObject({ role: 'home', path: `${HOME}/.tmux/resurrect`, exists: true, writable: true, listingTruncated: false });
+      expect(d).toMatchObject({
+        role: 'home',
+        path: `${HOME}/.tmux/resurrect`,
+        exists: true,
+        writable: true,
+        listingTruncated: false,
+      });
       expect(d.self).toMatchObject({ name: `${HOME}/.tmux/resurrect`, type: 'dir' });
       expect(d.files.map((e) => e.name)).toEqual([
         'last',
@@ -463,7 +514,14 @@ describe('parseProbeOutput on a full hand-built output', () => {
         'pane_contents.tar.gz',
       ]);
       expect(d.last).toEqual({
-        entry: { name: 'last', mode: 'lrwxr-xr-x', uid: 501, size: 34, type: 'link', linkTarget: 'tmux_resurrect_20240102T000000.txt' },
+        entry: {
+          name: 'last',
+          mode: 'lrwxr-xr-x',
+          uid: 501,
+          size: 34,
+          type: 'link',
+          linkTarget: 'tmux_resurrect_20240102T000000.txt',
+        },
         target: 'tmux_resurrect_20240102T000000.txt',
         resolves: true,
         file: { name: 'tmux_resurrect_20240102T000000.txt', size: 8, content: 'state\t\t\n', truncated: false },
@@ -485,7 +543,13 @@ describe('parseProbeOutput on a full hand-built output', () => {
       });
 
       // pane archive: binary bytes intact, cut at the cap, its entry from the listing
-      expect(d.paneArchive?.entry).toEqual({ name: 'pane_contents.tar.gz', mode: '-rw-r--r--', uid: 501, size: 5000, type: 'file' });
+      expect(d.paneArchive?.entry).toEqual({
+        name: 'pane_contents.tar.gz',
+        mode: '-rw-r--r--',
+        uid: 501,
+        size: 5000,
+        type: 'file',
+      });
       expect(d.paneArchive?.truncated).toBe(true);
       expect(Buffer.isBuffer(d.paneArchive?.data)).toBe(true);
       expect(d.paneArchive?.data.equals(ARCHIVE.subarray(0, 100))).toBe(true);
@@ -495,12 +559,30 @@ describe('parseProbeOutput on a full hand-built output', () => {
       expect(f.savedDirs).toEqual(HOSTILE_DIRS.map((dir, i) => ({ dir, exists: i === 0, sessionVim: i === 0 })));
 
       expect(f.scripts).toEqual([
-        { path: `${HOME}/scripts/tmux-wrapper.sh`, exists: true, content: '#!/bin/sh\nexec tmux new-session -A -s cal-dev\n', size: 46, truncated: false },
-        { path: `${HOME}/bin/${HOSTILE}`, exists: true, content: `tmux ${HOSTILE}\n`, size: Buffer.byteLength(`tmux ${HOSTILE}\n`), truncated: false },
+        {
+          path: `${HOME}/scripts/tmux-wrapper.sh`,
+          exists: true,
+          content: '#!/bin/sh\nexec tmux new-session -A -s cal-dev\n',
+          size: 46,
+          truncated: false,
+        },
+        {
+          path: `${HOME}/bin/${HOSTILE}`,
+          exists: true,
+          content: `tmux ${HOSTILE}\n`,
+          size: Buffer.byteLength(`tmux ${HOSTILE}\n`),
+          truncated: false,
+        },
         { path: `${HOME}/.local/bin/big tmux`, exists: true, content: 'z'.repeat(100), size: 70000, truncated: true },
       ]);
       expect(f.launchAgents).toEqual([
-        { path: `${HOME}/Library/LaunchAgents/Tmux.Start.plist`, exists: true, content: PLIST, size: PLIST.length, truncated: false },
+        {
+          path: `${HOME}/Library/LaunchAgents/Tmux.Start.plist`,
+          exists: true,
+          content: PLIST,
+          size: PLIST.length,
+          truncated: false,
+        },
       ]);
       expect(f.launchctl).toEqual(['-\t0\tTmux.Start', '512\t0\tcom.example.tmux-helper']);
       expect(f.crontab).toBe('# m h dom mon dow command\n*/15 * * * * $HOME/scripts/tmux-wrapper.sh save');
@@ -582,10 +664,13 @@ describe('parseProbeOutput never throws', () => {
     ['binary', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))],
     ['headers only', '@@meta\n@@server\n@@end\n'],
     ['bad base64', '@@meta\n!!!not base64!!!\n@@end\n'],
-    ['kv without =', raw('meta', 'novalue\0=\0\0') + '@@end\n'],
-    ['numbers that are not', kv('meta', { 'host.uid': 'abc', 'host.now': '1e99', 'bin.0.path': '/x', 'bin.0.rc': 'x' }) + '@@end\n'],
-    ['server without display', kv('server', { 'server.called': 1 }) + '@@end\n'],
-    ['save with unknown role', kv('save.0', { role: 'nope', path: '/x', exists: 1 }) + '@@end\n'],
+    ['kv without =', `${raw('meta', 'novalue\0=\0\0')}@@end\n`],
+    [
+      'numbers that are not',
+      `${kv('meta', { 'host.uid': 'abc', 'host.now': '1e99', 'bin.0.path': '/x', 'bin.0.rc': 'x' })}@@end\n`,
+    ],
+    ['server without display', `${kv('server', { 'server.called': 1 })}@@end\n`],
+    ['save with unknown role', `${kv('save.0', { role: 'nope', path: '/x', exists: 1 })}@@end\n`],
     ['hostile keys', '@@$(touch /tmp/x)\nAAAA\n@@\n@@@@\n@@end\n'],
   ])('on %s', (_name, input) => {
     const f = parseProbeOutput(input as string | Buffer);
@@ -618,13 +703,32 @@ describe('parseProbeOutput never throws', () => {
 
 describe('server and login outcomes', () => {
   const meta = (extra: Record<string, string | number>) =>
-    kv('meta', { 'probe.version': PROBE_VERSION, 'probe.timeout': 3, 'probe.logintimeout': 3, 'host.uid': 501, 'host.home': '/h', ...extra });
+    kv('meta', {
+      'probe.version': PROBE_VERSION,
+      'probe.timeout': 3,
+      'probe.logintimeout': 3,
+      'host.uid': 501,
+      'host.home': '/h',
+      ...extra,
+    });
 
   it('a server that timed out on the first call', () => {
     const f = parseProbeOutput(
       meta({}) +
-        kv('server', { 'server.socket': '/tmp/tmux-501/default', 'server.exists': 1, 'server.called': 1, 'srv.display.rc': 137, 'srv.display.timedout': 1, 'srv.display.out': '' }) +
-        kv('sockets', { 'sockdir.0.path': '/tmp/tmux-501', 'sockdir.0.exists': 1, 'sock.0.path': '/tmp/tmux-501/default', 'sock.0.default': 1 }) +
+        kv('server', {
+          'server.socket': '/tmp/tmux-501/default',
+          'server.exists': 1,
+          'server.called': 1,
+          'srv.display.rc': 137,
+          'srv.display.timedout': 1,
+          'srv.display.out': '',
+        }) +
+        kv('sockets', {
+          'sockdir.0.path': '/tmp/tmux-501',
+          'sockdir.0.exists': 1,
+          'sock.0.path': '/tmp/tmux-501/default',
+          'sock.0.default': 1,
+        }) +
         kv('end', { ok: 1 }),
     );
     expect(f.server).toMatchObject({ answers: false, timedOut: true, sessions: [] });
@@ -654,44 +758,83 @@ describe('server and login outcomes', () => {
   });
 
   it('no socket: no server running', () => {
-    const f = parseProbeOutput(meta({}) + kv('server', { 'server.socket': '/s/default', 'server.exists': 0, 'server.called': 0 }) + kv('end', { ok: 1 }));
+    const f = parseProbeOutput(
+      meta({}) +
+        kv('server', { 'server.socket': '/s/default', 'server.exists': 0, 'server.called': 0 }) +
+        kv('end', { ok: 1 }),
+    );
     expect(f.server).toMatchObject({ answers: false, timedOut: false });
     expect(f.server!.error).toMatch(/no server running on \/s\/default/);
   });
 
   it('tmux error message is kept', () => {
     const f = parseProbeOutput(
-      meta({}) + kv('server', { 'server.socket': '/s/default', 'server.exists': 1, 'server.called': 1, 'srv.display.rc': 1, 'srv.display.out': 'no server running on /s/default\n' }) + kv('end', { ok: 1 }),
+      meta({}) +
+        kv('server', {
+          'server.socket': '/s/default',
+          'server.exists': 1,
+          'server.called': 1,
+          'srv.display.rc': 1,
+          'srv.display.out': 'no server running on /s/default\n',
+        }) +
+        kv('end', { ok: 1 }),
     );
     expect(f.server!.error).toBe('no server running on /s/default');
   });
 
   it('login shell: timed out, no markers, not run', () => {
-    const to = parseProbeOutput(meta({ 'login.shell': '/bin/zsh', 'login.ran': 1, 'login.rc': 137, 'login.timedout': 1, 'login.markers': 0, 'login.out': '' }) + '@@end\n');
+    const to = parseProbeOutput(
+      `${meta({
+        'login.shell': '/bin/zsh',
+        'login.ran': 1,
+        'login.rc': 137,
+        'login.timedout': 1,
+        'login.markers': 0,
+        'login.out': '',
+      })}@@end\n`,
+    );
     expect(to.login).toMatchObject({ ok: false, timedOut: true });
     expect(to.login.error).toMatch(/did not finish within 3s/);
-    const nm = parseProbeOutput(meta({ 'login.shell': '/bin/tcsh', 'login.ran': 1, 'login.rc': 1, 'login.markers': 0, 'login.out': '\n  Unknown option: `-l\'\n' }) + '@@end\n');
+    const nm = parseProbeOutput(
+      `${meta({
+        'login.shell': '/bin/tcsh',
+        'login.ran': 1,
+        'login.rc': 1,
+        'login.markers': 0,
+        'login.out': "\n  Unknown option: `-l'\n",
+      })}@@end\n`,
+    );
     expect(nm.login).toEqual({ ok: false, timedOut: false, error: "Unknown option: `-l'" });
-    const nr = parseProbeOutput(meta({ 'login.shell': '', 'login.ran': 0 }) + '@@end\n');
+    const nr = parseProbeOutput(`${meta({ 'login.shell': '', 'login.ran': 0 })}@@end\n`);
     expect(nr.login).toEqual({ ok: false, timedOut: false, error: 'SHELL is not set' });
   });
 
   it('warns when the script and parser versions differ', () => {
-    const f = parseProbeOutput(kv('meta', { 'probe.version': '0.9' }) + '@@end\n');
+    const f = parseProbeOutput(`${kv('meta', { 'probe.version': '0.9' })}@@end\n`);
     expect(f.probe.warnings.join('\n')).toMatch(/version 0\.9 differs/);
   });
 });
 
 describe('forensics records', () => {
   const meta = (extra: Record<string, string | number> = {}) =>
-    kv('meta', { 'probe.version': PROBE_VERSION, 'probe.timeout': 4, 'host.uid': 501, 'host.home': '/h', 'host.os': 'Linux', 'host.now': 1700000250, ...extra });
+    kv('meta', {
+      'probe.version': PROBE_VERSION,
+      'probe.timeout': 4,
+      'host.uid': 501,
+      'host.home': '/h',
+      'host.os': 'Linux',
+      'host.now': 1700000250,
+      ...extra,
+    });
   const saveDir = (extra: Record<string, string | number>, ls = '') =>
-    raw('save.0.ls', ls) + kv('save.0', { role: 'home', path: '/h/.tmux/resurrect', exists: 1, lscap: 20000, ...extra });
-  const jobs = (extra: Record<string, string | number>) => kv('jobs', { 'cron.ran': 0, launchd: 0, 'launchctl.ran': 0, 'lock.count': 0, ...extra });
+    raw('save.0.ls', ls) +
+    kv('save.0', { role: 'home', path: '/h/.tmux/resurrect', exists: 1, lscap: 20000, ...extra });
+  const jobs = (extra: Record<string, string | number>) =>
+    kv('jobs', { 'cron.ran': 0, launchd: 0, 'launchctl.ran': 0, 'lock.count': 0, ...extra });
 
   it('probe.tmuxTimeoutSec is the CAL_TMUX_TIMEOUT the probe ran with', () => {
-    expect(parseProbeOutput(meta() + '@@end\n').probe.tmuxTimeoutSec).toBe(4);
-    expect(parseProbeOutput(kv('meta', { 'probe.timeout': 'x' }) + '@@end\n').probe.tmuxTimeoutSec).toBe(0);
+    expect(parseProbeOutput(`${meta()}@@end\n`).probe.tmuxTimeoutSec).toBe(4);
+    expect(parseProbeOutput(`${kv('meta', { 'probe.timeout': 'x' })}@@end\n`).probe.tmuxTimeoutSec).toBe(0);
   });
 
   it('pane archive: every byte value survives, gnu and mac base64', () => {
@@ -701,7 +844,7 @@ describe('forensics records', () => {
         meta() +
           saveDir(
             { 'archive.exists': 1, 'archive.cap': 8388608, 'archive.regular': 1, 'archive.readable': 1 },
-            lsLine('-rw-r--r--', 3000, 'pane_contents.tar.gz') + '\n',
+            `${lsLine('-rw-r--r--', 3000, 'pane_contents.tar.gz')}\n`,
           ) +
           raw('save.0.archive', bytes, style) +
           '@@end\n',
@@ -714,14 +857,16 @@ describe('forensics records', () => {
   });
 
   it('save listing: `./NAME` entries read as NAME, older saves counted in savesNotListed', () => {
-    const ls = [
+    const ls = `${[
       lsLine('-rw-r--r--', 900, './tmux_resurrect_20240102T000000.txt'),
       lsLine('-rw-r--r--', 8, './tmux_resurrect_20240103T000000.txt'),
       lsLine('lrwxr-xr-x', 34, './last -> tmux_resurrect_20240103T000000.txt'),
       lsLine('-rw-r--r--', 1, './evil\nname -> x'),
       lsLine('-rw-r--r--', 2, './-rf'),
-    ].join('\n') + '\n';
-    const f = parseProbeOutput(meta() + saveDir({}, ls) + kv('save.0.listing', { total: 1500, listed: 2, max: 500 }) + '@@end\n');
+    ].join('\n')}\n`;
+    const f = parseProbeOutput(
+      `${meta() + saveDir({}, ls) + kv('save.0.listing', { total: 1500, listed: 2, max: 500 })}@@end\n`,
+    );
     const d = f.saveDirs[0]!;
     expect(d.files.map((e) => [e.name, e.type, e.size])).toEqual([
       ['tmux_resurrect_20240102T000000.txt', 'file', 900],
@@ -734,17 +879,25 @@ describe('forensics records', () => {
     expect(d.savesNotListed).toBe(1498);
     expect(d.listingTruncated).toBe(false);
     // an older probe: bare names, no count
-    const old = parseProbeOutput(meta() + saveDir({}, lsLine('-rw-r--r--', 8, 'tmux_resurrect_20240103T000000.txt') + '\n') + '@@end\n');
+    const old = parseProbeOutput(
+      `${meta() + saveDir({}, `${lsLine('-rw-r--r--', 8, 'tmux_resurrect_20240103T000000.txt')}\n`)}@@end\n`,
+    );
     expect(old.saveDirs[0]!.files.map((e) => e.name)).toEqual(['tmux_resurrect_20240103T000000.txt']);
     expect(old.saveDirs[0]!.savesNotListed).toBeUndefined();
     // all listed; a garbled count is no count
-    expect(parseProbeOutput(meta() + saveDir({}) + kv('save.0.listing', { total: 3, listed: 3 }) + '@@end\n').saveDirs[0]!.savesNotListed).toBe(0);
-    expect(parseProbeOutput(meta() + saveDir({}) + kv('save.0.listing', { total: 'x', listed: 3 }) + '@@end\n').saveDirs[0]!.savesNotListed).toBeUndefined();
+    expect(
+      parseProbeOutput(`${meta() + saveDir({}) + kv('save.0.listing', { total: 3, listed: 3 })}@@end\n`).saveDirs[0]!
+        .savesNotListed,
+    ).toBe(0);
+    expect(
+      parseProbeOutput(`${meta() + saveDir({}) + kv('save.0.listing', { total: 'x', listed: 3 })}@@end\n`).saveDirs[0]!
+        .savesNotListed,
+    ).toBeUndefined();
   });
 
   it('pane archive: an empty file, cut, unreadable, content missing, a dir, not in the listing', () => {
     const one = (extra: Record<string, string | number>, rest = '') =>
-      parseProbeOutput(meta() + saveDir({ 'archive.exists': 1, 'archive.cap': 10, ...extra }) + rest + '@@end\n');
+      parseProbeOutput(`${meta() + saveDir({ 'archive.exists': 1, 'archive.cap': 10, ...extra }) + rest}@@end\n`);
     const empty = one({ 'archive.regular': 1, 'archive.readable': 1 }, '@@save.0.archive\n');
     expect(empty.saveDirs[0]!.paneArchive).toEqual({
       entry: { name: 'pane_contents.tar.gz', mode: '', uid: -1, size: 0, type: 'file' },
@@ -761,10 +914,14 @@ describe('forensics records', () => {
     expect(unreadable.probe.warnings.join('\n')).toMatch(/pane_contents\.tar\.gz cannot be read/);
     const missing = one({ 'archive.regular': 1, 'archive.readable': 1 });
     expect(missing.saveDirs[0]!.paneArchive).toBeUndefined();
-    expect(missing.probe.warnings.join('\n')).toMatch(/content of \/h\/\.tmux\/resurrect\/pane_contents\.tar\.gz is missing/);
+    expect(missing.probe.warnings.join('\n')).toMatch(
+      /content of \/h\/\.tmux\/resurrect\/pane_contents\.tar\.gz is missing/,
+    );
     // a dir in its place: the entry says so
     const notFile = parseProbeOutput(
-      meta() + saveDir({ 'archive.exists': 1, 'archive.cap': 10 }, lsLine('drwxr-xr-x', 64, 'pane_contents.tar.gz') + '\n') + '@@end\n',
+      meta() +
+        saveDir({ 'archive.exists': 1, 'archive.cap': 10 }, `${lsLine('drwxr-xr-x', 64, 'pane_contents.tar.gz')}\n`) +
+        '@@end\n',
     );
     expect(notFile.saveDirs[0]!.paneArchive).toEqual({
       entry: { name: 'pane_contents.tar.gz', mode: 'drwxr-xr-x', uid: 501, size: 64, type: 'dir' },
@@ -774,32 +931,43 @@ describe('forensics records', () => {
     expect(notFile.probe.warnings.join('\n')).toMatch(/pane_contents\.tar\.gz exists but is not a regular file/);
     expect(one({}).saveDirs[0]!.paneArchive!.entry.type).toBe('other'); // not in the listing either
     // no archive.exists: no paneArchive
-    expect(parseProbeOutput(meta() + saveDir({}) + '@@end\n').saveDirs[0]!.paneArchive).toBeUndefined();
+    expect(parseProbeOutput(`${meta() + saveDir({})}@@end\n`).saveDirs[0]!.paneArchive).toBeUndefined();
   });
 
   it('saved dirs: no `last`, and hostile dirs kept verbatim, never interpreted', () => {
-    expect(parseProbeOutput(meta() + kv('saved', { role: 'xdg', dir: '/h/.local/share/tmux/resurrect', last: 0 }) + '@@end\n').savedDirs).toEqual([]);
-    const items: Record<string, string | number> = { role: 'option', dir: '/h/saves', last: 1, count: HOSTILE_DIRS.length };
+    expect(
+      parseProbeOutput(
+        `${meta() + kv('saved', { role: 'xdg', dir: '/h/.local/share/tmux/resurrect', last: 0 })}@@end\n`,
+      ).savedDirs,
+    ).toEqual([]);
+    const items: Record<string, string | number> = {
+      role: 'option',
+      dir: '/h/saves',
+      last: 1,
+      count: HOSTILE_DIRS.length,
+    };
     HOSTILE_DIRS.forEach((d, i) => {
       items[`dir.${i}`] = d;
       items[`dir.${i}.exists`] = i % 2;
       items[`dir.${i}.vim`] = i === 1 ? 1 : 0;
     });
-    const f = parseProbeOutput(meta() + kv('saved', items, 'mac') + '@@end\n');
+    const f = parseProbeOutput(`${meta() + kv('saved', items, 'mac')}@@end\n`);
     expect(f.savedDirs).toEqual(HOSTILE_DIRS.map((dir, i) => ({ dir, exists: i % 2 === 1, sessionVim: i === 1 })));
     expect(f.probe.warnings.join('\n')).not.toMatch(/pane dirs/);
   });
 
   it('scripts: none found, content missing', () => {
-    const none = parseProbeOutput(meta() + kv('scripts', { count: 0, matched: 0, cap: 65536, ls: '' }) + '@@end\n');
+    const none = parseProbeOutput(`${meta() + kv('scripts', { count: 0, matched: 0, cap: 65536, ls: '' })}@@end\n`);
     expect(none.scripts).toEqual([]);
-    const missing = parseProbeOutput(meta() + kv('scripts', { count: 1, matched: 1, cap: 65536, ls: '', 0: '/h/bin/t' }) + '@@end\n');
+    const missing = parseProbeOutput(
+      `${meta() + kv('scripts', { count: 1, matched: 1, cap: 65536, ls: '', 0: '/h/bin/t' })}@@end\n`,
+    );
     expect(missing.scripts).toEqual([{ path: '/h/bin/t', exists: true, content: '', size: 0, truncated: false }]);
     expect(missing.probe.warnings.join('\n')).toMatch(/content of \/h\/bin\/t is missing/);
   });
 
   it('jobs on Linux: no launchd, no LaunchAgents looked for', () => {
-    const f = parseProbeOutput(meta() + jobs({}) + '@@end\n');
+    const f = parseProbeOutput(`${meta() + jobs({})}@@end\n`);
     expect(f.launchAgents).toEqual([]);
     expect(f.launchctl).toBeUndefined();
     expect(f.crontab).toBeUndefined();
@@ -807,11 +975,12 @@ describe('forensics records', () => {
   });
 
   it('crontab: none (the usual exit 1), failing, timed out, empty, cut', () => {
-    const cron = (extra: Record<string, string | number>) => parseProbeOutput(meta() + jobs({ 'cron.ran': 1, ...extra }) + '@@end\n');
+    const cron = (extra: Record<string, string | number>) =>
+      parseProbeOutput(`${meta() + jobs({ 'cron.ran': 1, ...extra })}@@end\n`);
     const none = cron({ 'cron.rc': 1, 'cron.out': 'crontab: no crontab for admin' });
     expect(none.crontab).toBeUndefined();
     expect(none.probe.warnings.join('\n')).not.toMatch(/crontab/);
-    const denied = cron({ 'cron.rc': 1, 'cron.out': "crontab: you (admin) are not allowed to use this program\n" });
+    const denied = cron({ 'cron.rc': 1, 'cron.out': 'crontab: you (admin) are not allowed to use this program\n' });
     expect(denied.crontab).toBeUndefined();
     expect(denied.probe.warnings.join('\n')).toMatch(/`crontab -l` failed: crontab: you \(admin\) are not allowed/);
     const hung = cron({ 'cron.rc': 137, 'cron.timedout': 1, 'cron.out': '' });
@@ -825,7 +994,12 @@ describe('forensics records', () => {
 
   it('launchd on macOS: launchctl missing, timed out, failing; no tmux lines', () => {
     const mac = (extra: Record<string, string | number>) =>
-      parseProbeOutput(meta({ 'host.os': 'Darwin' }) + kv('agents', { count: 0, matched: 0, cap: 65536, ls: '' }) + jobs({ launchd: 1, ...extra }) + '@@end\n');
+      parseProbeOutput(
+        meta({ 'host.os': 'Darwin' }) +
+          kv('agents', { count: 0, matched: 0, cap: 65536, ls: '' }) +
+          jobs({ launchd: 1, ...extra }) +
+          '@@end\n',
+      );
     const absent = mac({});
     expect(absent.launchctl).toBeUndefined();
     expect(absent.probe.warnings.join('\n')).toMatch(/launchctl not found/);
@@ -838,16 +1012,29 @@ describe('forensics records', () => {
     expect(quiet.launchctl).toEqual([]);
     expect(quiet.launchAgents).toEqual([]);
     // the agents record lost: said so
-    const lost = parseProbeOutput(meta({ 'host.os': 'Darwin' }) + jobs({ launchd: 1 }) + '@@end\n');
-    expect(lost.probe.warnings.join('\n')).toMatch(/no agents record: LaunchAgents that mention tmux were not looked for/);
+    const lost = parseProbeOutput(`${meta({ 'host.os': 'Darwin' }) + jobs({ launchd: 1 })}@@end\n`);
+    expect(lost.probe.warnings.join('\n')).toMatch(
+      /no agents record: LaunchAgents that mention tmux were not looked for/,
+    );
   });
 
   it('continuum locks: stale past 200 s; an unknown clock makes none stale; a capped list says so', () => {
-    const locks = { 'lock.count': 3, 'lock.0': '/tmp/tmux-continuum-9-lock-17000000', 'lock.1': '/tmp/tmux-continuum-9-lock-16999999', 'lock.2': '/tmp/tmux-continuum-9-lock-17000001' };
+    const locks = {
+      'lock.count': 3,
+      'lock.0': '/tmp/tmux-continuum-9-lock-17000000',
+      'lock.1': '/tmp/tmux-continuum-9-lock-16999999',
+      'lock.2': '/tmp/tmux-continuum-9-lock-17000001',
+    };
     // now 1700000250: 250 s, 350 s and 150 s after the generations' start
-    expect(parseProbeOutput(meta() + jobs(locks) + '@@end\n').continuumLocks.map((l) => l.stale)).toEqual([true, true, false]);
-    expect(parseProbeOutput(meta({ 'host.now': '' }) + jobs(locks) + '@@end\n').continuumLocks.map((l) => l.stale)).toEqual([false, false, false]);
-    const capped = parseProbeOutput(meta() + jobs({ ...locks, 'lock.more': 1 }) + '@@end\n');
+    expect(parseProbeOutput(`${meta() + jobs(locks)}@@end\n`).continuumLocks.map((l) => l.stale)).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(
+      parseProbeOutput(`${meta({ 'host.now': '' }) + jobs(locks)}@@end\n`).continuumLocks.map((l) => l.stale),
+    ).toEqual([false, false, false]);
+    const capped = parseProbeOutput(`${meta() + jobs({ ...locks, 'lock.more': 1 })}@@end\n`);
     expect(capped.probe.warnings.join('\n')).toMatch(/more than 3 continuum lock dirs/);
   });
 });
@@ -927,12 +1114,18 @@ describe('tmux output parsers', () => {
   });
 
   it('sessions and clients ignore junk before the first record', () => {
-    expect(parseSessions(`junk\n$1${US}2${US}0${US}5${US}n`)).toEqual([{ id: '$1', windows: 2, attached: 0, created: 5, name: 'n' }]);
-    expect(parseClients(`junk\n12${US}0${US}/dev/pts/1${US}s`)).toEqual([{ pid: 12, controlMode: false, tty: '/dev/pts/1', session: 's' }]);
+    expect(parseSessions(`junk\n$1${US}2${US}0${US}5${US}n`)).toEqual([
+      { id: '$1', windows: 2, attached: 0, created: 5, name: 'n' },
+    ]);
+    expect(parseClients(`junk\n12${US}0${US}/dev/pts/1${US}s`)).toEqual([
+      { pid: 12, controlMode: false, tty: '/dev/pts/1', session: 's' },
+    ]);
   });
 
   it('processes', () => {
-    expect(parseProcesses('garbage\n 1 0 0 01:02 /sbin/launchd\n')).toEqual([{ pid: 1, ppid: 0, uid: 0, etime: '01:02', command: '/sbin/launchd' }]);
+    expect(parseProcesses('garbage\n 1 0 0 01:02 /sbin/launchd\n')).toEqual([
+      { pid: 1, ppid: 0, uid: 0, etime: '01:02', command: '/sbin/launchd' },
+    ]);
   });
 
   it('splitRecords keeps the last of a repeated key and warns', () => {
@@ -959,7 +1152,10 @@ function fakeTarget(result: Partial<RunResult>, seen: string[] = []): Target {
 describe('gatherFacts', () => {
   it('prepends the timeout and parses a complete output', async () => {
     const seen: string[] = [];
-    const f = await gatherFacts(fakeTarget({ stdout: Buffer.from(fullOutput('gnu')) }, seen), { tmuxTimeoutSec: 3, timeoutMs: 1000 });
+    const f = await gatherFacts(fakeTarget({ stdout: Buffer.from(fullOutput('gnu')) }, seen), {
+      tmuxTimeoutSec: 3,
+      timeoutMs: 1000,
+    });
     expect(seen[0]!.startsWith('CAL_TMUX_TIMEOUT=3\n')).toBe(true);
     expect(seen[0]).toContain('main </dev/null');
     expect(f.host.user).toBe('admin');
@@ -968,30 +1164,46 @@ describe('gatherFacts', () => {
 
   it('throws TargetError when the output was cut off', async () => {
     const cut = Buffer.from(fullOutput('gnu')).subarray(0, 500);
-    const p = gatherFacts(fakeTarget({ stdout: cut, stderr: 'Connection reset by peer\nmore', code: null, signal: 'SIGKILL' }), {
-      tmuxTimeoutSec: 2,
-      timeoutMs: 1000,
-    });
-    await expect(p).rejects.toBeInstanceOf(TargetError);
-    await expect(p).rejects.toThrow(/^probe was cut off: killed by SIGKILL, 500 bytes of output: Connection reset by peer$/);
-    await expect(gatherFacts(fakeTarget({ code: 127, stderr: 'sh: 1: base64: not found\n' }), { tmuxTimeoutSec: 2, timeoutMs: 1 })).rejects.toThrow(
-      'probe was cut off: exit 127, no output: sh: 1: base64: not found',
+    const p = gatherFacts(
+      fakeTarget({ stdout: cut, stderr: 'Connection reset by peer\nmore', code: null, signal: 'SIGKILL' }),
+      {
+        tmuxTimeoutSec: 2,
+        timeoutMs: 1000,
+      },
     );
+    await expect(p).rejects.toBeInstanceOf(TargetError);
+    await expect(p).rejects.toThrow(
+      /^probe was cut off: killed by SIGKILL, 500 bytes of output: Connection reset by peer$/,
+    );
+    await expect(
+      gatherFacts(fakeTarget({ code: 127, stderr: 'sh: 1: base64: not found\n' }), { tmuxTimeoutSec: 2, timeoutMs: 1 }),
+    ).rejects.toThrow('probe was cut off: exit 127, no output: sh: 1: base64: not found');
   });
 
   it('throws TargetError when the target has no base64', async () => {
-    await expect(gatherFacts(fakeTarget({ stdout: Buffer.from('@@nobase64\n@@end\n') }), { tmuxTimeoutSec: 2, timeoutMs: 1 })).rejects.toThrow(/no base64/);
+    await expect(
+      gatherFacts(fakeTarget({ stdout: Buffer.from('@@nobase64\n@@end\n') }), { tmuxTimeoutSec: 2, timeoutMs: 1 }),
+    ).rejects.toThrow(/no base64/);
   });
 
   it('keeps a non-zero exit of a complete probe as a warning', async () => {
-    const f = await gatherFacts(fakeTarget({ stdout: Buffer.from(fullOutput('mac')), code: 1, stderr: 'oops' }), { tmuxTimeoutSec: 2, timeoutMs: 1 });
+    const f = await gatherFacts(fakeTarget({ stdout: Buffer.from(fullOutput('mac')), code: 1, stderr: 'oops' }), {
+      tmuxTimeoutSec: 2,
+      timeoutMs: 1,
+    });
     expect(f.probe.warnings.join('\n')).toMatch(/probe shell ended with exit 1.*oops/);
   });
 
   it('knows the timeout it sent when the output has no meta record', async () => {
-    const f = await gatherFacts(fakeTarget({ stdout: Buffer.from(kv('end', { ok: 1 })) }), { tmuxTimeoutSec: 7, timeoutMs: 1 });
+    const f = await gatherFacts(fakeTarget({ stdout: Buffer.from(kv('end', { ok: 1 })) }), {
+      tmuxTimeoutSec: 7,
+      timeoutMs: 1,
+    });
     expect(f.probe.tmuxTimeoutSec).toBe(7);
-    const g = await gatherFacts(fakeTarget({ stdout: Buffer.from(fullOutput('gnu')) }), { tmuxTimeoutSec: 7, timeoutMs: 1 });
+    const g = await gatherFacts(fakeTarget({ stdout: Buffer.from(fullOutput('gnu')) }), {
+      tmuxTimeoutSec: 7,
+      timeoutMs: 1,
+    });
     expect(g.probe.tmuxTimeoutSec).toBe(2); // what the probe says it ran with
   });
 

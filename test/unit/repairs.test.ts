@@ -1,14 +1,26 @@
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyRepairs, planRepairs, type Repair } from '../../src/fix/repairs.js';
 import type { Facts } from '../../src/probe/facts.js';
-import { LocalTarget } from '../../src/target/local.js';
-import type { RunResult, Target } from '../../src/target/target.js';
-import { HOME, NOW, PLUGINS, TMUX_CONF, ctxOf, healthyFacts, withFacts } from '../helpers/facts.js';
-import { CONTENT, genSaveDir, nameAt, type DirOptions, type SaveSpec } from '../helpers/savedirs.js';
+import { LocalTarget } from '../../src/targets/local.js';
+import type { RunResult, Target } from '../../src/targets/target.js';
+import { ctxOf, HOME, healthyFacts, NOW, PLUGINS, TMUX_CONF, withFacts } from '../helpers/facts.js';
+import { CONTENT, type DirOptions, genSaveDir, nameAt, type SaveSpec } from '../helpers/savedirs.js';
 
 const MIN = 60;
 const DAY = 86_400;
@@ -21,7 +33,10 @@ afterEach(() => {
 });
 
 /** A real save dir on disk, and facts that describe it the way the probe would. */
-function onDisk(saves: SaveSpec[], opts: DirOptions & { dirName?: string } = {}): { dir: string; home: string; facts: Facts } {
+function onDisk(
+  saves: SaveSpec[],
+  opts: DirOptions & { dirName?: string } = {},
+): { dir: string; home: string; facts: Facts } {
   const root = join(tmpdir(), `cal-repairs-${process.pid}-${Math.random().toString(36).slice(2)}`);
   roots.push(root);
   const home = join(root, 'home');
@@ -76,11 +91,16 @@ describe('planRepairs', () => {
 
   it('a bad `last` with a valid save: an automatic, quoted relink with its undo', () => {
     const f = withFacts((f) => {
-      f.saveDirs[0] = genSaveDir([{ at: NOW - 2 * MIN, kind: 'valid' }, { at: NOW - MIN, kind: 'state-only' }]);
+      f.saveDirs[0] = genSaveDir([
+        { at: NOW - 2 * MIN, kind: 'valid' },
+        { at: NOW - MIN, kind: 'state-only' },
+      ]);
     });
     const r = byId(planRepairs(ctxOf(f)), 'resurrect.relink-last');
     expect(r.automatic).toBe(true);
-    expect(r.title).toBe(`relink last to ${nameAt(NOW - 2 * MIN)}, the newest valid save (now → ${nameAt(NOW - MIN)}, state-only)`);
+    expect(r.title).toBe(
+      `relink last to ${nameAt(NOW - 2 * MIN)}, the newest valid save (now → ${nameAt(NOW - MIN)}, state-only)`,
+    );
     expect(r.script).toContain(`d='${HOME}/.local/share/tmux/resurrect'`);
     expect(r.script).toContain(`c='${nameAt(NOW - 2 * MIN)}'`);
     expect(r.undo).toBe(`cd '${HOME}/.local/share/tmux/resurrect' && ln -sf '${nameAt(NOW - MIN)}' last`);
@@ -104,7 +124,9 @@ describe('planRepairs', () => {
     const r = byId(planRepairs(ctxOf(f)), 'resurrect.relink-last');
     expect(r.automatic).toBe(false);
     expect(r.script).toBeUndefined();
-    expect(r.advice).toEqual([`cd ${HOME}/.local/share/tmux/resurrect && mv last last.keep && ln -s ${nameAt(NOW - MIN)} last`]);
+    expect(r.advice).toEqual([
+      `cd ${HOME}/.local/share/tmux/resurrect && mv last last.keep && ln -s ${nameAt(NOW - MIN)} last`,
+    ]);
   });
 
   it('config and PATH problems and logout hooks are advice: the exact edit, nothing automatic', () => {
@@ -112,13 +134,19 @@ describe('planRepairs', () => {
       f.configs[0]!.content = TMUX_CONF.replace("run '~/.tmux/plugins/tpm/tpm'\n", '');
       f.execTmux = undefined;
       f.dotfiles.find((d) => d.path.endsWith('.zlogout'))!.exists = true;
-      f.dotfiles.find((d) => d.path.endsWith('.zlogout'))!.content = 'tmux run-shell ~/.tmux/plugins/tmux-resurrect/scripts/save.sh\n';
+      f.dotfiles.find((d) => d.path.endsWith('.zlogout'))!.content =
+        'tmux run-shell ~/.tmux/plugins/tmux-resurrect/scripts/save.sh\n';
     });
     const plan = planRepairs(ctxOf(f));
     expect(plan.every((p) => !p.automatic && !p.script)).toBe(true);
-    expect(byId(plan, 'config.tpm-run-line').advice).toEqual(["add as the very last line of ~/.tmux.conf: run '~/.tmux/plugins/tpm/tpm'", 'then reload: tmux source-file ~/.tmux.conf']);
+    expect(byId(plan, 'config.tpm-run-line').advice).toEqual([
+      "add as the very last line of ~/.tmux.conf: run '~/.tmux/plugins/tpm/tpm'",
+      'then reload: tmux source-file ~/.tmux.conf',
+    ]);
     expect(byId(plan, 'shell.path').advice).toEqual(['add to ~/.zshenv: eval "$(/opt/homebrew/bin/brew shellenv)"']);
-    expect(byId(plan, 'trigger.logout-hook').advice).toEqual(['in ~/.zlogout, delete line 1: tmux run-shell ~/.tmux/plugins/tmux-resurrect/scripts/save.sh']);
+    expect(byId(plan, 'trigger.logout-hook').advice).toEqual([
+      'in ~/.zlogout, delete line 1: tmux run-shell ~/.tmux/plugins/tmux-resurrect/scripts/save.sh',
+    ]);
   });
 
   it('a misplaced TPM run line: move it, with both lines named', () => {
@@ -133,17 +161,23 @@ describe('planRepairs', () => {
 
   it('a server without tmux on its PATH: advice to give it the PATH and load TPM; given once when it is also the named cause', () => {
     const noPath = (f: Facts) => {
-      f.server!.globalEnv['PATH'] = '/usr/bin:/bin';
-      delete f.server!.globalEnv['TMUX_PLUGIN_MANAGER_PATH'];
+      f.server!.globalEnv.PATH = '/usr/bin:/bin';
+      delete f.server!.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
     };
     const plain = planRepairs(ctxOf(withFacts(noPath)));
     expect(plain.map((p) => p.id)).toEqual(['server.path']);
-    expect(plain[0]!.advice!.slice(0, 2)).toEqual(['/opt/homebrew/bin/tmux set-environment -g PATH /opt/homebrew/bin:/usr/bin:/bin', `/opt/homebrew/bin/tmux run-shell ${PLUGINS}/tpm/tpm`]);
+    expect(plain[0]!.advice!.slice(0, 2)).toEqual([
+      '/opt/homebrew/bin/tmux set-environment -g PATH /opt/homebrew/bin:/usr/bin:/bin',
+      `/opt/homebrew/bin/tmux run-shell ${PLUGINS}/tpm/tpm`,
+    ]);
     const withEmptySaves = planRepairs(
       ctxOf(
         withFacts((f) => {
           noPath(f);
-          f.saveDirs[0] = genSaveDir([{ at: NOW - 2 * MIN, kind: 'valid' }, { at: NOW - MIN, kind: 'empty' }]);
+          f.saveDirs[0] = genSaveDir([
+            { at: NOW - 2 * MIN, kind: 'valid' },
+            { at: NOW - MIN, kind: 'empty' },
+          ]);
         }),
       ),
     );
@@ -154,7 +188,10 @@ describe('planRepairs', () => {
     const f = withFacts((f) => {
       f.saveDirs[0]!.self!.uid = 0;
     });
-    expect(byId(planRepairs(ctxOf(f)), 'resurrect.save-dir-owner')).toMatchObject({ automatic: false, advice: [`sudo chown -R 'admin' '${HOME}/.local/share/tmux/resurrect'`] });
+    expect(byId(planRepairs(ctxOf(f)), 'resurrect.save-dir-owner')).toMatchObject({
+      automatic: false,
+      advice: [`sudo chown -R 'admin' '${HOME}/.local/share/tmux/resurrect'`],
+    });
   });
 });
 
@@ -162,12 +199,21 @@ describe.each(SHELLS)('applyRepairs through a real %s', (shell) => {
   const target = (home: string) => new LocalTarget({ HOME: home, PATH: '/usr/bin:/bin' }, shell);
 
   it('relinks `last` to the valid save, idempotently, never touching a save file; the undo restores it', async () => {
-    const saves: SaveSpec[] = [{ at: NOW - 3 * MIN, kind: 'valid' }, { at: NOW - 2 * MIN, kind: 'empty' }, { at: NOW - MIN, kind: 'state-only' }];
+    const saves: SaveSpec[] = [
+      { at: NOW - 3 * MIN, kind: 'valid' },
+      { at: NOW - 2 * MIN, kind: 'empty' },
+      { at: NOW - MIN, kind: 'state-only' },
+    ];
     const { dir, home, facts } = onDisk(saves);
     const before = snapshot(dir);
     const plan = planRepairs(ctxOf(facts));
     const [first] = await applyRepairs(target(home), plan);
-    expect(first).toEqual({ id: 'resurrect.relink-last', status: 'applied', message: `last -> ${nameAt(NOW - 3 * MIN)}`, undo: byId(plan, 'resurrect.relink-last').undo });
+    expect(first).toEqual({
+      id: 'resurrect.relink-last',
+      status: 'applied',
+      message: `last -> ${nameAt(NOW - 3 * MIN)}`,
+      undo: byId(plan, 'resurrect.relink-last').undo,
+    });
     expect(readlinkSync(join(dir, 'last'))).toBe(nameAt(NOW - 3 * MIN));
     expect(snapshot(dir)).toEqual(before);
     expect(readdirSync(dir).filter((n) => n.startsWith('.last'))).toEqual([]);
@@ -190,22 +236,34 @@ describe.each(SHELLS)('applyRepairs through a real %s', (shell) => {
   });
 
   it('`last` changed since the probe (a save ran meanwhile): nothing is touched, the outcome says why', async () => {
-    const { dir, home, facts } = onDisk([{ at: NOW - 3 * MIN, kind: 'valid' }, { at: NOW - 2 * MIN, kind: 'valid' }, { at: NOW - MIN, kind: 'state-only' }]);
+    const { dir, home, facts } = onDisk([
+      { at: NOW - 3 * MIN, kind: 'valid' },
+      { at: NOW - 2 * MIN, kind: 'valid' },
+      { at: NOW - MIN, kind: 'state-only' },
+    ]);
     const plan = planRepairs(ctxOf(facts));
     unlinkSync(join(dir, 'last'));
     symlinkSync(nameAt(NOW - 3 * MIN), join(dir, 'last'));
     const [out] = await applyRepairs(target(home), plan);
     expect(out!.status).toBe('failed');
-    expect(out!.message).toBe(`last changed since the probe (now: ${nameAt(NOW - 3 * MIN)}, was: ${nameAt(NOW - MIN)}): a save ran meanwhile; nothing relinked, run cal-doctor again`);
+    expect(out!.message).toBe(
+      `last changed since the probe (now: ${nameAt(NOW - 3 * MIN)}, was: ${nameAt(NOW - MIN)}): a save ran meanwhile; nothing relinked, run cal-doctor again`,
+    );
     expect(readlinkSync(join(dir, 'last'))).toBe(nameAt(NOW - 3 * MIN));
     expect(out!.undo).toBeUndefined();
   });
 
   it('the candidate on disk holds no panes (the facts were stale): refuses', async () => {
-    const { dir, home, facts } = onDisk([{ at: NOW - 2 * MIN, kind: 'valid' }, { at: NOW - MIN, kind: 'state-only' }]);
+    const { dir, home, facts } = onDisk([
+      { at: NOW - 2 * MIN, kind: 'valid' },
+      { at: NOW - MIN, kind: 'state-only' },
+    ]);
     writeFileSync(join(dir, nameAt(NOW - 2 * MIN)), 'state\t\t\n');
     const [out] = await applyRepairs(target(home), planRepairs(ctxOf(facts)));
-    expect(out).toMatchObject({ status: 'failed', message: `${nameAt(NOW - 2 * MIN)} holds no pane lines: nothing relinked` });
+    expect(out).toMatchObject({
+      status: 'failed',
+      message: `${nameAt(NOW - 2 * MIN)} holds no pane lines: nothing relinked`,
+    });
     expect(readlinkSync(join(dir, 'last'))).toBe(nameAt(NOW - MIN));
   });
 
@@ -217,7 +275,9 @@ describe.each(SHELLS)('applyRepairs through a real %s', (shell) => {
     const dir = join(home, '.local/share/tmux/resurrect');
     const f = withFacts((f) => {
       f.host.home = home;
-      f.saveDirs = [{ role: 'xdg', path: dir, exists: false, writable: false, files: [], listingTruncated: false, recent: [] }];
+      f.saveDirs = [
+        { role: 'xdg', path: dir, exists: false, writable: false, files: [], listingTruncated: false, recent: [] },
+      ];
     });
     const plan = planRepairs(ctxOf(f));
     expect(plan.map((p) => p.id)).toEqual(['resurrect.create-save-dir']);
@@ -231,7 +291,10 @@ describe.each(SHELLS)('applyRepairs through a real %s', (shell) => {
   });
 
   it('copies a valid save at risk of retention aside, once; the original stays', async () => {
-    const saves: SaveSpec[] = [{ at: NOW - 3 * DAY, kind: 'valid' }, ...Array.from({ length: 6 }, (_, i) => ({ at: NOW - i * MIN, kind: 'state-only' as const }))];
+    const saves: SaveSpec[] = [
+      { at: NOW - 3 * DAY, kind: 'valid' },
+      ...Array.from({ length: 6 }, (_, i) => ({ at: NOW - i * MIN, kind: 'state-only' as const })),
+    ];
     const { dir, home, facts } = onDisk(saves);
     const before = snapshot(dir);
     const plan = planRepairs(ctxOf(facts));
@@ -247,7 +310,13 @@ describe.each(SHELLS)('applyRepairs through a real %s', (shell) => {
   it('hostile save-dir names: quoted, nothing they contain is executed', async () => {
     const sentinel = join(tmpdir(), `cal-pwned-${process.pid}`);
     const name = `it's "a" $(touch ${sentinel}) \`touch ${sentinel}\` 日本 🚀 ${'long-'.repeat(30)}dir`;
-    const { dir, home, facts } = onDisk([{ at: NOW - 2 * MIN, kind: 'valid' }, { at: NOW - MIN, kind: 'empty' }], { dirName: name });
+    const { dir, home, facts } = onDisk(
+      [
+        { at: NOW - 2 * MIN, kind: 'valid' },
+        { at: NOW - MIN, kind: 'empty' },
+      ],
+      { dirName: name },
+    );
     const [out] = await applyRepairs(target(home), planRepairs(ctxOf(facts)));
     expect(out!.status).toBe('applied');
     expect(readlinkSync(join(dir, 'last'))).toBe(nameAt(NOW - 2 * MIN));
@@ -256,35 +325,74 @@ describe.each(SHELLS)('applyRepairs through a real %s', (shell) => {
 });
 
 describe('applyRepairs reporting', () => {
-  const automatic: Repair = { id: 'x.auto', title: 'do it', automatic: true, script: "echo 'applied: did it'\n", undo: 'undo-it' };
+  const automatic: Repair = {
+    id: 'x.auto',
+    title: 'do it',
+    automatic: true,
+    script: "echo 'applied: did it'\n",
+    undo: 'undo-it',
+  };
 
   it('advice is reported, never run', async () => {
     const t = new RecordingTarget(() => ({ stdout: Buffer.from(''), stderr: '', code: 0 }));
-    const out = await applyRepairs(t, [{ id: 'x.advice', title: 'edit a file', automatic: false, advice: ['in ~/.zlogout, delete line 1: save.sh'] }]);
-    expect(out).toEqual([{ id: 'x.advice', status: 'advice', message: 'edit a file\nin ~/.zlogout, delete line 1: save.sh' }]);
+    const out = await applyRepairs(t, [
+      { id: 'x.advice', title: 'edit a file', automatic: false, advice: ['in ~/.zlogout, delete line 1: save.sh'] },
+    ]);
+    expect(out).toEqual([
+      { id: 'x.advice', status: 'advice', message: 'edit a file\nin ~/.zlogout, delete line 1: save.sh' },
+    ]);
     expect(t.scripts).toEqual([]);
   });
 
   it('a script killed at the timeout, an unexpected exit, or a target that throws: failed, with what happened', async () => {
-    const killed = await applyRepairs(new RecordingTarget(() => ({ stdout: Buffer.from(''), stderr: '', code: null, signal: 'SIGKILL' })), [automatic], { timeoutMs: 123 });
-    expect(killed[0]).toEqual({ id: 'x.auto', status: 'failed', message: 'killed (SIGKILL) after 123 ms or disconnected' });
-    const odd = await applyRepairs(new RecordingTarget(() => ({ stdout: Buffer.from('applied: did it\n'), stderr: 'boom', code: 3 })), [automatic]);
-    expect(odd[0]).toEqual({ id: 'x.auto', status: 'failed', message: 'exit 3; output: applied: did it; stderr: boom' });
-    const thrown = await applyRepairs(new RecordingTarget(() => Promise.reject(new Error('connection lost'))), [automatic]);
-    expect(thrown[0]).toEqual({ id: 'x.auto', status: 'failed', message: 'could not run on the target: connection lost' });
+    const killed = await applyRepairs(
+      new RecordingTarget(() => ({ stdout: Buffer.from(''), stderr: '', code: null, signal: 'SIGKILL' })),
+      [automatic],
+      { timeoutMs: 123 },
+    );
+    expect(killed[0]).toEqual({
+      id: 'x.auto',
+      status: 'failed',
+      message: 'killed (SIGKILL) after 123 ms or disconnected',
+    });
+    const odd = await applyRepairs(
+      new RecordingTarget(() => ({ stdout: Buffer.from('applied: did it\n'), stderr: 'boom', code: 3 })),
+      [automatic],
+    );
+    expect(odd[0]).toEqual({
+      id: 'x.auto',
+      status: 'failed',
+      message: 'exit 3; output: applied: did it; stderr: boom',
+    });
+    const thrown = await applyRepairs(new RecordingTarget(() => Promise.reject(new Error('connection lost'))), [
+      automatic,
+    ]);
+    expect(thrown[0]).toEqual({
+      id: 'x.auto',
+      status: 'failed',
+      message: 'could not run on the target: connection lost',
+    });
   });
 
   it('the timeout reaches the target', async () => {
     const real = new LocalTarget({ PATH: '/usr/bin:/bin' });
     const started = Date.now();
-    const out = await applyRepairs(real, [{ ...automatic, script: 'sleep 5; echo "applied: late"\n' }], { timeoutMs: 300 });
+    const out = await applyRepairs(real, [{ ...automatic, script: 'sleep 5; echo "applied: late"\n' }], {
+      timeoutMs: 300,
+    });
     expect(out[0]!.status).toBe('failed');
     expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it('no plan script removes or rewrites anything but its own temp link', () => {
     const f = withFacts((f) => {
-      f.saveDirs[0] = genSaveDir([{ at: NOW - 3 * DAY, kind: 'valid' }, ...Array.from({ length: 6 }, (_, i) => ({ at: NOW - i * MIN, kind: 'state-only' as const }))], { last: nameAt(NOW + 1) });
+      f.saveDirs[0] = genSaveDir(
+        [
+          { at: NOW - 3 * DAY, kind: 'valid' },
+          ...Array.from({ length: 6 }, (_, i) => ({ at: NOW - i * MIN, kind: 'state-only' as const })),
+        ],
+        { last: nameAt(NOW + 1) },
+      );
     });
     const scripts = planRepairs(ctxOf(f)).flatMap((p) => (p.script ? [p.script] : []));
     expect(scripts.length).toBe(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseSaveName, resolveSaveDir, saveFilesIn } from '../../src/domain/resurrect/savedir.js';
 import type { Facts, FileEntry, SaveDirFact, ServerFact } from '../../src/probe/facts.js';
-import { parseSaveName, resolveSaveDir, saveFilesIn } from '../../src/resurrect/savedir.js';
 
 const HOME = '/Users/admin';
 
@@ -36,7 +36,12 @@ function server(options: Record<string, string> = {}, globalEnv: Record<string, 
 }
 
 /** Only what resolveSaveDir reads; the rest of Facts is irrelevant here. */
-function facts(p: { saveDirs: SaveDirFact[]; server?: ServerFact | null; xdgDataHome?: string; hostname?: string }): Facts {
+function facts(p: {
+  saveDirs: SaveDirFact[];
+  server?: ServerFact | null;
+  xdgDataHome?: string;
+  hostname?: string;
+}): Facts {
   return {
     host: { home: HOME, hostname: p.hostname ?? 'cal-dev', tzOffset: '+0100' },
     env: { path: '/usr/bin:/bin', xdgDataHome: p.xdgDataHome },
@@ -59,7 +64,12 @@ describe('resolveSaveDir', () => {
 
   it('@resurrect-dir wins over everything', () => {
     const opt = dirFact('option', '/Volumes/data/resurrect', true);
-    const r = resolveSaveDir(facts({ saveDirs: [opt, home(true), xdg(true)], server: server({ '@resurrect-dir': '/Volumes/data/resurrect' }) }));
+    const r = resolveSaveDir(
+      facts({
+        saveDirs: [opt, home(true), xdg(true)],
+        server: server({ '@resurrect-dir': '/Volumes/data/resurrect' }),
+      }),
+    );
     expect(r.path).toBe('/Volumes/data/resurrect');
     expect(r.dir).toBe(opt);
     expect(r.reason).toMatch(/@resurrect-dir is set/);
@@ -76,7 +86,11 @@ describe('resolveSaveDir', () => {
 
   it('@resurrect-dir known only from the server options is expanded like resurrect does', () => {
     const r = resolveSaveDir(
-      facts({ saveDirs: [home(true)], server: server({ '@resurrect-dir': '~/tmux/$HOSTNAME/x~y/$HOME' }), hostname: 'cal-dev.local' }),
+      facts({
+        saveDirs: [home(true)],
+        server: server({ '@resurrect-dir': '~/tmux/$HOSTNAME/x~y/$HOME' }),
+        hostname: 'cal-dev.local',
+      }),
     );
     // every `~` is replaced, not only a leading one; `$HOME` and `$HOSTNAME` literally
     expect(r.path).toBe(`${HOME}/tmux/cal-dev.local/x${HOME}y/${HOME}`);
@@ -128,7 +142,11 @@ describe('resolveSaveDir', () => {
     const serverXdg = dirFact('xdg', '/srv/data/tmux/resurrect', true);
     serverXdg.role = 'xdg';
     const r = resolveSaveDir(
-      facts({ saveDirs: [home(false), probeXdg], server: server({}, { XDG_DATA_HOME: '/srv/data' }), xdgDataHome: '/probe/xdg' }),
+      facts({
+        saveDirs: [home(false), probeXdg],
+        server: server({}, { XDG_DATA_HOME: '/srv/data' }),
+        xdgDataHome: '/probe/xdg',
+      }),
     );
     expect(r.path).toBe('/srv/data/tmux/resurrect');
     expect(r.dir).toBeUndefined();
@@ -138,7 +156,13 @@ describe('resolveSaveDir', () => {
   });
 
   it("server without XDG_DATA_HOME: ~/.local/share even if the probe's shell has one", () => {
-    const r = resolveSaveDir(facts({ saveDirs: [home(false), xdg(false)], server: server({}, { XDG_DATA_HOME: null }), xdgDataHome: '/probe/xdg' }));
+    const r = resolveSaveDir(
+      facts({
+        saveDirs: [home(false), xdg(false)],
+        server: server({}, { XDG_DATA_HOME: null }),
+        xdgDataHome: '/probe/xdg',
+      }),
+    );
     expect(r.path).toBe(`${HOME}/.local/share/tmux/resurrect`);
   });
 
@@ -167,10 +191,18 @@ describe('resolveSaveDir', () => {
 
 describe('parseSaveName', () => {
   it('reads the name as local time at the target offset', () => {
-    expect(parseSaveName('tmux_resurrect_20261124T114400.txt', '+0100')?.toISOString()).toBe('2026-11-24T10:44:00.000Z');
-    expect(parseSaveName('tmux_resurrect_20261124T114400.txt', '+0000')?.toISOString()).toBe('2026-11-24T11:44:00.000Z');
-    expect(parseSaveName('tmux_resurrect_20261124T014400.txt', '-0530')?.toISOString()).toBe('2026-11-24T07:14:00.000Z');
-    expect(parseSaveName('tmux_resurrect_20261231T233000.txt', '-08:00')?.toISOString()).toBe('2027-01-01T07:30:00.000Z');
+    expect(parseSaveName('tmux_resurrect_20261124T114400.txt', '+0100')?.toISOString()).toBe(
+      '2026-11-24T10:44:00.000Z',
+    );
+    expect(parseSaveName('tmux_resurrect_20261124T114400.txt', '+0000')?.toISOString()).toBe(
+      '2026-11-24T11:44:00.000Z',
+    );
+    expect(parseSaveName('tmux_resurrect_20261124T014400.txt', '-0530')?.toISOString()).toBe(
+      '2026-11-24T07:14:00.000Z',
+    );
+    expect(parseSaveName('tmux_resurrect_20261231T233000.txt', '-08:00')?.toISOString()).toBe(
+      '2027-01-01T07:30:00.000Z',
+    );
     expect(parseSaveName('tmux_resurrect_20240229T000000.txt', 'Z')?.toISOString()).toBe('2024-02-29T00:00:00.000Z');
   });
 

@@ -1,8 +1,8 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RESURRECT_FIXTURES } from '../shared.js';
 import { describe, expect, it } from 'vitest';
-import { describeClass, parseSave, type SaveClass } from '../../src/resurrect/savefile.js';
+import { describeClass, parseSave, type SaveClass } from '../../src/domain/resurrect/savefile.js';
+import { RESURRECT_FIXTURES } from '../shared.js';
 
 const FIXTURES = RESURRECT_FIXTURES;
 const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));
@@ -81,7 +81,14 @@ describe('real tmux-resurrect fixtures (verdicts from the fixture README)', () =
       const r = parseSave(input);
       expect(r.classification).toBe('valid');
       expect(r.problems).toEqual([]);
-      expect(r.counts).toEqual({ sessions: 1, windows: 3, panes: 6, stateLines: 1, groupedSessions: 0, unknownLines: 0 });
+      expect(r.counts).toEqual({
+        sessions: 1,
+        windows: 3,
+        panes: 6,
+        stateLines: 1,
+        groupedSessions: 0,
+        unknownLines: 0,
+      });
       expect(r.fieldCounts).toEqual({ pane: [11], window: [8], state: [3] });
       expect(r.state).toEqual({ clientSession: '', clientLastSession: '' });
       expect(r.sessions.map((s) => s.name)).toEqual(['cal-dev']);
@@ -171,7 +178,9 @@ describe('real tmux-resurrect fixtures (verdicts from the fixture README)', () =
             : k === stateStart || k >= stateEnd
               ? ['valid']
               : ['truncated']; // `s`, `state`, `state\t`: the state line cut
-      expect(expected, `cut at ${k}: ${JSON.stringify(text.slice(Math.max(0, k - 20), k))}`).toContain(r.classification);
+      expect(expected, `cut at ${k}: ${JSON.stringify(text.slice(Math.max(0, k - 20), k))}`).toContain(
+        r.classification,
+      );
     }
     // cut right after the last window line (no state line yet): everything restore needs is there
     expect(parseSave(text.slice(0, stateStart)).classification).toBe('valid');
@@ -324,7 +333,9 @@ describe('line handling', () => {
   });
 
   it('a cut inside a multi-byte character at the end reads as truncated, not binary', () => {
-    const full = Buffer.from(file(paneLine({ session: 'é', win: 0, pane: 0, dir: '/' }), windowLine({ session: 'é', win: 0 })));
+    const full = Buffer.from(
+      file(paneLine({ session: 'é', win: 0, pane: 0, dir: '/' }), windowLine({ session: 'é', win: 0 })),
+    );
     const cut = full.subarray(0, Buffer.from('pane\t').length + 1); // half of "é"
     expect(parseSave(cut).classification).toBe('truncated');
   });
@@ -344,7 +355,9 @@ describe('line handling', () => {
   });
 
   it('dir unescaping: every `\\ ` becomes a space', () => {
-    const r = parseSave(file('pane\ts\t0\t1\t:*\t0\tt\t:/a\\ b\\ c d\t1\tzsh\t:', windowLine({ session: 's', win: 0 })));
+    const r = parseSave(
+      file('pane\ts\t0\t1\t:*\t0\tt\t:/a\\ b\\ c d\t1\tzsh\t:', windowLine({ session: 's', win: 0 })),
+    );
     expect(r.sessions[0]!.windows[0]!.panes[0]!.dir).toBe('/a b c d');
   });
 
@@ -364,10 +377,18 @@ describe('hostile names in generated saves', () => {
     { session: `it's "quoted"`, dir: `/home/u/it's "q"`, expectDir: `/home/u/it's "q"` },
     { session: `$(touch ${sentinel})`, dir: `/tmp/$(touch ${sentinel})`, expectDir: `/tmp/$(touch ${sentinel})` },
     { session: '`touch x`;rm -rf ~', dir: '/home/u/`id`/;|&<>*?[]', expectDir: '/home/u/`id`/;|&<>*?[]' },
-    { session: '日本語-セッション 🚀', dir: '/Users/admin/Développement/プロジェクト 🚀', expectDir: '/Users/admin/Développement/プロジェクト 🚀' },
+    {
+      session: '日本語-セッション 🚀',
+      dir: '/Users/admin/Développement/プロジェクト 🚀',
+      expectDir: '/Users/admin/Développement/プロジェクト 🚀',
+    },
     // save.sh's unquoted echo collapses runs of spaces and escapes only the first one
     { session: 'spaces', dir: '/a  b   c', expectDir: '/a b c' },
-    { session: 'long', dir: `/${'very-long-directory-name/'.repeat(400)}end`, expectDir: `/${'very-long-directory-name/'.repeat(400)}end` },
+    {
+      session: 'long',
+      dir: `/${'very-long-directory-name/'.repeat(400)}end`,
+      expectDir: `/${'very-long-directory-name/'.repeat(400)}end`,
+    },
     { session: 'x'.repeat(5000), dir: '/', expectDir: '/' },
   ];
 
@@ -400,7 +421,12 @@ describe('hostile names in generated saves', () => {
     let size = 0;
     for (let w = 0; size < 1_000_000; w++) {
       for (let p = 0; p < 4; p++) {
-        const l = paneLine({ session: `s${w % 50} ünïcødé`, win: w, pane: p, dir: `/home/u/dir with space/${'x'.repeat(100)}` });
+        const l = paneLine({
+          session: `s${w % 50} ünïcødé`,
+          win: w,
+          pane: p,
+          dir: `/home/u/dir with space/${'x'.repeat(100)}`,
+        });
         lines.push(l);
         size += l.length + 1;
       }
@@ -438,7 +464,7 @@ describe('robustness', () => {
       `${'\uFFFD'.repeat(MB / 2)}x`,
       Buffer.alloc(MB, 0xff),
       Buffer.alloc(MB, 0),
-      ' '.repeat(MB) + 'x',
+      `${' '.repeat(MB)}x`,
       'pan'.repeat(MB / 3),
     ];
     for (const input of inputs) {
@@ -456,7 +482,29 @@ describe('robustness', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
-    const atoms = ['pane', 'window', 'state', 'grouped_session', '\t', '\n', ':', '\\ ', '0', '1', '12', 'x', 'é', '🚀', '\r', '\0', '\uFFFD', ' ', '-', '__proto__', 'constructor'];
+    const atoms = [
+      'pane',
+      'window',
+      'state',
+      'grouped_session',
+      '\t',
+      '\n',
+      ':',
+      '\\ ',
+      '0',
+      '1',
+      '12',
+      'x',
+      'é',
+      '🚀',
+      '\r',
+      '\0',
+      '\uFFFD',
+      ' ',
+      '-',
+      '__proto__',
+      'constructor',
+    ];
     for (let i = 0; i < 5000; i++) {
       let s = '';
       const len = rnd(60);
@@ -469,7 +517,8 @@ describe('robustness', () => {
         expect(CLASSES.has(r.classification)).toBe(true);
         for (const p of r.problems) expect(p.line).toBeGreaterThanOrEqual(1);
         if (r.classification === 'valid') expect(r.counts.panes).toBeGreaterThan(0);
-        if (r.classification === 'malformed' || r.classification === 'truncated') expect(r.problems.length).toBeGreaterThan(0);
+        if (r.classification === 'malformed' || r.classification === 'truncated')
+          expect(r.problems.length).toBeGreaterThan(0);
       }
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meetsMinimum, parseTmuxVersion, sameVersion } from '../../src/tmux/version.js';
+import { meetsMinimum, parseTmuxVersion, sameVersion } from '../../src/domain/tmux/version.js';
 
 /** What tmux-resurrect's check_tmux_version.sh decides: digits of `tmux -V` against 19. */
 function resurrectAccepts(tmuxV: string, min = '1.9'): boolean {
@@ -82,7 +82,20 @@ describe('meetsMinimum', () => {
   });
 
   it("agrees with resurrect's digit check against 1.9 for every form of `tmux -V` seen", () => {
-    const seen = ['tmux 1.8', 'tmux 1.9', 'tmux 1.9a', 'tmux 2.0', 'tmux 2.9a', 'tmux 3.0a', 'tmux 3.3a', 'tmux 3.5a', 'tmux next-3.6', 'tmux openbsd-7.5', 'tmux master', 'tmux 3.1-rc2'];
+    const seen = [
+      'tmux 1.8',
+      'tmux 1.9',
+      'tmux 1.9a',
+      'tmux 2.0',
+      'tmux 2.9a',
+      'tmux 3.0a',
+      'tmux 3.3a',
+      'tmux 3.5a',
+      'tmux next-3.6',
+      'tmux openbsd-7.5',
+      'tmux master',
+      'tmux 3.1-rc2',
+    ];
     for (const raw of seen) expect(meetsMinimum(v(raw), '1.9'), raw).toBe(resurrectAccepts(raw));
   });
 

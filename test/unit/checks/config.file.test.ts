@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/config.file.js';
-import { HOME, TMUX_CONF, fix$, healthyFacts, runOn, text$, verdict, withFacts } from '../../helpers/facts.js';
+import { fix$, HOME, healthyFacts, runOn, TMUX_CONF, text$, verdict, withFacts } from '../../helpers/facts.js';
 
 const setConf = (content: string | null, path = `${HOME}/.tmux.conf`) =>
   withFacts((f) => {
@@ -37,11 +37,18 @@ describe('config.file', () => {
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
     expect(r.summary).toBe('no @plugin line for tmux-resurrect: TPM never loads it');
-    expect(fix$(r)).toContain("add in ~/.tmux.conf, above line 11 (run '~/.tmux/plugins/tpm/tpm'): set -g @plugin 'tmux-plugins/tmux-resurrect'");
+    expect(fix$(r)).toContain(
+      "add in ~/.tmux.conf, above line 11 (run '~/.tmux/plugins/tpm/tpm'): set -g @plugin 'tmux-plugins/tmux-resurrect'",
+    );
   });
 
   it('fails for continuum too, and flags a line TPM cannot recognise', async () => {
-    const f = setConf(TMUX_CONF.replace("set -g @plugin 'tmux-plugins/tmux-continuum'", "set -ga @plugin 'tmux-plugins/tmux-continuum'"));
+    const f = setConf(
+      TMUX_CONF.replace(
+        "set -g @plugin 'tmux-plugins/tmux-continuum'",
+        "set -ga @plugin 'tmux-plugins/tmux-continuum'",
+      ),
+    );
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
     expect(r.summary).toBe('no @plugin line for tmux-continuum: TPM never loads it');
@@ -71,7 +78,9 @@ describe('config.file', () => {
       'tmux-resurrect is declared in ~/.tmux.conf, but TPM reads @plugin lines only from ~/.config/tmux/tmux.conf: it is never loaded',
     );
     expect(r.details).toContain('tmux loads all 2 files in the order above; later settings win');
-    expect(fix$(r)).toContain("move the line to ~/.config/tmux/tmux.conf: set -g @plugin 'tmux-plugins/tmux-resurrect'");
+    expect(fix$(r)).toContain(
+      "move the line to ~/.config/tmux/tmux.conf: set -g @plugin 'tmux-plugins/tmux-resurrect'",
+    );
     expect(results.filter((x) => x.status === 'fail')).toHaveLength(2);
   });
 
@@ -79,7 +88,13 @@ describe('config.file', () => {
     const f = withFacts((f) => {
       const main = f.configs[0]!;
       main.content = "source-file ~/.tmux/plugins.conf\nrun '~/.tmux/plugins/tpm/tpm'\n";
-      f.configs.push({ path: `${HOME}/.tmux/plugins.conf`, exists: true, content: "set -g @plugin 'tmux-plugins/tmux-resurrect'\nset -g @plugin 'tmux-plugins/tmux-continuum'\n", size: 90, truncated: false });
+      f.configs.push({
+        path: `${HOME}/.tmux/plugins.conf`,
+        exists: true,
+        content: "set -g @plugin 'tmux-plugins/tmux-resurrect'\nset -g @plugin 'tmux-plugins/tmux-continuum'\n",
+        size: 90,
+        truncated: false,
+      });
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('pass');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/config.unknown-options.js';
-import { TMUX_CONF, fix$, healthyFacts, runOn, text$, verdict, withFacts, withStatus } from '../../helpers/facts.js';
+import { fix$, healthyFacts, runOn, TMUX_CONF, text$, verdict, withFacts, withStatus } from '../../helpers/facts.js';
 
 describe('config.unknown-options', () => {
-  it('passes when every plugin option is a known one (incl. the strategy family and continuum\'s own timestamp)', async () => {
+  it("passes when every plugin option is a known one (incl. the strategy family and continuum's own timestamp)", async () => {
     const r = verdict(await runOn(check, healthyFacts()));
     expect(r.status).toBe('pass');
     expect(r.summary).toBe('8 plugin options set, all known to tmux-resurrect/continuum');
@@ -18,7 +18,9 @@ describe('config.unknown-options', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe('@continuum-restor is not an option the plugins know — did you mean @continuum-restore?: it is silently ignored, so @continuum-restore keeps its default');
+    expect(r.summary).toBe(
+      '@continuum-restor is not an option the plugins know — did you mean @continuum-restore?: it is silently ignored, so @continuum-restore keeps its default',
+    );
     expect(r.details).toContain('@continuum-restor = "on" (~/.tmux.conf:9)');
     expect(r.fix).toEqual([
       "in ~/.tmux.conf:9 write: set -g @continuum-restore 'on'",
@@ -28,7 +30,8 @@ describe('config.unknown-options', () => {
 
   it('warns on a misspelled prefix and suggests the closest real name', async () => {
     const f = withFacts((f) => {
-      f.configs[0]!.content = TMUX_CONF + "set -g @resurect-capture-pane-contents 'on'\nset -g @tmux-resurrect-dir '~/tmux-saves'\n";
+      f.configs[0]!.content =
+        `${TMUX_CONF}set -g @resurect-capture-pane-contents 'on'\nset -g @tmux-resurrect-dir '~/tmux-saves'\n`;
       f.server = null;
     });
     const rs = await runOn(check, f);
@@ -46,8 +49,12 @@ describe('config.unknown-options', () => {
       f.server!.options['@resurrect-save-shell-history'] = 'on';
     });
     const rs = await runOn(check, f);
-    expect(rs.find((r) => r.summary.startsWith('@resurrect-hook-post-save '))!.summary).toContain('did you mean @resurrect-hook-post-save-all?');
-    expect(text$(rs.find((r) => r.summary.startsWith('@resurrect-save-shell-history'))!)).toContain('shell history saving was removed from tmux-resurrect');
+    expect(rs.find((r) => r.summary.startsWith('@resurrect-hook-post-save '))!.summary).toContain(
+      'did you mean @resurrect-hook-post-save-all?',
+    );
+    expect(text$(rs.find((r) => r.summary.startsWith('@resurrect-save-shell-history'))!)).toContain(
+      'shell history saving was removed from tmux-resurrect',
+    );
   });
 
   it("warns that @resurrect-never-overwrite 'off' turns it on", async () => {
@@ -65,7 +72,9 @@ describe('config.unknown-options', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe('@continuum-restore is "yes": the plugins compare it with "on" exactly, so it counts as off');
+    expect(r.summary).toBe(
+      '@continuum-restore is "yes": the plugins compare it with "on" exactly, so it counts as off',
+    );
   });
 
   it("leaves other plugins' options alone", async () => {

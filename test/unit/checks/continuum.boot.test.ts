@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/continuum.boot.js';
-import { HOME, PLUGINS, fix$, healthyFacts, runOn, text$, verdict, withFacts } from '../../helpers/facts.js';
+import { fix$, HOME, healthyFacts, PLUGINS, runOn, text$, verdict, withFacts } from '../../helpers/facts.js';
 
 const PLIST_PATH = `${HOME}/Library/LaunchAgents/Tmux.Start.plist`;
 /** what osx_enable.sh writes (its template), for the Terminal.app strategy */
@@ -20,10 +20,15 @@ const plist = (script: string) => `<?xml version="1.0" encoding="UTF-8"?>
 </plist>`;
 const TERMINAL = `${PLUGINS}/tmux-continuum/scripts/handle_tmux_automatic_start/osx_terminal_start_tmux.sh`;
 
-const boot = (content: string | null, launchctl: string[] | undefined, mutate: (f: ReturnType<typeof healthyFacts>) => void = () => {}) =>
+const boot = (
+  content: string | null,
+  launchctl: string[] | undefined,
+  mutate: (f: ReturnType<typeof healthyFacts>) => void = () => {},
+) =>
   withFacts((f) => {
     f.server!.options['@continuum-boot'] = 'on';
-    f.launchAgents = content === null ? [] : [{ path: PLIST_PATH, exists: true, content, size: content.length, truncated: false }];
+    f.launchAgents =
+      content === null ? [] : [{ path: PLIST_PATH, exists: true, content, size: content.length, truncated: false }];
     f.launchctl = launchctl;
     mutate(f);
   });
@@ -32,13 +37,17 @@ describe('continuum.boot', () => {
   it('passes with the plist in place, pointing at the installed start script, loaded with status 0', async () => {
     const r = verdict(await runOn(check, boot(plist(TERMINAL), ['-\t0\tTmux.Start.plist'])));
     expect(r.status).toBe('pass');
-    expect(r.summary).toBe("Tmux.Start.plist starts osx_terminal_start_tmux.sh at login (continuum's terminal strategy)");
+    expect(r.summary).toBe(
+      "Tmux.Start.plist starts osx_terminal_start_tmux.sh at login (continuum's terminal strategy)",
+    );
   });
 
   it('fails when @continuum-boot is on but the plist is missing', async () => {
     const r = verdict(await runOn(check, boot(null, [])));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe('@continuum-boot is on, but ~/Library/LaunchAgents/Tmux.Start.plist does not exist: nothing starts tmux at login');
+    expect(r.summary).toBe(
+      '@continuum-boot is on, but ~/Library/LaunchAgents/Tmux.Start.plist does not exist: nothing starts tmux at login',
+    );
     expect(r.fix).toEqual([
       'mkdir -p /Users/admin/Library/LaunchAgents',
       'tmux run-shell /Users/admin/.tmux/plugins/tmux-continuum/continuum.tmux   # continuum rewrites the plist when it loads',
@@ -46,9 +55,21 @@ describe('continuum.boot', () => {
   });
 
   it('fails when the plist points to a start script outside the installed plugin', async () => {
-    const r = verdict(await runOn(check, boot(plist('/Users/admin/.tmux/plugins.old/tmux-continuum/scripts/handle_tmux_automatic_start/osx_terminal_start_tmux.sh'), ['-\t0\tTmux.Start.plist'])));
+    const r = verdict(
+      await runOn(
+        check,
+        boot(
+          plist(
+            '/Users/admin/.tmux/plugins.old/tmux-continuum/scripts/handle_tmux_automatic_start/osx_terminal_start_tmux.sh',
+          ),
+          ['-\t0\tTmux.Start.plist'],
+        ),
+      ),
+    );
     expect(r.status).toBe('fail');
-    expect(r.summary).toContain('which is not a start script of the installed continuum (~/.tmux/plugins/tmux-continuum/scripts/handle_tmux_automatic_start)');
+    expect(r.summary).toContain(
+      'which is not a start script of the installed continuum (~/.tmux/plugins/tmux-continuum/scripts/handle_tmux_automatic_start)',
+    );
   });
 
   it('warns when launchd reports the start script failed', async () => {
@@ -69,7 +90,9 @@ describe('continuum.boot', () => {
       f.server!.options['@continuum-boot-options'] = 'iterm,fullscreen';
     });
     const r = verdict(await runOn(check, f));
-    expect(text$(r)).toContain('the plist starts osx_terminal_start_tmux.sh while the options ask for osx_iterm_start_tmux.sh');
+    expect(text$(r)).toContain(
+      'the plist starts osx_terminal_start_tmux.sh while the options ask for osx_iterm_start_tmux.sh',
+    );
   });
 
   it('warns about a leftover plist with the option off, and skips otherwise', async () => {
@@ -77,7 +100,9 @@ describe('continuum.boot', () => {
       delete f.server!.options['@continuum-boot'];
     });
     expect(verdict(await runOn(check, left)).status).toBe('warn');
-    expect(verdict(await runOn(check, healthyFacts())).summary).toBe('@continuum-boot is off: tmux is not started at login');
+    expect(verdict(await runOn(check, healthyFacts())).summary).toBe(
+      '@continuum-boot is off: tmux is not started at login',
+    );
   });
 
   it('does not apply off macOS', async () => {

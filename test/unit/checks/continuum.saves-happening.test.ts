@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/continuum.saves-happening.js';
-import { DEFAULT_STATUS_RIGHT, NOW, UID, fix$, healthyFacts, runOn, text$, verdict, withFacts } from '../../helpers/facts.js';
+import {
+  DEFAULT_STATUS_RIGHT,
+  fix$,
+  healthyFacts,
+  NOW,
+  runOn,
+  text$,
+  UID,
+  verdict,
+  withFacts,
+} from '../../helpers/facts.js';
 
 describe('continuum.saves-happening', () => {
   it('passes when the last auto-save wrote the newest save file', async () => {
     const r = verdict(await runOn(check, healthyFacts()));
     expect(r.status).toBe('pass');
     expect(r.summary).toBe('the last auto-save (5 min ago) wrote tmux_resurrect_20250602T112500.txt');
-    expect(r.details).toContain('@resurrect-save-script-path = /Users/admin/.tmux/plugins/tmux-resurrect/scripts/save.sh (installed, executable)');
+    expect(r.details).toContain(
+      '@resurrect-save-script-path = /Users/admin/.tmux/plugins/tmux-resurrect/scripts/save.sh (installed, executable)',
+    );
   });
 
   it('fails when continuum recorded auto-saves but the save dir holds no save file (#162)', async () => {
@@ -16,13 +28,20 @@ describe('continuum.saves-happening', () => {
       d.files = [];
       d.recent = [];
       delete d.last;
-      f.server!.options['@resurrect-save-script-path'] = '/Users/admin/.tmux/plugins-old/tmux-resurrect/scripts/save.sh';
+      f.server!.options['@resurrect-save-script-path'] =
+        '/Users/admin/.tmux/plugins-old/tmux-resurrect/scripts/save.sh';
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe('continuum recorded an auto-save 5 min ago, but ~/.local/share/tmux/resurrect holds no save file: its saves fail silently');
-    expect(text$(r)).toContain('@resurrect-save-script-path = /Users/admin/.tmux/plugins-old/tmux-resurrect/scripts/save.sh, not the installed ~/.tmux/plugins/tmux-resurrect/scripts/save.sh');
-    expect(fix$(r)).toContain('tmux set -g @resurrect-save-script-path /Users/admin/.tmux/plugins/tmux-resurrect/scripts/save.sh');
+    expect(r.summary).toBe(
+      'continuum recorded an auto-save 5 min ago, but ~/.local/share/tmux/resurrect holds no save file: its saves fail silently',
+    );
+    expect(text$(r)).toContain(
+      '@resurrect-save-script-path = /Users/admin/.tmux/plugins-old/tmux-resurrect/scripts/save.sh, not the installed ~/.tmux/plugins/tmux-resurrect/scripts/save.sh',
+    );
+    expect(fix$(r)).toContain(
+      'tmux set -g @resurrect-save-script-path /Users/admin/.tmux/plugins/tmux-resurrect/scripts/save.sh',
+    );
     expect(fix$(r)).toContain('tmux run-shell /Users/admin/.tmux/plugins-old/tmux-resurrect/scripts/save.sh');
   });
 
@@ -43,7 +62,13 @@ describe('continuum.saves-happening', () => {
     const f = withFacts((f) => {
       f.server!.options['@continuum-save-last-timestamp'] = String(NOW - 60);
       f.server!.sessions.push({ id: '$3', name: 'later', windows: 1, attached: 0, created: NOW - 200 });
-      f.processes.push({ pid: 5000, ppid: 1, uid: UID, etime: '00:59', command: '/bin/bash /Users/admin/.tmux/plugins/tmux-resurrect/scripts/save.sh quiet' });
+      f.processes.push({
+        pid: 5000,
+        ppid: 1,
+        uid: UID,
+        etime: '00:59',
+        command: '/bin/bash /Users/admin/.tmux/plugins/tmux-resurrect/scripts/save.sh quiet',
+      });
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('info');
@@ -77,7 +102,9 @@ describe('continuum.saves-happening', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('pass');
-    expect(r.summary).toBe('no auto-save due yet since the server started (the timestamp is the one continuum set at load)');
+    expect(r.summary).toBe(
+      'no auto-save due yet since the server started (the timestamp is the one continuum set at load)',
+    );
   });
 
   it('skips when auto-save is not wired or off', async () => {

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/continuum.server-count.js';
-import { DEFAULT_STATUS_RIGHT, UID, fix$, healthyFacts, runOn, text$, verdict, withFacts } from '../../helpers/facts.js';
+import {
+  DEFAULT_STATUS_RIGHT,
+  fix$,
+  healthyFacts,
+  runOn,
+  text$,
+  UID,
+  verdict,
+  withFacts,
+} from '../../helpers/facts.js';
 
 /** continuum skipped its hook and its first timestamp: what it does when its count says "another server" */
 const skipped = (mutate: (f: ReturnType<typeof healthyFacts>) => void = () => {}) =>
@@ -14,7 +23,9 @@ describe('continuum.server-count', () => {
   it('passes when the only counted tmux process is a client of the server', async () => {
     const r = verdict(await runOn(check, healthyFacts()));
     expect(r.status).toBe('pass');
-    expect(r.summary).toBe('continuum counted no other tmux server at load: auto-save is wired (now 1 tmux process besides the server, all its clients)');
+    expect(r.summary).toBe(
+      'continuum counted no other tmux server at load: auto-save is wired (now 1 tmux process besides the server, all its clients)',
+    );
     expect(r.details).toContain('ps: pid 1904 (a client of this server, up 04:58:10): tmux attach -t cal-dev');
     expect(r.details!.join('\n')).not.toContain('pid 812 (');
   });
@@ -45,7 +56,9 @@ describe('continuum.server-count', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
-    expect(r.details).toContain('ps: pid 640 (ppid 1: another tmux server, up 1-02:00:00): tmux -L work new-session -d');
+    expect(r.details).toContain(
+      'ps: pid 640 (ppid 1: another tmux server, up 1-02:00:00): tmux -L work new-session -d',
+    );
     expect(fix$(r)).toContain('`tmux -L NAME kill-server`');
   });
 
@@ -77,7 +90,9 @@ describe('continuum.server-count', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('info');
-    expect(r.summary).toContain('auto-save is wired, but 1 tmux process besides the server and its clients runs now (4000 `tmux-mem-cpu-load --interval 2`)');
+    expect(r.summary).toContain(
+      'auto-save is wired, but 1 tmux process besides the server and its clients runs now (4000 `tmux-mem-cpu-load --interval 2`)',
+    );
   });
 
   it('passes (for this check) when the timestamp shows continuum passed its count and the hook went missing later', async () => {
@@ -91,9 +106,11 @@ describe('continuum.server-count', () => {
 
   it('skips when TPM never loaded continuum, and without a server', async () => {
     const noTpm = skipped((f) => {
-      delete f.server!.globalEnv['TMUX_PLUGIN_MANAGER_PATH'];
+      delete f.server!.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
     });
-    expect(verdict(await runOn(check, noTpm)).summary).toBe('continuum never ran: TPM is not loaded in the server (see plugins.tpm)');
+    expect(verdict(await runOn(check, noTpm)).summary).toBe(
+      'continuum never ran: TPM is not loaded in the server (see plugins.tpm)',
+    );
     const noServer = withFacts((f) => {
       f.server = { ...f.server!, answers: false };
     });

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/plugins.continuum.js';
-import { DEFAULT_STATUS_RIGHT, NOW, TMUX_CONF, fix$, healthyFacts, runOn, text$, verdict, withFacts, withStatus } from '../../helpers/facts.js';
+import {
+  DEFAULT_STATUS_RIGHT,
+  fix$,
+  healthyFacts,
+  NOW,
+  runOn,
+  TMUX_CONF,
+  text$,
+  verdict,
+  withFacts,
+  withStatus,
+} from '../../helpers/facts.js';
 
 const notWired = (mutate: (f: ReturnType<typeof healthyFacts>) => void = () => {}) =>
   withFacts((f) => {
@@ -12,7 +23,9 @@ describe('plugins.continuum', () => {
   it('passes: installed, restore on, auto-save wired and recent', async () => {
     const r = verdict(await runOn(check, healthyFacts()));
     expect(r.status).toBe('pass');
-    expect(r.summary).toBe('tmux-continuum installed (0698e8f); auto-restore on; auto-save wired into status-right (every 15 min)');
+    expect(r.summary).toBe(
+      'tmux-continuum installed (0698e8f); auto-restore on; auto-save wired into status-right (every 15 min)',
+    );
     expect(r.details!.join('\n')).toContain('5 min ago');
   });
 
@@ -26,8 +39,8 @@ describe('plugins.continuum', () => {
 
   it('fails when status-right has no continuum_save.sh because TPM is not loaded', async () => {
     const f = notWired((f) => {
-      delete f.server!.globalEnv['TMUX_PLUGIN_MANAGER_PATH'];
-      f.server!.globalEnv['PATH'] = '/usr/bin:/bin:/usr/sbin:/sbin';
+      delete f.server!.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
+      f.server!.globalEnv.PATH = '/usr/bin:/bin:/usr/sbin:/sbin';
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
@@ -38,11 +51,13 @@ describe('plugins.continuum', () => {
 
   it('blames a status-right set after the TPM run line (a theme)', async () => {
     const f = notWired((f) => {
-      f.configs[0]!.content = TMUX_CONF + "set -g status-right '%H:%M'\n";
+      f.configs[0]!.content = `${TMUX_CONF}set -g status-right '%H:%M'\n`;
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
-    expect(text$(r)).toContain("status-right is set after TPM ran, overwriting continuum's hook: ~/.tmux.conf:13: set -g status-right '%H:%M'");
+    expect(text$(r)).toContain(
+      "status-right is set after TPM ran, overwriting continuum's hook: ~/.tmux.conf:13: set -g status-right '%H:%M'",
+    );
     expect(fix$(r)).toContain('move the status-right line(s) above the TPM run line (~/.tmux.conf:12)');
   });
 
@@ -58,7 +73,7 @@ describe('plugins.continuum', () => {
 
   it('fails when the status line is off', async () => {
     const f = withFacts((f) => {
-      f.server!.options['status'] = 'off';
+      f.server!.options.status = 'off';
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
@@ -73,7 +88,9 @@ describe('plugins.continuum', () => {
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('warn');
     expect(r.summary).toContain('auto-restore is off (@continuum-restore = unset, default off)');
-    expect(fix$(r)).toContain("set -g @continuum-restore 'on'   # in the config above ~/.tmux.conf:12 (the TPM run line)");
+    expect(fix$(r)).toContain(
+      "set -g @continuum-restore 'on'   # in the config above ~/.tmux.conf:12 (the TPM run line)",
+    );
   });
 
   it('warns when the interval is 0 (auto-save off)', async () => {

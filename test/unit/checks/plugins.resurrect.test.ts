@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/plugins.resurrect.js';
-import { PLUGINS, fix$, healthyFacts, runOn, verdict, withFacts, withStatus } from '../../helpers/facts.js';
+import { fix$, healthyFacts, PLUGINS, runOn, verdict, withFacts, withStatus } from '../../helpers/facts.js';
 
 describe('plugins.resurrect', () => {
   it('passes: installed with executable scripts, loaded, keys bound', async () => {
     const r = verdict(await runOn(check, healthyFacts()));
     expect(r.status).toBe('pass');
     expect(r.summary).toBe('tmux-resurrect installed (cff343c); loaded (save script path set, C-s/C-r bound)');
-    expect(r.details).toContain('/Users/admin/.tmux/plugins/tmux-resurrect (revision cff343cf9e81983d3da0c8562b01616f12e8d548)');
+    expect(r.details).toContain(
+      '/Users/admin/.tmux/plugins/tmux-resurrect (revision cff343cf9e81983d3da0c8562b01616f12e8d548)',
+    );
     expect(r.details).toContain('scripts/save.sh: -rwxr-xr-x uid 501');
   });
 
@@ -28,7 +30,9 @@ describe('plugins.resurrect', () => {
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
     expect(r.summary).toBe('tmux-resurrect is installed but save.sh is not executable (-rw-r--r--)');
-    expect(fix$(r)).toContain(`chmod u+x ${PLUGINS}/tmux-resurrect/scripts/save.sh ${PLUGINS}/tmux-resurrect/scripts/restore.sh`);
+    expect(fix$(r)).toContain(
+      `chmod u+x ${PLUGINS}/tmux-resurrect/scripts/save.sh ${PLUGINS}/tmux-resurrect/scripts/restore.sh`,
+    );
   });
 
   it('judges the x bit of the owner or of others by uid', async () => {
@@ -56,8 +60,8 @@ describe('plugins.resurrect', () => {
     const f = withFacts((f) => {
       delete f.server!.options['@resurrect-save-script-path'];
       delete f.server!.options['@resurrect-restore-script-path'];
-      delete f.server!.globalEnv['TMUX_PLUGIN_MANAGER_PATH'];
-      f.server!.globalEnv['PATH'] = '/usr/bin:/bin:/usr/sbin:/sbin';
+      delete f.server!.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
+      f.server!.globalEnv.PATH = '/usr/bin:/bin:/usr/sbin:/sbin';
       f.server!.keyBindings = [];
     });
     const r = verdict(await runOn(check, f));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/plugins.tpm.js';
-import { TMUX_CONF, fix$, healthyFacts, runOn, verdict, withFacts, withStatus } from '../../helpers/facts.js';
+import { fix$, healthyFacts, runOn, TMUX_CONF, verdict, withFacts, withStatus } from '../../helpers/facts.js';
 
 const withConf = (content: string) =>
   withFacts((f) => {
@@ -10,15 +10,17 @@ const withConf = (content: string) =>
 /** BUG-005: the server was started by `ssh vm /opt/homebrew/bin/tmux …` from a non-login shell. */
 const startedWithoutPath = () =>
   withFacts((f) => {
-    delete f.server!.globalEnv['TMUX_PLUGIN_MANAGER_PATH'];
-    f.server!.globalEnv['PATH'] = '/usr/bin:/bin:/usr/sbin:/sbin';
+    delete f.server!.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
+    f.server!.globalEnv.PATH = '/usr/bin:/bin:/usr/sbin:/sbin';
   });
 
 describe('plugins.tpm', () => {
   it('passes: installed, run line last, loaded', async () => {
     const r = verdict(await runOn(check, healthyFacts()));
     expect(r.status).toBe('pass');
-    expect(r.summary).toBe('TPM installed (~/.tmux/plugins/tpm/tpm); run line last (~/.tmux.conf:12); loaded in the running server');
+    expect(r.summary).toBe(
+      'TPM installed (~/.tmux/plugins/tpm/tpm); run line last (~/.tmux.conf:12); loaded in the running server',
+    );
     expect(r.details).toContain('TMUX_PLUGIN_MANAGER_PATH=/Users/admin/.tmux/plugins/');
     expect(r.details).toContain('TPM revision: 99469c4a9b1ccf77fade25842dc7bafbc8ce9946');
   });
@@ -51,27 +53,36 @@ describe('plugins.tpm', () => {
   });
 
   it('fails when the run line comes before an @plugin line', async () => {
-    const conf = "set -g @plugin 'tmux-plugins/tmux-resurrect'\nrun-shell -b '~/.tmux/plugins/tpm/tpm'\nset -g @plugin 'tmux-plugins/tmux-continuum'\n";
+    const conf =
+      "set -g @plugin 'tmux-plugins/tmux-resurrect'\nrun-shell -b '~/.tmux/plugins/tpm/tpm'\nset -g @plugin 'tmux-plugins/tmux-continuum'\n";
     const r = verdict(await runOn(check, withConf(conf)));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe('the TPM run line (~/.tmux.conf:2) comes before 1 @plugin line(s): it must be the last line');
+    expect(r.summary).toBe(
+      'the TPM run line (~/.tmux.conf:2) comes before 1 @plugin line(s): it must be the last line',
+    );
     expect(r.details).toContain("after it: ~/.tmux.conf:3: set -g @plugin 'tmux-plugins/tmux-continuum'");
-    expect(fix$(r)).toContain("move `run-shell -b '~/.tmux/plugins/tpm/tpm'` to the very end of ~/.tmux.conf, after ~/.tmux.conf:3");
+    expect(fix$(r)).toContain(
+      "move `run-shell -b '~/.tmux/plugins/tpm/tpm'` to the very end of ~/.tmux.conf, after ~/.tmux.conf:3",
+    );
   });
 
   it('fails when the server runs without TPM loaded, explaining the missing PATH', async () => {
     const r = verdict(await runOn(check, startedWithoutPath()));
     expect(r.status).toBe('fail');
     expect(r.summary).toContain('TPM is not loaded in the running server (no TMUX_PLUGIN_MANAGER_PATH)');
-    expect(r.details!.join('\n')).toContain("the server's PATH (/usr/bin:/bin:/usr/sbin:/sbin) lacks /opt/homebrew/bin");
-    expect(fix$(r)).toContain('/opt/homebrew/bin/tmux set-environment -g PATH /opt/homebrew/bin:/usr/bin:/bin:/usr/sbin:/sbin');
+    expect(r.details!.join('\n')).toContain(
+      "the server's PATH (/usr/bin:/bin:/usr/sbin:/sbin) lacks /opt/homebrew/bin",
+    );
+    expect(fix$(r)).toContain(
+      '/opt/homebrew/bin/tmux set-environment -g PATH /opt/homebrew/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+    );
     expect(fix$(r)).toContain('/opt/homebrew/bin/tmux run-shell /Users/admin/.tmux/plugins/tpm/tpm');
     expect(fix$(r)).toContain('add to ~/.zshenv: eval "$(/opt/homebrew/bin/brew shellenv)"');
   });
 
   it('names the config problem as the cause when PATH is fine', async () => {
     const f = withConf(TMUX_CONF.replace("run '~/.tmux/plugins/tpm/tpm'\n", ''));
-    delete f.server!.globalEnv['TMUX_PLUGIN_MANAGER_PATH'];
+    delete f.server!.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
     const results = await runOn(check, f);
     const loaded = results.find((x) => x.summary.startsWith('TPM is not loaded'));
     expect(loaded?.status).toBe('fail');

@@ -57,7 +57,7 @@ describe('checks/ modules', () => {
     expect(typeof c.run).toBe('function');
   });
 
-  it('ids are unique and discovery loads them all without problems (helpers in checks/_lib are not checks)', async () => {
+  it('ids are unique and discovery loads them all without problems (helpers live in src/domain)', async () => {
     const { checks, problems } = await loadChecks();
     expect(problems).toEqual([]);
     const ids = checks.map((c) => c.id);

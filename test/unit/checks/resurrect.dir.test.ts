@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/resurrect.dir.js';
-import { HOME, SAVE_DIR, fix$, healthyFacts, runOn, verdict, withFacts, withStatus } from '../../helpers/facts.js';
+import { fix$, HOME, healthyFacts, runOn, SAVE_DIR, verdict, withFacts, withStatus } from '../../helpers/facts.js';
 
 const xdg = (f: ReturnType<typeof healthyFacts>) => f.saveDirs.find((d) => d.role === 'xdg')!;
 
@@ -17,7 +17,14 @@ describe('resurrect.dir', () => {
 
   it('warns when the dir does not exist yet (the first save creates it)', async () => {
     const f = withFacts((f) => {
-      Object.assign(xdg(f), { exists: false, self: undefined, files: [], last: undefined, recent: [], writable: false });
+      Object.assign(xdg(f), {
+        exists: false,
+        self: undefined,
+        files: [],
+        last: undefined,
+        recent: [],
+        writable: false,
+      });
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('warn');
@@ -48,7 +55,11 @@ describe('resurrect.dir', () => {
   it('warns when ~/.tmux/resurrect also exists: it wins, and the saves are in the other dir', async () => {
     const f = withFacts((f) => {
       const home = f.saveDirs.find((d) => d.role === 'home')!;
-      Object.assign(home, { exists: true, writable: true, self: { name: 'resurrect', mode: 'drwxr-xr-x', uid: 501, size: 64, type: 'dir' } });
+      Object.assign(home, {
+        exists: true,
+        writable: true,
+        self: { name: 'resurrect', mode: 'drwxr-xr-x', uid: 501, size: 64, type: 'dir' },
+      });
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('warn');

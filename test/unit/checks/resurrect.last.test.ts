@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/resurrect.last.js';
 import type { Facts, SaveDirFact } from '../../../src/probe/facts.js';
-import { LAST_SAVE, SAVES, SAVE_DIR, SAVE_NAMES, fix$, healthyFacts, runOn, saveContent, text$, verdict, withFacts } from '../../helpers/facts.js';
+import {
+  fix$,
+  healthyFacts,
+  LAST_SAVE,
+  runOn,
+  SAVE_DIR,
+  SAVE_NAMES,
+  SAVES,
+  saveContent,
+  text$,
+  verdict,
+  withFacts,
+} from '../../helpers/facts.js';
 
 const dir = (f: Facts): SaveDirFact => f.saveDirs.find((d) => d.role === 'xdg')!;
 
@@ -27,11 +39,15 @@ describe('resurrect.last', () => {
   it('fails on a state-only save, explains it and offers the older valid save', async () => {
     const r = verdict(await runOn(check, lastHolds(SAVES.stateOnly)));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe(`\`last\` (${LAST_SAVE}) holds only 1 \`state\` line and no panes: restore has nothing to rebuild`);
+    expect(r.summary).toBe(
+      `\`last\` (${LAST_SAVE}) holds only 1 \`state\` line and no panes: restore has nothing to rebuild`,
+    );
     expect(text$(r)).toContain('server with no sessions');
     expect(r.details).toContain('line 1: "state\\t\\t"');
     expect(fix$(r)).toContain(RELINK_PREVIOUS);
-    expect(text$(r)).toMatch(/tmux_resurrect_20250602T111000\.txt has 1 newer save\(s\); .* older than 30 days \(2025-07-02\)/);
+    expect(text$(r)).toMatch(
+      /tmux_resurrect_20250602T111000\.txt has 1 newer save\(s\); .* older than 30 days \(2025-07-02\)/,
+    );
   });
 
   it('counts the racing saves in BUG-005\'s "state state state" file and names the logout hook', async () => {
@@ -41,7 +57,9 @@ describe('resurrect.last', () => {
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
     expect(r.summary).toContain('holds only 3 `state` lines');
-    expect(r.details).toContain('3 state lines in one file: that many saves ran in the same second and appended to the same file');
+    expect(r.details).toContain(
+      '3 state lines in one file: that many saves ran in the same second and appended to the same file',
+    );
     expect(r.details).toContain('logout hook: ~/.zlogout:2: ~/.tmux/plugins/tmux-resurrect/scripts/save.sh quiet');
     expect(r.fix![0]).toMatch(/^first remove the save from the logout file/);
     expect(fix$(r)).toContain(RELINK_PREVIOUS);
@@ -50,7 +68,9 @@ describe('resurrect.last', () => {
   it('fails on a 0-byte save (server without plugins / tmux on PATH)', async () => {
     const r = verdict(await runOn(check, lastHolds(SAVES.empty)));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe(`\`last\` (${LAST_SAVE}) is empty (0 bytes): saved by a server started without plugins / without tmux on its PATH`);
+    expect(r.summary).toBe(
+      `\`last\` (${LAST_SAVE}) is empty (0 bytes): saved by a server started without plugins / without tmux on its PATH`,
+    );
     expect(fix$(r)).toContain(RELINK_PREVIOUS);
   });
 
@@ -61,7 +81,9 @@ describe('resurrect.last', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
-    expect(r.summary).toContain('`last` is dangling: it points to tmux_resurrect_20250602T112900.txt, which does not exist');
+    expect(r.summary).toContain(
+      '`last` is dangling: it points to tmux_resurrect_20250602T112900.txt, which does not exist',
+    );
     expect(fix$(r)).toContain(`cd ${SAVE_DIR} && ln -sf ${LAST_SAVE} last`);
   });
 
@@ -94,14 +116,17 @@ describe('resurrect.last', () => {
 
   it('counts grouped sessions as saved', async () => {
     const f = lastHolds(SAVES.grouped);
-    f.server!.sessions.push({ id: '$1', name: 'notes', windows: 1, attached: 0, created: 0 }, { id: '$2', name: 'cal-dev-mirror', windows: 3, attached: 0, created: 0 });
+    f.server!.sessions.push(
+      { id: '$1', name: 'notes', windows: 1, attached: 0, created: 0 },
+      { id: '$2', name: 'cal-dev-mirror', windows: 3, attached: 0, created: 0 },
+    );
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('pass');
     expect(r.summary).toContain('3 sessions, 4 windows, 7 panes');
   });
 
   it('fails on a malformed save with the parser problems and line numbers', async () => {
-    const r = verdict(await runOn(check, lastHolds('pane\tcal-dev\t0\n' + SAVES.healthy)));
+    const r = verdict(await runOn(check, lastHolds(`pane\tcal-dev\t0\n${SAVES.healthy}`)));
     expect(r.status).toBe('fail');
     expect(r.summary).toContain('malformed');
     expect(r.details!.some((d) => d.startsWith('line 1: '))).toBe(true);

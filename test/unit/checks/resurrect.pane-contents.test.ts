@@ -4,11 +4,11 @@ import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/resurrect.pane-contents.js';
+import { readPaneArchive } from '../../../src/domain/resurrect/archive.js';
 import type { Facts } from '../../../src/probe/facts.js';
-import { readPaneArchive } from '../../../src/resurrect/archive.js';
+import { NOW, runOn, SAVE_DIR, SAVES, text$, UID, verdict, withFacts } from '../../helpers/facts.js';
+import { genSaveDir, type Kind, nameAt } from '../../helpers/savedirs.js';
 import { RESURRECT_FIXTURES } from '../../shared.js';
-import { NOW, SAVES, SAVE_DIR, UID, runOn, text$, verdict, withFacts } from '../../helpers/facts.js';
-import { genSaveDir, nameAt, type Kind } from '../../helpers/savedirs.js';
 
 const FIXTURE = readFileSync(join(RESURRECT_FIXTURES, 'pane_contents.tar.gz'));
 /** the fixture archive's entries carry this mtime (it was written next to healthy-one-session.txt) */
@@ -16,7 +16,11 @@ const FIXTURE_WRITTEN = Date.UTC(2026, 10, 24, 11, 44, 33) / 1000;
 const HEALTHY_PANES = ['cal-dev:0.0', 'cal-dev:0.1', 'cal-dev:1.0', 'cal-dev:2.0', 'cal-dev:2.1', 'cal-dev:2.2'];
 
 /** A gzip tar laid out as resurrect writes it: `./pane_contents/` then `./pane_contents/pane-<id>` files. */
-async function archive(panes: string[], mtime = NOW, extra: Array<{ name: string; body: string }> = []): Promise<Buffer> {
+async function archive(
+  panes: string[],
+  mtime = NOW,
+  extra: Array<{ name: string; body: string }> = [],
+): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
   p.on('data', (c: unknown) => void chunks.push(c as Buffer));
@@ -31,11 +35,20 @@ async function archive(panes: string[], mtime = NOW, extra: Array<{ name: string
 }
 
 /** The save dir holds one save of `kind` at `at` (= `last`) and the archive `data`. */
-function facts(data: Buffer | undefined, opts: { at?: number; kind?: Kind; truncated?: boolean; size?: number } = {}): Facts {
+function facts(
+  data: Buffer | undefined,
+  opts: { at?: number; kind?: Kind; truncated?: boolean; size?: number } = {},
+): Facts {
   return withFacts((f) => {
     const d = genSaveDir([{ at: opts.at ?? NOW - 2, kind: opts.kind ?? 'valid' }]);
     if (data) {
-      const entry = { name: 'pane_contents.tar.gz', mode: '-rw-r--r--', uid: UID, size: opts.size ?? data.length, type: 'file' as const };
+      const entry = {
+        name: 'pane_contents.tar.gz',
+        mode: '-rw-r--r--',
+        uid: UID,
+        size: opts.size ?? data.length,
+        type: 'file' as const,
+      };
       d.files.push(entry);
       d.paneArchive = { entry, data, truncated: opts.truncated ?? false };
     }
@@ -88,37 +101,58 @@ describe('resurrect.pane-contents', () => {
   it('passes when every pane of `last` has its entry', async () => {
     const r = verdict(await runOn(check, facts(await archive(HEALTHY_PANES))));
     expect(r.status).toBe('pass');
-    expect(r.summary).toBe(`pane_contents.tar.gz: 6 pane files, all of them panes of ${nameAt(NOW - 2)}, every pane covered`);
+    expect(r.summary).toBe(
+      `pane_contents.tar.gz: 6 pane files, all of them panes of ${nameAt(NOW - 2)}, every pane covered`,
+    );
   });
 
   it('the real fixture next to its save: panes that printed nothing have no entry — info, not a warning', async () => {
     const r = verdict(await runOn(check, facts(FIXTURE, { at: FIXTURE_WRITTEN - 1 })));
     expect(r.status).toBe('info');
-    expect(r.summary).toBe('5 panes of 6 panes in `last` have no archived contents (resurrect archives only panes that showed output)');
-    expect(r.details).toContain('panes of last without contents: cal-dev:0.1, cal-dev:1.0, cal-dev:2.0, cal-dev:2.1, cal-dev:2.2');
+    expect(r.summary).toBe(
+      '5 panes of 6 panes in `last` have no archived contents (resurrect archives only panes that showed output)',
+    );
+    expect(r.details).toContain(
+      'panes of last without contents: cal-dev:0.1, cal-dev:1.0, cal-dev:2.0, cal-dev:2.1, cal-dev:2.2',
+    );
   });
 
   it('entries for panes `last` does not have: written by another save → warn', async () => {
     const r = verdict(await runOn(check, facts(await archive(['work:0.0', 'work:1.0', 'cal-dev:0.0']))));
     expect(r.status).toBe('warn');
-    expect(r.summary).toBe(`the archive holds contents of 2 panes that \`last\` does not have (work:0.0, work:1.0): it was written by a different save than ${nameAt(NOW - 2)}`);
+    expect(r.summary).toBe(
+      `the archive holds contents of 2 panes that \`last\` does not have (work:0.0, work:1.0): it was written by a different save than ${nameAt(NOW - 2)}`,
+    );
   });
 
   it('an empty archive written after `last` (a state-only save overwrote it) → warn', async () => {
     const r = verdict(await runOn(check, facts(await archive([], NOW), { at: NOW - 3600 })));
     expect(r.status).toBe('warn');
-    expect(r.summary).toBe(`the archive holds no pane contents for the 6 panes of ${nameAt(NOW - 3600)}: a later save (with no panes) overwrote it: no scrollback will be restored`);
+    expect(r.summary).toBe(
+      `the archive holds no pane contents for the 6 panes of ${nameAt(NOW - 3600)}: a later save (with no panes) overwrote it: no scrollback will be restored`,
+    );
     expect(text$(r)).toContain('archive written 3600 s after that save: by a later save');
   });
 
   it('missing entries in an archive from a later save → warn', async () => {
     const r = verdict(await runOn(check, facts(await archive(['cal-dev:0.0'], NOW), { at: NOW - 3600 })));
     expect(r.status).toBe('warn');
-    expect(r.summary).toBe('5 panes of 6 panes in `last` have no archived contents: the archive was written by a later save');
+    expect(r.summary).toBe(
+      '5 panes of 6 panes in `last` have no archived contents: the archive was written by a later save',
+    );
   });
 
   it('grouped sessions: their panes in the archive are expected, not extra', async () => {
-    const panes = ['cal-dev:0.0', 'cal-dev:0.1', 'cal-dev:1.0', 'cal-dev:2.0', 'cal-dev:2.1', 'cal-dev:2.2', 'notes:0.0', 'cal-dev-mirror:0.0'];
+    const panes = [
+      'cal-dev:0.0',
+      'cal-dev:0.1',
+      'cal-dev:1.0',
+      'cal-dev:2.0',
+      'cal-dev:2.1',
+      'cal-dev:2.2',
+      'notes:0.0',
+      'cal-dev-mirror:0.0',
+    ];
     const r = verdict(await runOn(check, facts(await archive(panes), { kind: 'grouped' })));
     expect(r.status).toBe('pass');
     expect(SAVES.grouped).toContain('grouped_session\tcal-dev-mirror');
@@ -130,8 +164,12 @@ describe('resurrect.pane-contents', () => {
     for (const data of [flipped, Buffer.from('not an archive at all')]) {
       const r = verdict(await runOn(check, facts(data)));
       expect(r.status).toBe('fail');
-      expect(r.summary).toMatch(/^~\/\.local\/share\/tmux\/resurrect\/pane_contents\.tar\.gz is corrupt: .*; restore gets no pane contents$/);
-      expect(r.details).toContain(`check on the target: gzip -t ${SAVE_DIR}/pane_contents.tar.gz && tar tzf ${SAVE_DIR}/pane_contents.tar.gz`);
+      expect(r.summary).toMatch(
+        /^~\/\.local\/share\/tmux\/resurrect\/pane_contents\.tar\.gz is corrupt: .*; restore gets no pane contents$/,
+      );
+      expect(r.details).toContain(
+        `check on the target: gzip -t ${SAVE_DIR}/pane_contents.tar.gz && tar tzf ${SAVE_DIR}/pane_contents.tar.gz`,
+      );
     }
   });
 
@@ -145,9 +183,13 @@ describe('resurrect.pane-contents', () => {
   it('no archive although capture is on → warn; `last` without panes → nothing to compare', async () => {
     const none = verdict(await runOn(check, facts(undefined)));
     expect(none.status).toBe('warn');
-    expect(none.summary).toBe('@resurrect-capture-pane-contents is on, but there is no pane_contents.tar.gz in ~/.local/share/tmux/resurrect: no pane contents will be restored');
+    expect(none.summary).toBe(
+      '@resurrect-capture-pane-contents is on, but there is no pane_contents.tar.gz in ~/.local/share/tmux/resurrect: no pane contents will be restored',
+    );
     const stateOnly = verdict(await runOn(check, facts(await archive([]), { kind: 'state-only' })));
     expect(stateOnly.status).toBe('info');
-    expect(stateOnly.summary).toBe('the archive is readable (0 pane files), but `last` holds no panes to compare it with (see resurrect.history)');
+    expect(stateOnly.summary).toBe(
+      'the archive is readable (0 pane files), but `last` holds no panes to compare it with (see resurrect.history)',
+    );
   });
 });

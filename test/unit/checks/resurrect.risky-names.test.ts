@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/resurrect.risky-names.js';
-import { LAST_SAVE, SAVES, fix$, healthyFacts, runOn, saveContent, text$, verdict, withFacts, withStatus } from '../../helpers/facts.js';
+import {
+  fix$,
+  healthyFacts,
+  LAST_SAVE,
+  runOn,
+  SAVES,
+  saveContent,
+  text$,
+  verdict,
+  withFacts,
+  withStatus,
+} from '../../helpers/facts.js';
 
 const lastIs = (content: string, mutate: (f: ReturnType<typeof healthyFacts>) => void = () => {}) =>
   withFacts((f) => {
@@ -19,7 +30,9 @@ describe('resurrect.risky-names', () => {
   it('warns when a window name would stand in for the index of a later window on a restore into a running server (PR #575)', async () => {
     const r = verdict(await runOn(check, lastIs(SAVES.healthy.replace(':logs\t', ':2_1_199\t'))));
     expect(r.status).toBe('warn');
-    expect(r.summary).toBe('a restore into a server that still has window cal-dev:1 "2_1_199" skips window cal-dev:2: tmux resolves the missing index by that name');
+    expect(r.summary).toBe(
+      'a restore into a server that still has window cal-dev:1 "2_1_199" skips window cal-dev:2: tmux resolves the missing index by that name',
+    );
     expect(text$(r)).toContain('a restore into a fresh server is safe');
     expect(fix$(r)).toContain('tmux rename-window -t cal-dev:1 w-2_1_199');
   });
@@ -31,10 +44,15 @@ describe('resurrect.risky-names', () => {
   });
 
   it('fails on a pane saved with shifted fields (empty pane title)', async () => {
-    const shifted = SAVES.healthy.replace('pane\tcal-dev\t1\t0\t:-\t0\tvm\t:/tmp\t1\tzsh\t:', 'pane\tcal-dev\t1\t0\t:-\t0\t:/tmp\t1\tzsh\t4242\t:');
+    const shifted = SAVES.healthy.replace(
+      'pane\tcal-dev\t1\t0\t:-\t0\tvm\t:/tmp\t1\tzsh\t:',
+      'pane\tcal-dev\t1\t0\t:-\t0\t:/tmp\t1\tzsh\t4242\t:',
+    );
     const r = verdict(await runOn(check, lastIs(shifted)));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe('1 pane saved with shifted fields (an empty pane title): restore opens them in the wrong directory and loses their programs');
+    expect(r.summary).toBe(
+      '1 pane saved with shifted fields (an empty pane title): restore opens them in the wrong directory and loses their programs',
+    );
     expect(r.details![0]).toBe('cal-dev:1.0 (line 3): the title slot holds the dir /tmp, the dir slot holds "1"');
     expect(fix$(r)).toContain('tmux select-pane -t cal-dev:1.0 -T "$(hostname -s)"');
   });
@@ -54,7 +72,7 @@ describe('resurrect.risky-names', () => {
       await runOn(
         check,
         lastIs(greek, (f) => {
-          delete f.server!.globalEnv['LANG'];
+          delete f.server!.globalEnv.LANG;
         }),
       ),
     );

@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/resurrect.shrunken-save.js';
-import { LAST_SAVE, SAVES, SAVE_DIR, SAVE_NAMES, fix$, healthyFacts, runOn, saveContent, text$, verdict, withFacts } from '../../helpers/facts.js';
+import {
+  fix$,
+  healthyFacts,
+  LAST_SAVE,
+  runOn,
+  SAVE_DIR,
+  SAVE_NAMES,
+  SAVES,
+  saveContent,
+  text$,
+  verdict,
+  withFacts,
+} from '../../helpers/facts.js';
 
 /** what C-s in a fresh server saves: session 0, one window, one pane */
-const BLANK = 'pane\t0\t0\t1\t:*\t0\tcal-dev\t:/Users/admin\t1\tzsh\t:\nwindow\t0\t0\t:zsh\t1\t:*\tb25d,80x24,0,0,0\t:\nstate\t0\t\n';
+const BLANK =
+  'pane\t0\t0\t1\t:*\t0\tcal-dev\t:/Users/admin\t1\tzsh\t:\nwindow\t0\t0\t:zsh\t1\t:*\tb25d,80x24,0,0,0\t:\nstate\t0\t\n';
 
 /** `last` (the newest save) holds BLANK; the two earlier saves hold the healthy layout */
 const shrunken = (mutate: (f: ReturnType<typeof healthyFacts>) => void = () => {}) =>
@@ -19,7 +32,9 @@ describe('resurrect.shrunken-save', () => {
   it('passes when `last` is in line with the recent saves', async () => {
     const r = verdict(await runOn(check, healthyFacts()));
     expect(r.status).toBe('pass');
-    expect(r.summary).toBe('`last` (1 session, 3 windows, 6 panes) is in line with the recent saves (largest: 6 panes)');
+    expect(r.summary).toBe(
+      '`last` (1 session, 3 windows, 6 panes) is in line with the recent saves (largest: 6 panes)',
+    );
   });
 
   it('fails when a blank start-up layout was saved over a good save, naming the better file', async () => {
@@ -44,7 +59,10 @@ describe('resurrect.shrunken-save', () => {
   });
 
   it('does not flag a save that lost one pane of six', async () => {
-    const fewer = SAVES.healthy.split('\n').filter((_, i) => i !== 1).join('\n');
+    const fewer = SAVES.healthy
+      .split('\n')
+      .filter((_, i) => i !== 1)
+      .join('\n');
     const f = withFacts((f) => {
       f.saveDirs[0]!.last!.file = saveContent(LAST_SAVE, fewer);
       f.saveDirs[0]!.recent[0] = saveContent(LAST_SAVE, fewer);

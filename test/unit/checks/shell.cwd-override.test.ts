@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/shell.cwd-override.js';
-import { HOME, fix$, healthyFacts, runOn, text$, verdict, withFacts } from '../../helpers/facts.js';
+import { fix$, HOME, healthyFacts, runOn, text$, verdict, withFacts } from '../../helpers/facts.js';
 
 const rc = (file: string, content: string | null, mutate: (f: ReturnType<typeof healthyFacts>) => void = () => {}) =>
   withFacts((f) => {
@@ -14,14 +14,20 @@ describe('shell.cwd-override', () => {
   it('passes when no startup file changes directory', async () => {
     const r = verdict(await runOn(check, healthyFacts()));
     expect(r.status).toBe('pass');
-    expect(r.summary).toBe('no directory change in the zsh startup files a pane runs: restored panes keep their saved directories');
-    expect(r.details).toContain('startup files it runs: ~/.zshenv (every zsh reads it), ~/.zprofile (login zsh), ~/.zshrc (interactive zsh)');
+    expect(r.summary).toBe(
+      'no directory change in the zsh startup files a pane runs: restored panes keep their saved directories',
+    );
+    expect(r.details).toContain(
+      'startup files it runs: ~/.zshenv (every zsh reads it), ~/.zprofile (login zsh), ~/.zshrc (interactive zsh)',
+    );
   });
 
   it('fails on a top-level `cd ~` in ~/.zshrc', async () => {
     const r = verdict(await runOn(check, rc('.zshrc', 'export EDITOR=vim\ncd ~\n')));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe('~/.zshrc:2 runs `cd ~` in every new shell: restored panes open in ~ (home) instead of their saved directory');
+    expect(r.summary).toBe(
+      '~/.zshrc:2 runs `cd ~` in every new shell: restored panes open in ~ (home) instead of their saved directory',
+    );
     expect(fix$(r)).toBe('in ~/.zshrc:2 remove the cd, or run it only outside tmux: [ -z "$TMUX" ] && cd ~');
   });
 
@@ -46,7 +52,12 @@ describe('shell.cwd-override', () => {
   });
 
   it("warns about oh-my-zsh's last-working-dir plugin", async () => {
-    const r = verdict(await runOn(check, rc('.zshrc', 'export ZSH=~/.oh-my-zsh\nplugins=(git\n  last-working-dir docker)\nsource $ZSH/oh-my-zsh.sh\n')));
+    const r = verdict(
+      await runOn(
+        check,
+        rc('.zshrc', 'export ZSH=~/.oh-my-zsh\nplugins=(git\n  last-working-dir docker)\nsource $ZSH/oh-my-zsh.sh\n'),
+      ),
+    );
     expect(r.status).toBe('warn');
     expect(r.summary).toContain("oh-my-zsh's last-working-dir plugin (~/.zshrc:2)");
   });
@@ -55,7 +66,13 @@ describe('shell.cwd-override', () => {
     const bash = (profile: string) =>
       rc('.bashrc', 'cd ~\n', (f) => {
         f.host.shell = '/bin/bash';
-        f.dotfiles.push({ path: `${HOME}/.bash_profile`, exists: true, content: profile, size: profile.length, truncated: false });
+        f.dotfiles.push({
+          path: `${HOME}/.bash_profile`,
+          exists: true,
+          content: profile,
+          size: profile.length,
+          truncated: false,
+        });
       });
     const sourced = verdict(await runOn(check, bash('[ -f ~/.bashrc ] && . ~/.bashrc\n')));
     expect(sourced.status).toBe('fail');
@@ -82,7 +99,9 @@ describe('shell.cwd-override: default-command', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe('default-command "cd ~/work && exec zsh" changes directory before the shell starts: every new pane, restored ones included, opens in ~/work');
+    expect(r.summary).toBe(
+      'default-command "cd ~/work && exec zsh" changes directory before the shell starts: every new pane, restored ones included, opens in ~/work',
+    );
     expect(fix$(r)).toBe("drop the cd: set -g default-command 'exec zsh'");
   });
 });

@@ -16,8 +16,12 @@ describe('tmux.control-mode', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe('every attached client is in control mode (iTerm2 tmux -CC): no tmux status line is drawn, so continuum never auto-saves');
-    expect(fix$(r)).toContain("*/15 * * * * /opt/homebrew/bin/tmux run-shell '/Users/admin/.tmux/plugins/tmux-resurrect/scripts/save.sh quiet'");
+    expect(r.summary).toBe(
+      'every attached client is in control mode (iTerm2 tmux -CC): no tmux status line is drawn, so continuum never auto-saves',
+    );
+    expect(fix$(r)).toContain(
+      "*/15 * * * * /opt/homebrew/bin/tmux run-shell '/Users/admin/.tmux/plugins/tmux-resurrect/scripts/save.sh quiet'",
+    );
   });
 
   it('is informational when a normal client is attached next to a control-mode one', async () => {
@@ -26,7 +30,9 @@ describe('tmux.control-mode', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('info');
-    expect(r.summary).toBe('1 of 2 clients in control mode; the other 1 draws the status line, so auto-save runs while they stay attached');
+    expect(r.summary).toBe(
+      '1 of 2 clients in control mode; the other 1 draws the status line, so auto-save runs while they stay attached',
+    );
   });
 
   it('skips with no client attached', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/tmux.known-bad-versions.js';
-import { TMUX, fix$, healthyFacts, runOn, verdict, withFacts } from '../../helpers/facts.js';
+import { fix$, healthyFacts, runOn, TMUX, verdict, withFacts } from '../../helpers/facts.js';
 
 const version = (binary: string, server = binary.replace(/^tmux /, '')) =>
   withFacts((f) => {
@@ -19,7 +19,9 @@ describe('tmux.known-bad-versions', () => {
   it('fails for tmux 3.0: restore crashes the server', async () => {
     const r = verdict(await runOn(check, version('tmux 3.0')));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe(`${TMUX} is tmux 3.0: the server crashes while resurrect restores, taking every session with it — fixed in 3.0a`);
+    expect(r.summary).toBe(
+      `${TMUX} is tmux 3.0: the server crashes while resurrect restores, taking every session with it — fixed in 3.0a`,
+    );
     expect(r.details).toContain('known bug: tmux-resurrect #316 (tmux commit 2cb268d)');
     expect(fix$(r)).toContain('brew upgrade tmux');
     expect(fix$(r)).toContain('do not restore (prefix C-r) into this server');

@@ -12,8 +12,21 @@ describe('tmux.server', () => {
 
   it('warns when no server runs, saying what that means for restore', async () => {
     const f = withFacts((f) => {
-      f.server = { ...f.server!, answers: false, error: 'no server running on /private/tmp/tmux-501/default', sessions: [], clients: [] };
-      f.sockets = [{ path: '/private/tmp/tmux-501/default', answers: false, timedOut: false, error: 'no server running on /private/tmp/tmux-501/default' }];
+      f.server = {
+        ...f.server!,
+        answers: false,
+        error: 'no server running on /private/tmp/tmux-501/default',
+        sessions: [],
+        clients: [],
+      };
+      f.sockets = [
+        {
+          path: '/private/tmp/tmux-501/default',
+          answers: false,
+          timedOut: false,
+          error: 'no server running on /private/tmp/tmux-501/default',
+        },
+      ];
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('warn');
@@ -62,20 +75,22 @@ describe('tmux.server', () => {
 
   it("fails when the server's PATH lacks the tmux directory (the 0-byte save cause)", async () => {
     const f = withFacts((f) => {
-      f.server!.globalEnv['PATH'] = '/usr/bin:/bin:/usr/sbin:/sbin';
+      f.server!.globalEnv.PATH = '/usr/bin:/bin:/usr/sbin:/sbin';
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
     expect(r.summary).toContain("the server's PATH lacks /opt/homebrew/bin");
     expect(r.details).toContain('server global PATH: /usr/bin:/bin:/usr/sbin:/sbin');
-    expect(fix$(r)).toContain('/opt/homebrew/bin/tmux set-environment -g PATH /opt/homebrew/bin:/usr/bin:/bin:/usr/sbin:/sbin');
+    expect(fix$(r)).toContain(
+      '/opt/homebrew/bin/tmux set-environment -g PATH /opt/homebrew/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+    );
     expect(fix$(r)).toContain('/opt/homebrew/bin/tmux run-shell /Users/admin/.tmux/plugins/tpm/tpm');
     expect(fix$(r)).toContain('add to ~/.zshenv: eval "$(/opt/homebrew/bin/brew shellenv)"');
   });
 
   it('fails when PATH was removed from the server environment', async () => {
     const f = withFacts((f) => {
-      f.server!.globalEnv['PATH'] = null;
+      f.server!.globalEnv.PATH = null;
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/tmux.socket.js';
-import { SOCKET, UID, fix$, healthyFacts, runOn, text$, verdict, withFacts } from '../../helpers/facts.js';
+import { fix$, healthyFacts, runOn, SOCKET, text$, UID, verdict, withFacts } from '../../helpers/facts.js';
 
 /** the default socket file is gone: the probe finds no socket and no server to ask */
 const deleted = (mutate: (f: ReturnType<typeof healthyFacts>) => void = () => {}) =>
   withFacts((f) => {
-    f.server = { ...f.server!, answers: false, pid: null, version: null, startTime: null, sessions: [], clients: [], error: `no server running on ${SOCKET}` };
+    f.server = {
+      ...f.server!,
+      answers: false,
+      pid: null,
+      version: null,
+      startTime: null,
+      sessions: [],
+      clients: [],
+      error: `no server running on ${SOCKET}`,
+    };
     f.sockets = [];
     mutate(f);
   });
@@ -21,7 +30,9 @@ describe('tmux.socket', () => {
   it('fails when a server runs but its default socket is gone, with kill -USR1', async () => {
     const r = verdict(await runOn(check, deleted()));
     expect(r.status).toBe('fail');
-    expect(r.summary).toBe(`tmux server pid 812 is running but its socket ${SOCKET} is gone: every tmux command — save.sh included — says "no server running"`);
+    expect(r.summary).toBe(
+      `tmux server pid 812 is running but its socket ${SOCKET} is gone: every tmux command — save.sh included — says "no server running"`,
+    );
     expect(r.fix![0]).toBe('kill -USR1 812   # tmux creates its socket again');
     expect(text$(r)).toContain('no socket files in /private/tmp/tmux-501');
   });
@@ -32,7 +43,9 @@ describe('tmux.socket', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('warn');
-    expect(r.summary).toBe(`tmux server pid 500 lost its socket to a newer server (pid 812) on ${SOCKET}: its sessions are unreachable and never saved`);
+    expect(r.summary).toBe(
+      `tmux server pid 500 lost its socket to a newer server (pid 812) on ${SOCKET}: its sessions are unreachable and never saved`,
+    );
     expect(fix$(r)).toContain('kill -USR1 500');
   });
 
@@ -43,7 +56,13 @@ describe('tmux.socket', () => {
     });
     expect(verdict(await runOn(check, ok)).status).toBe('pass');
     const gone = withFacts((f) => {
-      f.processes.push({ pid: 601, ppid: 1, uid: UID, etime: '10:00', command: 'tmux -u -S /tmp/shared.sock new-session -d' });
+      f.processes.push({
+        pid: 601,
+        ppid: 1,
+        uid: UID,
+        etime: '10:00',
+        command: 'tmux -u -S /tmp/shared.sock new-session -d',
+      });
     });
     const r = verdict(await runOn(check, gone));
     expect(r.status).toBe('warn');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import check from '../../../checks/tmux.status-interval.js';
-import { TMUX_CONF, fix$, healthyFacts, runOn, verdict, withFacts } from '../../helpers/facts.js';
+import { fix$, healthyFacts, runOn, TMUX_CONF, verdict, withFacts } from '../../helpers/facts.js';
 
 describe('tmux.status-interval', () => {
   it('passes with a 15-s status interval', async () => {
@@ -18,13 +18,16 @@ describe('tmux.status-interval', () => {
     expect(r.status).toBe('fail');
     expect(r.summary).toContain('status-interval is 0: the status line is never redrawn on a timer');
     expect(r.details).toContain('set at ~/.tmux.conf:3: set -g status-interval 0');
-    expect(r.fix).toEqual(['tmux set -g status-interval 15   # the running server, now', 'replace ~/.tmux.conf:3 with: set -g status-interval 15']);
+    expect(r.fix).toEqual([
+      'tmux set -g status-interval 15   # the running server, now',
+      'replace ~/.tmux.conf:3 with: set -g status-interval 15',
+    ]);
   });
 
   it('judges from the config when no server answers', async () => {
     const f = withFacts((f) => {
       f.server = null;
-      f.configs[0]!.content = TMUX_CONF + 'set -g status-interval 0\n';
+      f.configs[0]!.content = `${TMUX_CONF}set -g status-interval 0\n`;
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
@@ -38,7 +41,9 @@ describe('tmux.status-interval', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('warn');
-    expect(r.summary).toBe('status-interval is 3600 s, longer than the 15-min save interval: auto-saves come at most every 3600 s');
+    expect(r.summary).toBe(
+      'status-interval is 3600 s, longer than the 15-min save interval: auto-saves come at most every 3600 s',
+    );
   });
 
   it('uses the tmux default when unset, and skips without continuum', async () => {

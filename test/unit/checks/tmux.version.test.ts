@@ -11,7 +11,10 @@ describe('tmux.version', () => {
   });
 
   it('accepts git builds (next-3.6) and OpenBSD base tmux', async () => {
-    for (const [v, server] of [['tmux next-3.6', 'next-3.6'], ['tmux openbsd-7.5', 'openbsd-7.5']] as const) {
+    for (const [v, server] of [
+      ['tmux next-3.6', 'next-3.6'],
+      ['tmux openbsd-7.5', 'openbsd-7.5'],
+    ] as const) {
       const f = withFacts((f) => {
         f.tmuxBinaries[0]!.version = v;
         f.server!.version = server;
@@ -39,7 +42,9 @@ describe('tmux.version', () => {
     });
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('warn');
-    expect(r.summary).toBe('the running server is tmux 3.4 but /opt/homebrew/bin/tmux is 3.5a: tmux was upgraded under a live server');
+    expect(r.summary).toBe(
+      'the running server is tmux 3.4 but /opt/homebrew/bin/tmux is 3.5a: tmux was upgraded under a live server',
+    );
     expect(fix$(r)).toContain('/opt/homebrew/bin/tmux kill-server');
     expect(fix$(r)).toContain('save now');
   });
@@ -58,7 +63,9 @@ describe('tmux.version', () => {
       f.login.tmux = '/usr/local/bin/tmux';
     });
     const r = withStatus(await runOn(check, f), 'warn');
-    expect(r.summary).toBe('different tmux versions on the PATHs: /opt/homebrew/bin/tmux (3.5a), /usr/local/bin/tmux (3.3a)');
+    expect(r.summary).toBe(
+      'different tmux versions on the PATHs: /opt/homebrew/bin/tmux (3.5a), /usr/local/bin/tmux (3.3a)',
+    );
   });
 
   it('ignores an old binary that is on no PATH (only in a known location)', async () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs, parseOutput, UsageError } from '../../../src/cli/args.js';
 
 const usage = async (argv: string[]) => {
-  const e = await parseArgs(argv).then(() => undefined, (x: unknown) => x);
+  const e = await parseArgs(argv).then(
+    () => undefined,
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(UsageError);
   return (e as Error).message;
 };
@@ -10,11 +13,39 @@ const usage = async (argv: string[]) => {
 describe('argument grammar', () => {
   it('keeps the defaults of a plain run', async () => {
     const a = await parseArgs([]);
-    expect(a).toMatchObject({ command: 'run', vm: [], host: [], local: false, format: 'table', outputs: [], concurrency: 8, wait: 0, active: false, fix: false, yes: false, ci: false, strict: false, redact: false });
+    expect(a).toMatchObject({
+      command: 'run',
+      vm: [],
+      host: [],
+      local: false,
+      format: 'table',
+      outputs: [],
+      concurrency: 8,
+      wait: 0,
+      active: false,
+      fix: false,
+      yes: false,
+      ci: false,
+      strict: false,
+      redact: false,
+    });
   });
 
   it('takes --vm and --host repeatedly, and --targets FILE', async () => {
-    const a = await parseArgs(['--vm', 'a', '--vm', 'b', '--host', 'x', '--host', 'admin@y:2222', '--targets', 'hosts.txt', '--concurrency', '3']);
+    const a = await parseArgs([
+      '--vm',
+      'a',
+      '--vm',
+      'b',
+      '--host',
+      'x',
+      '--host',
+      'admin@y:2222',
+      '--targets',
+      'hosts.txt',
+      '--concurrency',
+      '3',
+    ]);
     expect([a.vm, a.host, a.targetsFile, a.concurrency]).toEqual([['a', 'b'], ['x', 'admin@y:2222'], 'hosts.txt', 3]);
     expect(await usage(['--concurrency', '0'])).toMatch(/--concurrency must be a number from 1 to 64/);
     expect(await usage(['--vm'])).toMatch(/vm/);
@@ -30,7 +61,18 @@ describe('argument grammar', () => {
   });
 
   it('reads --output formats from the extension or FILE:format', async () => {
-    const a = await parseArgs(['--output', 'report.xml', '-o', 'out/r.json', '--output', 'bug.md', '--output', 'plain.txt', '--output', 'ci/result:junit']);
+    const a = await parseArgs([
+      '--output',
+      'report.xml',
+      '-o',
+      'out/r.json',
+      '--output',
+      'bug.md',
+      '--output',
+      'plain.txt',
+      '--output',
+      'ci/result:junit',
+    ]);
     expect(a.outputs).toEqual([
       { file: 'report.xml', format: 'junit' },
       { file: 'out/r.json', format: 'json' },
@@ -63,7 +105,21 @@ describe('argument grammar', () => {
   it('has --help with examples of the new flags, and a completion command', async () => {
     const a = await parseArgs(['--help']);
     expect(a.command).toBe('help');
-    for (const s of ['--format', '--output', '--wait', '--targets', '--concurrency', '--redact', '--ci', '--strict', '--fix', '--yes', '--active', 'completion', 'Examples:'])
+    for (const s of [
+      '--format',
+      '--output',
+      '--wait',
+      '--targets',
+      '--concurrency',
+      '--redact',
+      '--ci',
+      '--strict',
+      '--fix',
+      '--yes',
+      '--active',
+      'completion',
+      'Examples:',
+    ])
       expect(a.help).toContain(s);
     expect(a.help).toMatch(/--ci --wait 120 --vm built-image/);
   });

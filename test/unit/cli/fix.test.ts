@@ -3,11 +3,19 @@
 // variant; applying is covered end to end in test/integration/cli-formats.test.ts.
 import { describe, expect, it } from 'vitest';
 import { fixHook, loadRepairs } from '../../../src/cli/fix.js';
-import { summarize, type Report } from '../../../src/engine/report.js';
-import type { Target } from '../../../src/target/target.js';
+import { type Report, summarize } from '../../../src/engine/report.js';
+import type { Target } from '../../../src/targets/target.js';
 import { ctxOf, healthyFacts, SAVE_DIR, withFacts } from '../../helpers/facts.js';
 
-const blank = (): Report => ({ tool: 'cal-doctor', version: '0', target: { kind: 'ssh', label: 'x' }, startedAt: '', durationMs: 0, summary: summarize([]), checks: [] });
+const blank = (): Report => ({
+  tool: 'cal-doctor',
+  version: '0',
+  target: { kind: 'ssh', label: 'x' },
+  startedAt: '',
+  durationMs: 0,
+  summary: summarize([]),
+  checks: [],
+});
 /** a target that must not be touched by a dry run */
 const untouchable: Target = {
   kind: 'ssh',
@@ -54,7 +62,8 @@ describe('--fix hook', () => {
     await fixHook(await loadRepairs(), true, 1000)(ctxOf(facts), broken, r);
     const automatic = r.repairs!.filter((x) => x.automatic);
     expect(automatic.length).toBeGreaterThan(0);
-    for (const x of automatic) expect([x.status, x.message]).toEqual(['failed', expect.stringMatching(/connection lost/)]);
+    for (const x of automatic)
+      expect([x.status, x.message]).toEqual(['failed', expect.stringMatching(/connection lost/)]);
     for (const x of r.repairs!.filter((y) => !y.automatic)) expect(x.status).toBe('advice');
   });
 });

@@ -4,7 +4,13 @@ import { colorFor, wantsLive } from '../../../src/cli/run.js';
 
 const tty = { isTTY: true };
 const pipe = { isTTY: false };
-const a = (over: Partial<Parameters<typeof wantsLive>[0]> = {}) => ({ format: 'table' as const, ci: false, redact: false, color: undefined, ...over });
+const a = (over: Partial<Parameters<typeof wantsLive>[0]> = {}) => ({
+  format: 'table' as const,
+  ci: false,
+  redact: false,
+  color: undefined,
+  ...over,
+});
 const env = (over: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ TERM: 'xterm-256color', ...over });
 
 describe('live UI switch', () => {

@@ -1,15 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import type { Check, CheckContext } from '../../../src/engine/check.js';
+import { exitCode, type Report, summarize } from '../../../src/engine/report.js';
 import { runCheck, runChecks, worst } from '../../../src/engine/run.js';
-import { exitCode, summarize, type Report } from '../../../src/engine/report.js';
 
 const ctx = { facts: {}, targetKind: 'local' } as unknown as CheckContext;
-const check = (over: Partial<Check>): Check => ({ id: 'x.y', category: 'x', title: 't', explain: 'e', run: () => ({ status: 'pass', summary: 'ok' }), ...over });
+const check = (over: Partial<Check>): Check => ({
+  id: 'x.y',
+  category: 'x',
+  title: 't',
+  explain: 'e',
+  run: () => ({ status: 'pass', summary: 'ok' }),
+  ...over,
+});
 
 describe('check runner', () => {
   it('turns a throwing check into an error result instead of ending the run', async () => {
-    const outcomes = await runChecks([check({ id: 'a.throws', run: () => { throw new Error('boom'); } }), check({ id: 'b.fine' })], ctx);
-    expect(outcomes.map((o) => [o.id, o.status])).toEqual([['a.throws', 'error'], ['b.fine', 'pass']]);
+    const outcomes = await runChecks(
+      [
+        check({
+          id: 'a.throws',
+          run: () => {
+            throw new Error('boom');
+          },
+        }),
+        check({ id: 'b.fine' }),
+      ],
+      ctx,
+    );
+    expect(outcomes.map((o) => [o.id, o.status])).toEqual([
+      ['a.throws', 'error'],
+      ['b.fine', 'pass'],
+    ]);
     expect(outcomes[0]!.summary).toContain('boom');
   });
 
@@ -20,7 +41,10 @@ describe('check runner', () => {
   });
 
   it("gives a check that sets timeoutMs its own deadline instead of the engine's", async () => {
-    const slow = (ms: number) => () => new Promise<{ status: 'pass'; summary: string }>((r) => setTimeout(() => r({ status: 'pass', summary: 'done' }), ms));
+    const slow = (ms: number) => () =>
+      new Promise<{ status: 'pass'; summary: string }>((r) =>
+        setTimeout(() => r({ status: 'pass', summary: 'done' }), ms),
+      );
     // longer than the default: a check that acts on the target finishes
     const [acting, plain] = await runChecks(
       [check({ id: 'a.acting', timeoutMs: 2000, run: slow(150) }), check({ id: 'b.plain', run: slow(150) })],
@@ -48,11 +72,13 @@ describe('check runner', () => {
 
   it('folds several results into the worst, keeping every piece of evidence and fix', async () => {
     const o = await runCheck(
-      check({ run: () => [
-        { status: 'pass', summary: 'installed', details: ['rev abc'] },
-        { status: 'fail', summary: 'not loaded', details: ['no TMUX_PLUGIN_MANAGER_PATH'], fix: ['restart tmux'] },
-        { status: 'warn', summary: 'old', fix: ['restart tmux', 'upgrade'] },
-      ] }),
+      check({
+        run: () => [
+          { status: 'pass', summary: 'installed', details: ['rev abc'] },
+          { status: 'fail', summary: 'not loaded', details: ['no TMUX_PLUGIN_MANAGER_PATH'], fix: ['restart tmux'] },
+          { status: 'warn', summary: 'old', fix: ['restart tmux', 'upgrade'] },
+        ],
+      }),
       ctx,
       1000,
     );
@@ -63,7 +89,16 @@ describe('check runner', () => {
   });
 
   it('skips a check that does not apply, with its reason', async () => {
-    const o = await runCheck(check({ appliesTo: () => 'only with --vm', run: () => { throw new Error('must not run'); } }), ctx, 1000);
+    const o = await runCheck(
+      check({
+        appliesTo: () => 'only with --vm',
+        run: () => {
+          throw new Error('must not run');
+        },
+      }),
+      ctx,
+      1000,
+    );
     expect(o).toMatchObject({ status: 'skip', summary: 'only with --vm' });
   });
 
@@ -75,8 +110,26 @@ describe('check runner', () => {
 
 describe('exit codes', () => {
   const report = (statuses: Array<'pass' | 'warn' | 'fail' | 'error'>, error?: string): Report => {
-    const checks = statuses.map((status, i) => ({ id: `c.${i}`, category: 'c', title: '', status, summary: '', details: [], fix: [], durationMs: 0 }));
-    return { tool: 'cal-doctor', version: '0', target: { kind: 'local', label: 'local' }, startedAt: '', durationMs: 0, summary: summarize(checks), checks, error: error ? { message: error } : undefined };
+    const checks = statuses.map((status, i) => ({
+      id: `c.${i}`,
+      category: 'c',
+      title: '',
+      status,
+      summary: '',
+      details: [],
+      fix: [],
+      durationMs: 0,
+    }));
+    return {
+      tool: 'cal-doctor',
+      version: '0',
+      target: { kind: 'local', label: 'local' },
+      startedAt: '',
+      durationMs: 0,
+      summary: summarize(checks),
+      checks,
+      error: error ? { message: error } : undefined,
+    };
   };
   it('is 0 with warnings, 1 with a failure or crashed check, 2 when the doctor could not run', () => {
     expect(exitCode(report(['pass', 'warn']))).toBe(0);

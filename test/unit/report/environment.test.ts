@@ -23,7 +23,9 @@ describe('environment digest for bug reports', () => {
     const env = describeEnvironment(
       withFacts((f) => {
         const d = f.saveDirs.find((x) => x.path === SAVE_DIR)!;
-        d.recent = d.recent.map((rc) => (rc.name === LAST_SAVE ? { ...rc, content: 'state\tcal-dev\t\n', size: 14 } : rc));
+        d.recent = d.recent.map((rc) =>
+          rc.name === LAST_SAVE ? { ...rc, content: 'state\tcal-dev\t\n', size: 14 } : rc,
+        );
       }),
     );
     expect(env.saves.history.find((s) => s.name === LAST_SAVE)!.contents).toBe('state-only');

@@ -5,7 +5,12 @@ import { renderJunit } from '../../../src/report/junit.js';
 import { HOSTILE, report, unreachable } from './fixture.js';
 
 type Node = Record<string, unknown>;
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name), cdataPropName: '#cdata' });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
+  cdataPropName: '#cdata',
+});
 
 function parse(xml: string): { suites: Node[]; root: Node } {
   expect(XMLValidator.validate(xml)).toBe(true);
@@ -33,7 +38,9 @@ describe('JUnit report', () => {
     ]);
     expect([s['@tests'], s['@failures'], s['@errors'], s['@skipped']]).toEqual(['7', '2', '1', '1']);
     expect(root['@tests']).toBe('7');
-    const props = Object.fromEntries((s.properties as { property: Node[] }).property.map((p) => [p['@name'], p['@value']]));
+    const props = Object.fromEntries(
+      (s.properties as { property: Node[] }).property.map((p) => [p['@name'], p['@value']]),
+    );
     expect(props).toMatchObject({ 'cal-doctor.version': '0.1.0', 'target.kind': 'vm', 'target.os': 'Darwin 15.3' });
   });
 

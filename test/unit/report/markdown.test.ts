@@ -7,7 +7,8 @@ import { redactReport } from '../../../src/report/redact.js';
 import { HOSTILE, REPAIRS, report, unreachable } from './fixture.js';
 
 const lex = (md: string) => Lexer.lex(md) as Token[];
-const headings = (t: Token[]) => t.filter((x): x is Tokens.Heading => x.type === 'heading').map((h) => [h.depth, h.text]);
+const headings = (t: Token[]) =>
+  t.filter((x): x is Tokens.Heading => x.type === 'heading').map((h) => [h.depth, h.text]);
 const codes = (t: Token[]) => t.filter((x): x is Tokens.Code => x.type === 'code');
 const tables = (t: Token[]) => t.filter((x): x is Tokens.Table => x.type === 'table');
 
@@ -16,7 +17,9 @@ describe('markdown bug report', () => {
   const tokens = lex(md);
 
   it('has no colour codes or other control characters, even from hostile evidence', () => {
-    const hostile = renderMarkdown([report({ checks: [{ ...report().checks[0]!, status: 'fail', details: ['\x1b[31mred\x1b[0m pane text'] }] })]);
+    const hostile = renderMarkdown([
+      report({ checks: [{ ...report().checks[0]!, status: 'fail', details: ['\x1b[31mred\x1b[0m pane text'] }] }),
+    ]);
     for (const text of [md, hostile]) expect(text).not.toMatch(/[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/);
     expect(hostile).toContain('[31mred');
   });
@@ -68,12 +71,16 @@ describe('markdown bug report', () => {
     const history = codes(tokens).find((b) => b.text.includes('tmux_resurrect_'))!;
     const lines = history.text.split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(3);
-    expect(lines.at(-1)).toMatch(/^2025-06-02T09:25:00\.000Z {2}tmux_resurrect_20250602T112500\.txt {2}\d+ B {2}\d+ sessions?, .* {2}<- last$/);
+    expect(lines.at(-1)).toMatch(
+      /^2025-06-02T09:25:00\.000Z {2}tmux_resurrect_20250602T112500\.txt {2}\d+ B {2}\d+ sessions?, .* {2}<- last$/,
+    );
   });
 
   it('shows evidence of passing checks only with --verbose', () => {
     const plain = codes(tokens).some((b) => b.text.includes('tmux -V: tmux 3.5a'));
-    const verbose = codes(lex(renderMarkdown([report()], { verbose: true }))).some((b) => b.text.includes('tmux -V: tmux 3.5a'));
+    const verbose = codes(lex(renderMarkdown([report()], { verbose: true }))).some((b) =>
+      b.text.includes('tmux -V: tmux 3.5a'),
+    );
     expect([plain, verbose]).toEqual([false, true]);
   });
 

@@ -4,7 +4,13 @@ import { redactReport } from '../../../src/report/redact.js';
 import { report } from './fixture.js';
 
 const strings = (v: unknown): string[] =>
-  typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : [];
+  typeof v === 'string'
+    ? [v]
+    : Array.isArray(v)
+      ? v.flatMap(strings)
+      : v && typeof v === 'object'
+        ? Object.values(v).flatMap(strings)
+        : [];
 
 describe('--redact', () => {
   it('replaces the user, every host name and address, and the home path everywhere', () => {
@@ -21,17 +27,31 @@ describe('--redact', () => {
     const base = report();
     const r = redactReport({
       ...base,
-      checks: [{ ...base.checks[0]!, id: 'tart.admin', summary: 'administrator and sysadmin and admin-tools, but admin itself goes; see tart.admin' }],
+      checks: [
+        {
+          ...base.checks[0]!,
+          id: 'tart.admin',
+          summary: 'administrator and sysadmin and admin-tools, but admin itself goes; see tart.admin',
+        },
+      ],
     });
     expect(r.checks[0]!.id).toBe('tart.admin');
-    expect(r.checks[0]!.summary).toBe('administrator and sysadmin and admin-tools, but <user> itself goes; see tart.admin');
+    expect(r.checks[0]!.summary).toBe(
+      'administrator and sysadmin and admin-tools, but <user> itself goes; see tart.admin',
+    );
     expect(r.target.label).toMatch(/^vm cal-dev /);
     expect(r.tool).toBe('cal-doctor');
   });
 
   it('also covers the short host name and a plain --host target', () => {
-    const r: Report = { ...report(), target: { kind: 'ssh', label: 'devbox.corp.example:2222', user: 'kim', hostname: 'devbox.corp.example' }, environment: undefined };
-    r.checks = [{ ...r.checks[0]!, details: ['ssh kim@devbox.corp.example', 'on devbox: /home/kim', 'devbox.corp.example.'] }];
+    const r: Report = {
+      ...report(),
+      target: { kind: 'ssh', label: 'devbox.corp.example:2222', user: 'kim', hostname: 'devbox.corp.example' },
+      environment: undefined,
+    };
+    r.checks = [
+      { ...r.checks[0]!, details: ['ssh kim@devbox.corp.example', 'on devbox: /home/kim', 'devbox.corp.example.'] },
+    ];
     const out = redactReport(r);
     expect(out.target.label).toBe('<host>:2222');
     expect(out.checks[0]!.details).toEqual(['ssh <user>@<host>', 'on <host>: /home/<user>', '<host>.']);

@@ -6,14 +6,28 @@ import { schemaCheck } from '../../helpers/schema.js';
 import { REPAIRS, report, unreachable } from './fixture.js';
 
 const json = (reports: Parameters<typeof renderJson>[0], many?: boolean) =>
-  JSON.parse(renderJson(reports, { many, startedAt: new Date('2025-06-02T09:30:00Z'), durationMs: 900, version: '0.1.0' })) as Record<string, unknown>;
+  JSON.parse(
+    renderJson(reports, { many, startedAt: new Date('2025-06-02T09:30:00Z'), durationMs: 900, version: '0.1.0' }),
+  ) as Record<string, unknown>;
 
 describe('report JSON schema', () => {
   const valid = schemaCheck();
 
   it('accepts one target in the top-level report shape', () => {
     const doc = json([report({ repairs: REPAIRS })]);
-    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['tool', 'version', 'target', 'startedAt', 'durationMs', 'summary', 'checks', 'environment', 'repairs']));
+    expect(Object.keys(doc)).toEqual(
+      expect.arrayContaining([
+        'tool',
+        'version',
+        'target',
+        'startedAt',
+        'durationMs',
+        'summary',
+        'checks',
+        'environment',
+        'repairs',
+      ]),
+    );
     expect(valid(doc)).toBe(true);
     expect(valid(json([unreachable()]))).toBe(true);
   });
@@ -21,7 +35,13 @@ describe('report JSON schema', () => {
   it('accepts many targets as {tool, version, startedAt, durationMs, summary, reports}', () => {
     const doc = json([report(), unreachable()]);
     expect(Object.keys(doc).sort()).toEqual(['durationMs', 'reports', 'startedAt', 'summary', 'tool', 'version']);
-    expect(doc.summary).toMatchObject({ targets: 2, ok: 0, failed: 1, couldNotRun: 1, checks: { total: 7, failed: 2 } });
+    expect(doc.summary).toMatchObject({
+      targets: 2,
+      ok: 0,
+      failed: 1,
+      couldNotRun: 1,
+      checks: { total: 7, failed: 2 },
+    });
     expect(valid(doc)).toBe(true);
     // --targets FILE keeps the many shape even for one target
     expect(json([report()], true)).toHaveProperty('reports');

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { byCategory, detailed, heading, isProblem, manySummaryLine, repairsView, summaryLine } from '../../../src/report/view.js';
+import {
+  byCategory,
+  detailed,
+  heading,
+  isProblem,
+  manySummaryLine,
+  repairsView,
+  summaryLine,
+} from '../../../src/report/view.js';
 import { CHECKS, REPAIRS, report, unreachable } from './fixture.js';
 
 describe('report view-model', () => {
   it('counts warn, fail and error as problems, and shows every check with --verbose', () => {
-    expect(CHECKS.filter(isProblem).map((c) => c.id)).toEqual(['tmux.path', 'tmux.server', 'resurrect.last', 'resurrect.dir']);
+    expect(CHECKS.filter(isProblem).map((c) => c.id)).toEqual([
+      'tmux.path',
+      'tmux.server',
+      'resurrect.last',
+      'resurrect.dir',
+    ]);
     expect(detailed(report()).length).toBe(4);
     expect(detailed(report(), true).length).toBe(CHECKS.length);
   });
@@ -21,7 +34,10 @@ describe('report view-model', () => {
   });
 
   it('closes a many-target run with the exit-code buckets', () => {
-    const ok = report({ checks: [], summary: { passed: 1, info: 0, warnings: 1, failed: 0, skipped: 0, errors: 0, total: 2 } });
+    const ok = report({
+      checks: [],
+      summary: { passed: 1, info: 0, warnings: 1, failed: 0, skipped: 0, errors: 0, total: 2 },
+    });
     expect(manySummaryLine([report(), ok, unreachable()])).toBe('3 targets: 1 ok, 1 failed, 1 could not run');
     expect(manySummaryLine([ok], true)).toBe('1 targets: 0 ok, 1 failed');
   });
@@ -31,9 +47,14 @@ describe('report view-model', () => {
     const plan = repairsView(report({ repairs: REPAIRS }))!;
     expect(plan.title).toMatch(/dry run.*--fix --yes/);
     expect(plan.items[0]!.blocks.map((b) => b.label)).toEqual(['script', 'undo']);
-    expect(plan.items[0]!.blocks[0]!.lines).toEqual(['cd ~/.local/share/tmux/resurrect', 'ln -sf tmux_resurrect_20250602T111000.txt last']);
+    expect(plan.items[0]!.blocks[0]!.lines).toEqual([
+      'cd ~/.local/share/tmux/resurrect',
+      'ln -sf tmux_resurrect_20250602T111000.txt last',
+    ]);
     expect(plan.items[1]!.head).toMatch(/\(manual\)$/);
-    const applied = repairsView(report({ repairs: [{ ...REPAIRS[0]!, status: 'failed', message: 'permission denied' }] }))!;
+    const applied = repairsView(
+      report({ repairs: [{ ...REPAIRS[0]!, status: 'failed', message: 'permission denied' }] }),
+    )!;
     expect(applied.title).toMatch(/verify/);
     expect(applied.items[0]!.head).toMatch(/failed: permission denied/);
     expect(applied.items[0]!.blocks.map((b) => b.label)).toEqual(['undo']);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseHostSpec, resolveEndpoint } from '../../../src/target/ssh.js';
+import { parseHostSpec, resolveEndpoint } from '../../../src/targets/ssh.js';
 
 describe('host spec', () => {
   it.each([
@@ -19,7 +19,10 @@ describe('host spec', () => {
 describe('endpoint resolution with ~/.ssh/config', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sshcfg-'));
   const cfg = join(dir, 'config');
-  writeFileSync(cfg, 'Host devbox\n  HostName 10.1.2.3\n  User dev\n  Port 2022\n  IdentityFile /keys/dev\n\nHost *\n  User fallback\n');
+  writeFileSync(
+    cfg,
+    'Host devbox\n  HostName 10.1.2.3\n  User dev\n  Port 2022\n  IdentityFile /keys/dev\n\nHost *\n  User fallback\n',
+  );
   const base = { hostKeyPolicy: 'strict' as const, connectTimeoutMs: 1000, sshConfigFile: cfg };
 
   it('takes HostName, User, Port and IdentityFile from the config', () => {
@@ -30,12 +33,17 @@ describe('endpoint resolution with ~/.ssh/config', () => {
 
   it('lets flags beat the spec and the spec beat the config', () => {
     expect(resolveEndpoint({ ...base, host: 'ops@devbox:2200' })).toMatchObject({ user: 'ops', port: 2200 });
-    expect(resolveEndpoint({ ...base, host: 'ops@devbox:2200', user: 'flag', port: 1 })).toMatchObject({ user: 'flag', port: 1 });
+    expect(resolveEndpoint({ ...base, host: 'ops@devbox:2200', user: 'flag', port: 1 })).toMatchObject({
+      user: 'flag',
+      port: 1,
+    });
   });
 
   it('uses the default user only when nothing names one', () => {
     const empty = join(dir, 'empty');
     writeFileSync(empty, '');
-    expect(resolveEndpoint({ ...base, sshConfigFile: empty, host: '192.168.64.9', defaultUser: 'admin' }).user).toBe('admin');
+    expect(resolveEndpoint({ ...base, sshConfigFile: empty, host: '192.168.64.9', defaultUser: 'admin' }).user).toBe(
+      'admin',
+    );
   });
 });

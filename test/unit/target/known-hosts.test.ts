@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { knownHostsName, recordHostKey, verifyHostKey } from '../../../src/target/known-hosts.js';
+import { knownHostsName, recordHostKey, verifyHostKey } from '../../../src/targets/known-hosts.js';
 
 /** An SSH wire-format key blob: string type, then opaque key bytes. */
 function blob(type: string, bytes = randomBytes(32)): Buffer {
@@ -31,12 +31,15 @@ describe('known_hosts verification', () => {
 
   it('matches plain, hashed, wildcard and comma-listed entries', () => {
     const file = join(dir, 'kh1');
-    writeFileSync(file, [
-      '# comment',
-      `${hashed('[127.0.0.1]:2222')} ssh-ed25519 ${key.toString('base64')}`,
-      `devbox,192.168.64.5 ssh-ed25519 ${key.toString('base64')}`,
-      `*.lan ssh-ed25519 ${key.toString('base64')}`,
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '# comment',
+        `${hashed('[127.0.0.1]:2222')} ssh-ed25519 ${key.toString('base64')}`,
+        `devbox,192.168.64.5 ssh-ed25519 ${key.toString('base64')}`,
+        `*.lan ssh-ed25519 ${key.toString('base64')}`,
+      ].join('\n'),
+    );
     expect(verifyHostKey(file, '127.0.0.1', 2222, key)).toBe('match');
     expect(verifyHostKey(file, '192.168.64.5', 22, key)).toBe('match');
     expect(verifyHostKey(file, 'vm.lan', 22, key)).toBe('match');

@@ -1,7 +1,7 @@
 // Shared by the local and SSH targets: gather a script's output with a size cap and a
 // deadline, and turn a missed deadline into a clear error instead of a hang.
 import type { Readable } from 'node:stream';
-import { TargetError, type RunResult } from './target.js';
+import { type RunResult, TargetError } from './target.js';
 
 /** The probe caps its own output far below this; beyond it something is wrong. */
 export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
@@ -49,7 +49,10 @@ export function collect(stdout: Readable, stderr: DataSource, opts: CollectOptio
       abort();
       reject(e);
     };
-    const timer = setTimeout(() => fail(new TargetError(timeoutMessage, 'raise --timeout, or check the target for a hung process')), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new TargetError(timeoutMessage, 'raise --timeout, or check the target for a hung process')),
+      timeoutMs,
+    );
     stdout.on('data', (chunk: Buffer) => {
       if (settled) return;
       outBytes += chunk.length;

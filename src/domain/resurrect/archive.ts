@@ -85,8 +85,11 @@ export async function readPaneArchive(data: Buffer, opts: { cut?: boolean } = {}
     if (e.mtime && (!result.written || e.mtime > result.written)) result.written = e.mtime;
   }
   if (gzipError) {
-    result.error = /unexpected end/i.test(gzipError) ? `gzip data cut off (${gzipError})` : `gzip data corrupt (${gzipError})`;
-    if (opts.cut && /unexpected end/i.test(gzipError)) result.error = `only the first ${data.length} bytes were read (the probe's cap)`;
+    result.error = /unexpected end/i.test(gzipError)
+      ? `gzip data cut off (${gzipError})`
+      : `gzip data corrupt (${gzipError})`;
+    if (opts.cut && /unexpected end/i.test(gzipError))
+      result.error = `only the first ${data.length} bytes were read (the probe's cap)`;
   } else if (tarError) {
     result.error = `tar: ${tarError}`;
   } else if (result.entries.length === 0) {

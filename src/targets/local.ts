@@ -1,9 +1,9 @@
 // `--local`: the probe runs on this machine, in this process's environment (which plays
 // the part of the non-login SSH exec).
 import { spawn } from 'node:child_process';
-import type { RunOptions, RunResult, Target } from './target.js';
-import { collect } from './collect.js';
 import { onShutdown } from '../lifecycle.js';
+import { collect } from './collect.js';
+import type { RunOptions, RunResult, Target } from './target.js';
 
 /** Between SIGTERM (a script's traps clean up, e.g. the --active sandbox) and SIGKILL. */
 const TERM_GRACE_MS = 2_000;
@@ -12,7 +12,10 @@ export class LocalTarget implements Target {
   readonly kind = 'local' as const;
   readonly label = 'local';
 
-  constructor(private readonly env: NodeJS.ProcessEnv = process.env, private readonly shell = '/bin/sh') {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly shell = '/bin/sh',
+  ) {}
 
   runScript(script: string, opts: RunOptions): Promise<RunResult> {
     // detached: the script gets its own process group, so a timeout or Ctrl-C reaches all

@@ -1,11 +1,11 @@
 // Helpers shared by the built-in checks. This folder is not a check: discovery only
 // imports the files directly in checks/, never a subdirectory.
-import type { Result, Status } from '../../src/engine/check.js';
-import type { Facts, FileEntry, ServerFact } from '../../src/probe/facts.js';
+import type { Result, Status } from '../engine/check.js';
+import type { Facts, FileEntry, ServerFact } from '../probe/facts.js';
 
 /** Quote a word for sh/zsh only when it needs it. */
 export function shq(s: string): string {
-  if (s !== '' && /^[A-Za-z0-9_\/.,:+@%-]+$/.test(s)) return s;
+  if (s !== '' && /^[A-Za-z0-9_/.,:+@%-]+$/.test(s)) return s;
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -14,14 +14,16 @@ export function tilde(path: string, home: string): string {
   if (!home || home === '/') return path;
   const h = home.replace(/\/+$/, '');
   if (path === h) return '~';
-  if (path.startsWith(h + '/')) return '~' + path.slice(h.length);
+  if (path.startsWith(`${h}/`)) return `~${path.slice(h.length)}`;
   return path;
 }
 
 export function expandTilde(path: string, home: string): string {
   if (path === '~') return home;
   if (path.startsWith('~/')) return home.replace(/\/+$/, '') + path.slice(1);
-  return path.replace(/^\$HOME(?=\/|$)/, home.replace(/\/+$/, '')).replace(/^\$\{HOME\}(?=\/|$)/, home.replace(/\/+$/, ''));
+  return path
+    .replace(/^\$HOME(?=\/|$)/, home.replace(/\/+$/, ''))
+    .replace(/^\$\{HOME\}(?=\/|$)/, home.replace(/\/+$/, ''));
 }
 
 export function dirname(p: string): string {
@@ -54,12 +56,13 @@ export function pathHasDir(path: string | null | undefined, dir: string): boolea
 /** The default server, only when it answered in time. */
 export function liveServer(facts: Facts): ServerFact | null {
   const s = facts.server;
-  return s && s.answers && !s.timedOut ? s : null;
+  return s?.answers && !s.timedOut ? s : null;
 }
 
 export function noServerReason(facts: Facts): string {
   const s = facts.server;
-  if (s?.timedOut) return `not verifiable: tmux server not responding (timed out after ${facts.probe.tmuxTimeoutSec} s)`;
+  if (s?.timedOut)
+    return `not verifiable: tmux server not responding (timed out after ${facts.probe.tmuxTimeoutSec} s)`;
   return 'not verifiable: no tmux server running';
 }
 
@@ -100,7 +103,13 @@ export function conclude(results: Result[]): Result | Result[] {
   const passes = results.filter((r) => r.status === 'pass');
   const merged: Result[] =
     passes.length > 1
-      ? [{ status: 'pass', summary: passes.map((r) => r.summary).join('; '), details: passes.flatMap((r) => r.details ?? []) }]
+      ? [
+          {
+            status: 'pass',
+            summary: passes.map((r) => r.summary).join('; '),
+            details: passes.flatMap((r) => r.details ?? []),
+          },
+        ]
       : passes;
   const rest = results.filter((r) => r.status !== 'pass');
   const all = [...merged, ...rest].sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status]);
@@ -152,7 +161,7 @@ export function loadPluginsNowFix(facts: Facts, tmuxPath: string | undefined): s
   const server = liveServer(facts);
   const tmux = tmuxPath ? shq(tmuxPath) : 'tmux';
   const dir = tmuxPath ? dirname(tmuxPath) : undefined;
-  const current = server?.globalEnv['PATH'] || '/usr/bin:/bin:/usr/sbin:/sbin';
+  const current = server?.globalEnv.PATH || '/usr/bin:/bin:/usr/sbin:/sbin';
   const steps: string[] = [];
   if (dir && !pathHasDir(current, dir)) steps.push(`${tmux} set-environment -g PATH ${shq(`${dir}:${current}`)}`);
   steps.push(`${tmux} run-shell ${shq(`${facts.plugins.dir.replace(/\/+$/, '')}/tpm/tpm`)}`);

@@ -1,6 +1,6 @@
 // Shell startup files as a tmux pane's shell reads them, and a line-level reading of shell
 // code that is good enough to tell top-level commands from function bodies and conditionals.
-import type { Facts, TextFile } from '../../src/probe/facts.js';
+import type { Facts, TextFile } from '../probe/facts.js';
 import { optionValue } from './config.js';
 import { basename, liveServer, samePath } from './util.js';
 
@@ -18,7 +18,9 @@ export function paneShell(f: Facts): PaneShell {
   const ds = (liveServer(f)?.options['default-shell'] || f.host.shell || '/bin/sh').trim();
   if (dc.trim() !== '') {
     const words = dc.trim().split(/\s+/);
-    const sh = words.map((w) => basename(w.replace(/^["']|["']$/g, ''))).find((w) => /^(zsh|bash|sh|dash|ksh|fish)$/.test(w));
+    const sh = words
+      .map((w) => basename(w.replace(/^["']|["']$/g, '')))
+      .find((w) => /^(zsh|bash|sh|dash|ksh|fish)$/.test(w));
     const login = words.includes('-l') || words.includes('--login');
     return { name: sh ?? basename(ds), login, why: `default-command ${JSON.stringify(dc)}` };
   }
@@ -36,7 +38,8 @@ const named = (f: Facts, rel: string) => {
   return f.dotfiles.find((d) => samePath(d.path, path) && d.exists);
 };
 
-const sourcesBashrc = (t: TextFile) => /(^|[\s;&])(\.|source)\s+["']?(~|\$HOME|\$\{HOME\})?\/?\.bashrc\b/m.test(t.content);
+const sourcesBashrc = (t: TextFile) =>
+  /(^|[\s;&])(\.|source)\s+["']?(~|\$HOME|\$\{HOME\})?\/?\.bashrc\b/m.test(t.content);
 
 /** The startup files (of those the probe read) a pane's shell runs, in order. */
 export function paneRcFiles(f: Facts, sh: PaneShell = paneShell(f)): RcFile[] {

@@ -1,4 +1,4 @@
-import type { Facts } from '../probe/facts.js';
+import type { Facts } from '../../probe/facts.js';
 
 /**
  * Lines of shell logout files that run resurrect's save (`~/.zlogout:1: …save.sh quiet`).
@@ -8,7 +8,7 @@ import type { Facts } from '../probe/facts.js';
 export function logoutHooks(facts: Pick<Facts, 'dotfiles' | 'host'> | undefined): string[] {
   if (!facts) return [];
   const home = facts.host.home.replace(/\/+$/, '');
-  const shown = (p: string) => (home && p.startsWith(home + '/') ? '~' + p.slice(home.length) : p);
+  const shown = (p: string) => (home && p.startsWith(`${home}/`) ? `~${p.slice(home.length)}` : p);
   return facts.dotfiles
     .filter((d) => d.exists && /logout$/.test(d.path))
     .flatMap((d) =>

@@ -239,13 +239,18 @@ function parseSaveUnsafe(input: string | Buffer, cappedByProbe: boolean): Parsed
       continue;
     }
     if (isLast) {
-      const short = isLineType(type) ? fields.length < EXPECTED_FIELDS[type] : fields.length === 1 && isCutTypeName(type);
+      const short = isLineType(type)
+        ? fields.length < EXPECTED_FIELDS[type]
+        : fields.length === 1 && isCutTypeName(type);
       if (short) {
         cut = true;
         const what = isLineType(type)
           ? `${type} line has ${fields.length} of ${EXPECTED_FIELDS[type]} fields`
           : `\`${type}\` is the start of a line type`;
-        problems.push({ line: n, reason: `last line cut mid-line: ${what} and there is no newline at the end of the file` });
+        problems.push({
+          line: n,
+          reason: `last line cut mid-line: ${what} and there is no newline at the end of the file`,
+        });
         continue;
       }
     }
@@ -288,7 +293,17 @@ function parseSaveUnsafe(input: string | Buffer, cappedByProbe: boolean): Parsed
       }
       case 'pane': {
         const [, sess, winIdx, winActive, winFlags, paneIdx, title, dir, paneActive, command, full] = fields as [
-          string, string, string, string, string, string, string, string, string, string, string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
         ];
         if (sess === '') {
           problems.push({ line: n, reason: 'pane line with an empty session name' });
@@ -343,7 +358,14 @@ function parseSaveUnsafe(input: string | Buffer, cappedByProbe: boolean): Parsed
       }
       case 'window': {
         const [, sess, idx, name, active, flags, layout, autoRename] = fields as [
-          string, string, string, string, string, string, string, string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
         ];
         if (sess === '') {
           problems.push({ line: n, reason: 'window line with an empty session name' });
@@ -359,7 +381,17 @@ function parseSaveUnsafe(input: string | Buffer, cappedByProbe: boolean): Parsed
         let win = windows.get(wkey);
         if (win && win.line !== 0) break; // duplicate window line: first wins
         if (!win) {
-          win = { session: sess, index, name: '', active: false, flags: '', layout: '', automaticRename: '', panes: [], line: 0 };
+          win = {
+            session: sess,
+            index,
+            name: '',
+            active: false,
+            flags: '',
+            layout: '',
+            automaticRename: '',
+            panes: [],
+            line: 0,
+          };
           windows.set(wkey, win);
           session(sess).windows.push(win);
         }

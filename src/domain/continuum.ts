@@ -13,7 +13,7 @@
 // `tmux show-option` running at that moment, `tmux-mem-cpu-load`; a tmux started by its
 // full path (`/opt/homebrew/bin/tmux …`) does not. continuum_restore.sh applies the
 // start-up rule again before restoring.
-import type { Facts, ProcessFact, ServerFact } from '../../src/probe/facts.js';
+import type { Facts, ProcessFact, ServerFact } from '../probe/facts.js';
 import { optionValue } from './config.js';
 import { basename, shq, tilde } from './util.js';
 
@@ -38,7 +38,7 @@ export function continuumHooked(server: ServerFact): boolean {
 }
 
 export function tpmLoaded(server: ServerFact): boolean {
-  const v = server.globalEnv['TMUX_PLUGIN_MANAGER_PATH'];
+  const v = server.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
   return typeof v === 'string' && v !== '';
 }
 
@@ -62,7 +62,8 @@ export function intOption(f: Facts, name: string, def: number): IntOption {
   const o = optionValue(f, name);
   const raw = o.value;
   if (raw === undefined || raw === '') return { value: def, source: `${name} not set, default ${def}` };
-  const where = o.source === 'server' ? 'running server' : `config${o.at ? ` ${tilde(o.at.file, f.host.home)}:${o.at.line}` : ''}`;
+  const where =
+    o.source === 'server' ? 'running server' : `config${o.at ? ` ${tilde(o.at.file, f.host.home)}:${o.at.line}` : ''}`;
   const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
   return { value: n, raw, source: `${name} = ${raw} (${where})` };
 }
@@ -114,7 +115,11 @@ export function continuumCount(f: Facts, server: ServerFact): ContinuumCount {
 
 /** `ps` evidence line for a process continuum counts. */
 export function describeCounted(p: ProcessFact, c: ContinuumCount): string {
-  const what = c.clientPids.has(p.pid) ? 'a client of this server' : p.ppid === 1 ? 'ppid 1: another tmux server' : 'not a client of this server';
+  const what = c.clientPids.has(p.pid)
+    ? 'a client of this server'
+    : p.ppid === 1
+      ? 'ppid 1: another tmux server'
+      : 'not a client of this server';
   return `ps: pid ${p.pid} (${what}, up ${p.etime}): ${p.command}`;
 }
 

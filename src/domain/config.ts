@@ -7,7 +7,7 @@
 // user file only: `${XDG_CONFIG_HOME:-~/.config}/tmux/tmux.conf` if it exists, else
 // `~/.tmux.conf` (plus /etc/tmux.conf and files they `source`), matching
 // `^[ \t]*set(-option)? +-g +@plugin` and taking the 4th field without quotes.
-import type { Facts, TextFile } from '../../src/probe/facts.js';
+import type { Facts, TextFile } from '../probe/facts.js';
 import { basename, expandTilde, liveServer, samePath, tilde } from './util.js';
 
 export interface ConfLine {
@@ -29,7 +29,11 @@ function uniqPaths(paths: string[]): string[] {
 export function userConfigPaths(facts: Facts): string[] {
   const home = facts.host.home.replace(/\/+$/, '');
   const xdg = facts.env.xdgConfigHome;
-  return uniqPaths([`${home}/.tmux.conf`, ...(xdg ? [`${xdg.replace(/\/+$/, '')}/tmux/tmux.conf`] : []), `${home}/.config/tmux/tmux.conf`]);
+  return uniqPaths([
+    `${home}/.tmux.conf`,
+    ...(xdg ? [`${xdg.replace(/\/+$/, '')}/tmux/tmux.conf`] : []),
+    `${home}/.config/tmux/tmux.conf`,
+  ]);
 }
 
 export function configAt(facts: Facts, path: string): TextFile | undefined {
@@ -110,7 +114,12 @@ export function pluginDecls(lines: ConfLine[]): PluginDecl[] {
     if (!/^[ \t]*set(-option)? +-g +@plugin/.test(l.text)) continue;
     const spec = l.text.replace(/['"]/g, '').split(/[ \t]+/)[3];
     if (!spec) continue;
-    const name = basename(spec.replace(/#.*$/, '').replace(/\.git$/, '').replace(/^.*:/, ''));
+    const name = basename(
+      spec
+        .replace(/#.*$/, '')
+        .replace(/\.git$/, '')
+        .replace(/^.*:/, ''),
+    );
     out.push({ ...l, spec, name });
   }
   return out;
@@ -155,7 +164,13 @@ export function setLines(lines: ConfLine[]): SetLine[] {
     if (!m) continue;
     const flags = m[1]!.replace(/[\s-]/g, '');
     const unset = flags.includes('u');
-    out.push({ ...l, name: unquoteWord(m[2]!), value: unset ? undefined : firstValue(m[3]!), append: flags.includes('a'), unset });
+    out.push({
+      ...l,
+      name: unquoteWord(m[2]!),
+      value: unset ? undefined : firstValue(m[3]!),
+      append: flags.includes('a'),
+      unset,
+    });
   }
   return out;
 }
@@ -183,9 +198,13 @@ export function optionValue(facts: Facts, name: string): OptionValue {
   const fromConfig = configOptionValues(configLines(facts, loadedConfigs(facts))).get(name);
   if (server) {
     const v = server.options[name];
-    return v === undefined ? { value: undefined, source: 'unset', at: fromConfig?.at } : { value: v, source: 'server', at: fromConfig?.at };
+    return v === undefined
+      ? { value: undefined, source: 'unset', at: fromConfig?.at }
+      : { value: v, source: 'server', at: fromConfig?.at };
   }
-  return fromConfig ? { value: fromConfig.value, source: 'config', at: fromConfig.at } : { value: undefined, source: 'unset' };
+  return fromConfig
+    ? { value: fromConfig.value, source: 'config', at: fromConfig.at }
+    : { value: undefined, source: 'unset' };
 }
 
 /** `@resurrect-*` / `@continuum-*` options and their values, from the server when it runs. */
@@ -193,10 +212,21 @@ export function pluginOptions(facts: Facts): { source: 'server' | 'config'; valu
   const isPluginOpt = (k: string) => /^@(resurrect|continuum)-/.test(k);
   const server = liveServer(facts);
   if (server) {
-    return { source: 'server', values: Object.entries(server.options).filter(([k]) => isPluginOpt(k)).sort(([a], [b]) => a.localeCompare(b)) };
+    return {
+      source: 'server',
+      values: Object.entries(server.options)
+        .filter(([k]) => isPluginOpt(k))
+        .sort(([a], [b]) => a.localeCompare(b)),
+    };
   }
   const vals = configOptionValues(configLines(facts, loadedConfigs(facts)));
-  return { source: 'config', values: [...vals.entries()].filter(([k]) => isPluginOpt(k)).map(([k, v]) => [k, v.value] as [string, string]).sort(([a], [b]) => a.localeCompare(b)) };
+  return {
+    source: 'config',
+    values: [...vals.entries()]
+      .filter(([k]) => isPluginOpt(k))
+      .map(([k, v]) => [k, v.value] as [string, string])
+      .sort(([a], [b]) => a.localeCompare(b)),
+  };
 }
 
 export function where(l: { file: string; line: number }, home: string): string {

@@ -18,7 +18,13 @@ function patternMatches(pattern: string, name: string): boolean {
     if (!salt || !hash) return false;
     return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
   }
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(name);
 }
 
@@ -48,7 +54,8 @@ export function verifyHostKey(file: string, host: string, port: number, key: Buf
     if (!line || line.startsWith('#')) continue;
     let fields = line.split(/\s+/);
     if (fields[0]?.startsWith('@')) {
-      if (fields[0] === '@revoked' && fields[1] && hostMatches(fields[1], name) && fields[3] === key.toString('base64')) return 'changed';
+      if (fields[0] === '@revoked' && fields[1] && hostMatches(fields[1], name) && fields[3] === key.toString('base64'))
+        return 'changed';
       fields = fields.slice(1);
       continue; // @cert-authority lines are not plain host keys
     }

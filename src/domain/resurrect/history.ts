@@ -14,9 +14,9 @@
 // orders by mtime; we order by the time in the name, which is the same for files resurrect
 // wrote and nobody touched since.
 
-import type { SaveDirFact } from '../probe/facts.js';
-import { parseSave, type ParsedSave, type SaveClass } from './savefile.js';
+import type { SaveDirFact } from '../../probe/facts.js';
 import { parseSaveName, saveFilesIn, savesNotListed } from './savedir.js';
+import { type ParsedSave, parseSave, type SaveClass } from './savefile.js';
 
 export type HistoryClass = SaveClass | 'unread';
 
@@ -120,7 +120,11 @@ function classifyPartial(p: ParsedSave): HistoryClass {
   return onlyCut ? 'valid' : p.classification;
 }
 
-function classify(content: string, size: number, truncated: boolean): Pick<HistoryEntry, 'classification' | 'basis' | 'parsed'> {
+function classify(
+  content: string,
+  size: number,
+  truncated: boolean,
+): Pick<HistoryEntry, 'classification' | 'basis' | 'parsed'> {
   if (content === '' && size > 0) return { classification: 'unread', basis: 'none' };
   const parsed = parseSave(content, { truncated });
   if (truncated) return { classification: classifyPartial(parsed), basis: 'partial', parsed };
@@ -131,7 +135,7 @@ function classify(content: string, size: number, truncated: boolean): Pick<Histo
 function nameInDir(target: string, dirPath: string): string | undefined {
   let t = target;
   const dir = dirPath.replace(/\/+$/, '');
-  if (t.startsWith(dir + '/')) t = t.slice(dir.length + 1);
+  if (t.startsWith(`${dir}/`)) t = t.slice(dir.length + 1);
   while (t.startsWith('./')) t = t.slice(2);
   return t !== '' && !t.includes('/') ? t : undefined;
 }
@@ -146,7 +150,13 @@ export function saveHistory(
   const lastName = lastFact?.target !== undefined ? nameInDir(lastFact.target, dir.path) : undefined;
 
   const entries: HistoryEntry[] = saveFilesIn(dir, tz).map((f) => {
-    const base = { name: f.name, time: f.time, stamp: stampOf(f.name), size: f.size, isLast: lastName === f.name && lastFact?.entry.type === 'link' };
+    const base = {
+      name: f.name,
+      time: f.time,
+      stamp: stampOf(f.name),
+      size: f.size,
+      isLast: lastName === f.name && lastFact?.entry.type === 'link',
+    };
     const rc = recent.get(f.name);
     if (rc) return { ...base, size: rc.size || f.size, ...classify(rc.content, rc.size || f.size, rc.truncated) };
     if (base.isLast && lastFact?.file) {
@@ -161,7 +171,7 @@ export function saveHistory(
   const last: LastInfo = { state: 'missing' };
   if (lastFact) {
     last.target = lastFact.target;
-    const t = lastFact.target !== undefined ? parseSaveName((lastFact.target.split('/').pop() ?? ''), tz) : null;
+    const t = lastFact.target !== undefined ? parseSaveName(lastFact.target.split('/').pop() ?? '', tz) : null;
     if (t) last.time = t;
     if (lastFact.entry.type !== 'link') {
       last.state = 'not-link';
@@ -185,7 +195,8 @@ export function saveHistory(
       }
     }
   }
-  const lastUsable = (last.state === 'ok' || last.state === 'outside' || last.state === 'not-link') && last.classification === 'valid';
+  const lastUsable =
+    (last.state === 'ok' || last.state === 'outside' || last.state === 'not-link') && last.classification === 'valid';
 
   // the newest save with panes
   let newestValid: HistoryEntry | undefined;
@@ -205,7 +216,10 @@ export function saveHistory(
   }
   const invalidAfter = newestValid ? entries.filter((e) => e.time > newestValid!.time) : entries.slice();
 
-  const days = opts.deleteAfterDays !== undefined && Number.isFinite(opts.deleteAfterDays) && opts.deleteAfterDays >= 0 ? opts.deleteAfterDays : DEFAULT_DELETE_AFTER_DAYS;
+  const days =
+    opts.deleteAfterDays !== undefined && Number.isFinite(opts.deleteAfterDays) && opts.deleteAfterDays >= 0
+      ? opts.deleteAfterDays
+      : DEFAULT_DELETE_AFTER_DAYS;
   const retention: Retention = { keepNewest: KEEP_NEWEST, days, atRisk: false, overdue: false };
   if (newestValid) {
     const rank = entries.length - entries.indexOf(newestValid);
@@ -247,7 +261,9 @@ export function entryVerdict(e: Pick<HistoryEntry, 'classification' | 'basis' | 
   const p = e.parsed;
   switch (e.classification) {
     case 'valid': {
-      const c = p ? `${plural(p.counts.sessions, 'session')}, ${plural(p.counts.windows, 'window')}, ${plural(p.counts.panes, 'pane')}` : '';
+      const c = p
+        ? `${plural(p.counts.sessions, 'session')}, ${plural(p.counts.windows, 'window')}, ${plural(p.counts.panes, 'pane')}`
+        : '';
       const part = e.basis === 'partial' ? ' (only the start was read)' : '';
       return `valid${c ? `: ${c}` : ''}${part}${p && p.counts.stateLines > 1 ? `, ${p.counts.stateLines} state lines: saves raced into this file` : ''}`;
     }
@@ -295,10 +311,14 @@ export function timeline(h: SaveHistory, opts: { maxLines?: number } = {}): stri
   const before = h.entries.slice(0, start);
   if (h.notListed > 0) {
     const first = h.entries[0];
-    out.push(`${first ? `before ${first.stamp}: ` : ''}${plural(h.notListed, 'older save')} (counted, not listed or read)`);
+    out.push(
+      `${first ? `before ${first.stamp}: ` : ''}${plural(h.notListed, 'older save')} (counted, not listed or read)`,
+    );
   }
   if (before.length) {
-    out.push(`${before[0]!.stamp} … ${before[before.length - 1]!.stamp}  ${plural(before.length, 'older save')} (${countByClass(before)})`);
+    out.push(
+      `${before[0]!.stamp} … ${before[before.length - 1]!.stamp}  ${plural(before.length, 'older save')} (${countByClass(before)})`,
+    );
   }
   const shown = h.entries.slice(start);
   if (shown.length <= max) {
@@ -308,7 +328,9 @@ export function timeline(h: SaveHistory, opts: { maxLines?: number } = {}): stri
     const tail = shown.slice(shown.length - Math.floor(max / 2));
     const middle = shown.slice(head.length, shown.length - tail.length);
     for (const e of head) out.push(entryLine(e, lastName));
-    out.push(`… ${plural(middle.length, 'more save')} ${middle[0]!.stamp} … ${middle[middle.length - 1]!.stamp} (${countByClass(middle)})`);
+    out.push(
+      `… ${plural(middle.length, 'more save')} ${middle[0]!.stamp} … ${middle[middle.length - 1]!.stamp} (${countByClass(middle)})`,
+    );
     for (const e of tail) out.push(entryLine(e, lastName));
   }
   const l = h.last;
@@ -317,10 +339,14 @@ export function timeline(h: SaveHistory, opts: { maxLines?: number } = {}): stri
       out.push('last: missing');
       break;
     case 'dangling':
-      out.push(`last → ${l.target ?? '?'}: does not exist (dangling)${l.time ? `; that name is from ${stampOf(l.target!.split('/').pop()!)}` : ''}`);
+      out.push(
+        `last → ${l.target ?? '?'}: does not exist (dangling)${l.time ? `; that name is from ${stampOf(l.target!.split('/').pop()!)}` : ''}`,
+      );
       break;
     case 'outside':
-      out.push(`last → ${l.target ?? '?'}: outside the save dir (not resurrect's doing), ${l.classification ?? 'not read'}`);
+      out.push(
+        `last → ${l.target ?? '?'}: outside the save dir (not resurrect's doing), ${l.classification ?? 'not read'}`,
+      );
       break;
     case 'not-link':
       out.push(`last: a regular file, not resurrect's symlink (${l.classification ?? 'not read'})`);

@@ -16,13 +16,33 @@
 //   tmux → 0-byte saves that still become `last`.
 // - several servers (sockets): a save that reaches a server other than the one holding the
 //   sessions saves state-only or nothing.
-import type { Facts, ServerFact, TextFile } from '../../src/probe/facts.js';
-import type { HistoryEntry, SaveHistory } from '../../src/resurrect/history.js';
-import { configLines, configOptionValues, loadedConfigs, where, type ConfLine } from './config.js';
+import type { Facts, ServerFact, TextFile } from '../probe/facts.js';
+import { type ConfLine, configLines, configOptionValues, loadedConfigs, where } from './config.js';
+import type { HistoryEntry, SaveHistory } from './resurrect/history.js';
 import { saveScript } from './saves.js';
-import { basename, dirname, liveServer, loadPluginsNowFix, nonLoginPathFix, pathHasDir, plural, primaryTmux, restartFromLoginShell, samePath, shq, tilde } from './util.js';
+import {
+  basename,
+  dirname,
+  liveServer,
+  loadPluginsNowFix,
+  nonLoginPathFix,
+  pathHasDir,
+  plural,
+  primaryTmux,
+  restartFromLoginShell,
+  samePath,
+  shq,
+  tilde,
+} from './util.js';
 
-export type TriggerKind = 'continuum' | 'tmux-hook' | 'logout-hook' | 'script' | 'crontab' | 'launch-agent' | 'key-binding';
+export type TriggerKind =
+  | 'continuum'
+  | 'tmux-hook'
+  | 'logout-hook'
+  | 'script'
+  | 'crontab'
+  | 'launch-agent'
+  | 'key-binding';
 
 export interface SaveTrigger {
   kind: TriggerKind;
@@ -76,7 +96,14 @@ export interface Diagnosis {
 
 /** A line that runs (or points at) resurrect's save script. */
 const SAVE_RE = /resurrect[^\n]*save|save\.sh[^\n]*resurrect/i;
-const CLOSE_HOOKS = new Set(['session-closed', 'pane-exited', 'pane-died', 'window-unlinked', 'window-closed', 'client-session-changed']);
+const CLOSE_HOOKS = new Set([
+  'session-closed',
+  'pane-exited',
+  'pane-died',
+  'window-unlinked',
+  'window-closed',
+  'client-session-changed',
+]);
 const COMMENT = /^\s*#/;
 
 function hookSaves(command: string): boolean {
@@ -120,7 +147,16 @@ export function findTriggers(f: Facts): SaveTrigger[] {
       const v = server.options[opt];
       if (v && /continuum_save\.sh/.test(v)) {
         const interval = server.options['@continuum-save-interval'] ?? '15';
-        out.push({ kind: 'continuum', where: opt, line: v.length > 120 ? `${v.slice(0, 120)}…` : v, when: interval === '0' ? 'continuum auto-save is switched off (@continuum-save-interval 0)' : `continuum auto-save every ${interval} min while a client redraws the status line`, firesOnClose: false });
+        out.push({
+          kind: 'continuum',
+          where: opt,
+          line: v.length > 120 ? `${v.slice(0, 120)}…` : v,
+          when:
+            interval === '0'
+              ? 'continuum auto-save is switched off (@continuum-save-interval 0)'
+              : `continuum auto-save every ${interval} min while a client redraws the status line`,
+          firesOnClose: false,
+        });
       }
     }
   }
@@ -130,7 +166,14 @@ export function findTriggers(f: Facts): SaveTrigger[] {
     for (const l of server.hooks) {
       const h = parseHookLine(l);
       if (!h || !hookSaves(h.command)) continue;
-      out.push({ kind: 'tmux-hook', where: 'show-hooks -g', line: l.trim(), hook: h.name, when: `tmux hook ${h.name}`, firesOnClose: CLOSE_HOOKS.has(h.name) });
+      out.push({
+        kind: 'tmux-hook',
+        where: 'show-hooks -g',
+        line: l.trim(),
+        hook: h.name,
+        when: `tmux hook ${h.name}`,
+        firesOnClose: CLOSE_HOOKS.has(h.name),
+      });
     }
   }
   const fromConfig = new Map<string, ConfLine>();
@@ -147,7 +190,17 @@ export function findTriggers(f: Facts): SaveTrigger[] {
       if (t) Object.assign(t, { file: l.file, lineNo: l.line, fileText: l.text });
       continue;
     }
-    out.push({ kind: 'tmux-hook', where: where(l, home), line: l.text, hook: name, file: l.file, lineNo: l.line, fileText: l.text, when: `tmux hook ${name} (from the config; no server to ask)`, firesOnClose: CLOSE_HOOKS.has(name) });
+    out.push({
+      kind: 'tmux-hook',
+      where: where(l, home),
+      line: l.text,
+      hook: name,
+      file: l.file,
+      lineNo: l.line,
+      fileText: l.text,
+      when: `tmux hook ${name} (from the config; no server to ask)`,
+      firesOnClose: CLOSE_HOOKS.has(name),
+    });
   }
 
   // scripts that save (cal-bootstrap style): ~/scripts, ~/bin, ~/.local/bin
@@ -166,7 +219,9 @@ export function findTriggers(f: Facts): SaveTrigger[] {
       lineNo: l.n,
       fileText: l.text.trim(),
       direct,
-      when: direct ? 'whenever this script runs; it runs save.sh itself, with the environment of whoever calls it' : 'whenever this script runs (a save over SSH, e.g. before `tart stop`)',
+      when: direct
+        ? 'whenever this script runs; it runs save.sh itself, with the environment of whoever calls it'
+        : 'whenever this script runs (a save over SSH, e.g. before `tart stop`)',
       firesOnClose: false,
     });
   }
@@ -193,18 +248,42 @@ export function findTriggers(f: Facts): SaveTrigger[] {
   // cron and launchd
   for (const [i, l] of (f.crontab ?? '').split('\n').entries()) {
     if (l.trim() === '' || COMMENT.test(l) || !SAVE_RE.test(l)) continue;
-    out.push({ kind: 'crontab', where: `crontab line ${i + 1}`, line: l.trim(), when: 'on the cron schedule, with cron\'s minimal environment (PATH without Homebrew)', firesOnClose: false, direct: !/run-shell/.test(l) });
+    out.push({
+      kind: 'crontab',
+      where: `crontab line ${i + 1}`,
+      line: l.trim(),
+      when: "on the cron schedule, with cron's minimal environment (PATH without Homebrew)",
+      firesOnClose: false,
+      direct: !/run-shell/.test(l),
+    });
   }
   for (const a of f.launchAgents ?? []) {
     if (!a.exists) continue;
     const l = scriptSaves(a);
-    if (l) out.push({ kind: 'launch-agent', where: `${tilde(a.path, home)}:${l.n}`, line: l.text.trim(), file: a.path, lineNo: l.n, fileText: l.text.trim(), when: 'when launchd runs this agent', firesOnClose: false });
+    if (l)
+      out.push({
+        kind: 'launch-agent',
+        where: `${tilde(a.path, home)}:${l.n}`,
+        line: l.text.trim(),
+        file: a.path,
+        lineNo: l.n,
+        fileText: l.text.trim(),
+        when: 'when launchd runs this agent',
+        firesOnClose: false,
+      });
   }
 
   // the manual save binding
   if (server) {
     const b = server.keyBindings.find((k) => /\bC-s\b/.test(k) && /save/.test(k));
-    if (b) out.push({ kind: 'key-binding', where: 'list-keys', line: b.replace(/\s+/g, ' ').trim(), when: 'prefix C-s (manual save)', firesOnClose: false });
+    if (b)
+      out.push({
+        kind: 'key-binding',
+        where: 'list-keys',
+        line: b.replace(/\s+/g, ' ').trim(),
+        when: 'prefix C-s (manual save)',
+        firesOnClose: false,
+      });
   }
   return out;
 }
@@ -224,19 +303,64 @@ export function collectEvidence(h: SaveHistory): Evidence[] {
 
 function buildEvidence(h: SaveHistory): Evidence[] {
   const out: Evidence[] = [];
-  const list = (es: HistoryEntry[], what: (e: HistoryEntry) => string) => es.map((e) => `${e.stamp}  ${e.name}: ${what(e)}`);
+  const list = (es: HistoryEntry[], what: (e: HistoryEntry) => string) =>
+    es.map((e) => `${e.stamp}  ${e.name}: ${what(e)}`);
   const stateOnly = h.entries.filter((e) => e.classification === 'state-only');
-  if (stateOnly.length) out.push({ kind: 'state-only', entries: stateOnly, lines: list(stateOnly, (e) => `only ${plural(e.parsed?.counts.stateLines ?? 1, '`state` line')}: a save of a server with no sessions`) });
+  if (stateOnly.length)
+    out.push({
+      kind: 'state-only',
+      entries: stateOnly,
+      lines: list(
+        stateOnly,
+        (e) => `only ${plural(e.parsed?.counts.stateLines ?? 1, '`state` line')}: a save of a server with no sessions`,
+      ),
+    });
   const racing = h.entries.filter((e) => (e.parsed?.counts.stateLines ?? 0) > 1);
-  if (racing.length) out.push({ kind: 'racing', entries: racing, lines: list(racing, (e) => `${e.parsed!.counts.stateLines} \`state\` lines in one file: ${e.parsed!.counts.stateLines} saves ran in the same second and appended to it`) });
+  if (racing.length)
+    out.push({
+      kind: 'racing',
+      entries: racing,
+      lines: list(
+        racing,
+        (e) =>
+          `${e.parsed!.counts.stateLines} \`state\` lines in one file: ${e.parsed!.counts.stateLines} saves ran in the same second and appended to it`,
+      ),
+    });
   if (h.last.state === 'dangling') {
-    const when = h.last.time ? ` (a save at ${h.last.target!.split('/').pop()!.replace(/^tmux_resurrect_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})\.txt$/, '$1-$2-$3 $4:$5:$6')})` : '';
-    out.push({ kind: 'dangling', entries: [], lines: [`last → ${h.last.target ?? '?'}, which does not exist${when}: a second save in the same second found its file identical to \`last\` and deleted it`] });
+    const when = h.last.time
+      ? ` (a save at ${h.last
+          .target!.split('/')
+          .pop()!
+          .replace(/^tmux_resurrect_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})\.txt$/, '$1-$2-$3 $4:$5:$6')})`
+      : '';
+    out.push({
+      kind: 'dangling',
+      entries: [],
+      lines: [
+        `last → ${h.last.target ?? '?'}, which does not exist${when}: a second save in the same second found its file identical to \`last\` and deleted it`,
+      ],
+    });
   }
   const empty = h.entries.filter((e) => e.classification === 'empty');
-  if (empty.length) out.push({ kind: 'empty', entries: empty, lines: list(empty, (e) => (e.basis === 'size' ? '0 bytes (by size)' : '0 bytes: no tmux command in save.sh answered')) });
+  if (empty.length)
+    out.push({
+      kind: 'empty',
+      entries: empty,
+      lines: list(empty, (e) =>
+        e.basis === 'size' ? '0 bytes (by size)' : '0 bytes: no tmux command in save.sh answered',
+      ),
+    });
   const damaged = h.entries.filter((e) => e.classification === 'truncated' || e.classification === 'malformed');
-  if (damaged.length) out.push({ kind: 'damaged', entries: damaged, lines: list(damaged, (e) => `${e.classification}${e.parsed?.problems[0] ? `: line ${e.parsed.problems[0].line}: ${e.parsed.problems[0].reason}` : ''}`) });
+  if (damaged.length)
+    out.push({
+      kind: 'damaged',
+      entries: damaged,
+      lines: list(
+        damaged,
+        (e) =>
+          `${e.classification}${e.parsed?.problems[0] ? `: line ${e.parsed.problems[0].line}: ${e.parsed.problems[0].reason}` : ''}`,
+      ),
+    });
   return out;
 }
 
@@ -268,7 +392,9 @@ function saveBeforeStop(f: Facts): string {
   const sh = f.host.shell || '/bin/zsh';
   const script = saveScript(f);
   // readable when nothing needs quoting (the usual case), exact otherwise
-  const cmd = /^[A-Za-z0-9_\/.,:+@%-]+$/.test(script + sh) ? `"${sh} -l -c 'tmux run-shell ${script}'"` : shq(`${sh} -l -c ${shq(`tmux run-shell ${shq(script)}`)}`);
+  const cmd = /^[A-Za-z0-9_/.,:+@%-]+$/.test(script + sh)
+    ? `"${sh} -l -c 'tmux run-shell ${script}'"`
+    : shq(`${sh} -l -c ${shq(`tmux run-shell ${shq(script)}`)}`);
   return `save while the sessions still exist instead, e.g. before \`tart stop\`: ssh ${f.host.user}@VM ${cmd}`;
 }
 
@@ -282,7 +408,7 @@ export function diagnose(f: Facts, h: SaveHistory | undefined): Diagnosis {
 
   // 1. logout hooks
   const logout = triggers.filter((t) => t.kind === 'logout-hook');
-  const tpmLoaded = server ? !!server.globalEnv['TMUX_PLUGIN_MANAGER_PATH'] : undefined;
+  const tpmLoaded = server ? !!server.globalEnv.TMUX_PLUGIN_MANAGER_PATH : undefined;
   if (logout.length) {
     const explains = (['dangling', 'racing', 'state-only'] as EvidenceKind[]).filter((k) => has(k));
     // a logout save after the server is gone writes 0 bytes; unless the server is known to lack plugins (cause 3)
@@ -297,7 +423,11 @@ export function diagnose(f: Facts, h: SaveHistory | undefined): Diagnosis {
           ...explains.flatMap((k) => has(k)!.lines.map((l) => `evidence: ${l}`)),
           'how: tmux panes run login shells, so the logout file runs in each of them on exit, kill-session, kill-server and SIGHUP; those saves start within one second, share one file name (1-second resolution) and append to it; one that finds its file identical to `last` deletes it, leaving `last` dangling',
         ],
-        fix: [...logout.map((t) => removeLine(t, home)), saveBeforeStop(f), 'then relink `last` to the newest valid save (see resurrect.history, or `cal-doctor --fix --yes`)'],
+        fix: [
+          ...logout.map((t) => removeLine(t, home)),
+          saveBeforeStop(f),
+          'then relink `last` to the newest valid save (see resurrect.history, or `cal-doctor --fix --yes`)',
+        ],
         advice: [...logout.map((t) => removeLine(t, home)), saveBeforeStop(f)],
         explains,
       });
@@ -317,13 +447,19 @@ export function diagnose(f: Facts, h: SaveHistory | undefined): Diagnosis {
         id: 'close-hook',
         summary: `cause: the tmux ${names.join('/')} hook runs save.sh when a session closes; when the last one closes it saves a server with no sessions (\`state\` only), which becomes \`last\``,
         details: [
-          ...closeHooks.map((t) => `trigger: ${t.where}: ${t.line}${t.file ? ` (set in ${tilde(t.file, home)}:${t.lineNo})` : ''}`),
+          ...closeHooks.map(
+            (t) => `trigger: ${t.where}: ${t.line}${t.file ? ` (set in ${tilde(t.file, home)}:${t.lineNo})` : ''}`,
+          ),
           `exit-empty ${ee.value} (${ee.source})${ee.value === 'off' ? ': the server stays up with no sessions, so every later close saves `state` only again' : ': the server exits after the last session, but the hook still saves once before it goes'}`,
           ...explains.flatMap((k) => has(k)!.lines.map((l) => `evidence: ${l}`)),
         ],
         fix: [
           ...unset.map((u) => `${u}   # now, in the running server`),
-          ...(edits.length ? edits : [`remove the set-hook line for ${names.join('/')} from the tmux config (it is not in the files the probe read: look in sourced files or scripts that run tmux set-hook)`]),
+          ...(edits.length
+            ? edits
+            : [
+                `remove the set-hook line for ${names.join('/')} from the tmux config (it is not in the files the probe read: look in sourced files or scripts that run tmux set-hook)`,
+              ]),
           'rely on continuum and prefix C-s while sessions exist; then relink `last` to the newest valid save (resurrect.history, or `cal-doctor --fix --yes`)',
         ],
         advice: [...unset, ...edits],
@@ -335,7 +471,7 @@ export function diagnose(f: Facts, h: SaveHistory | undefined): Diagnosis {
   // 3. a server without tmux on its PATH (Homebrew): TPM not loaded, 0-byte saves
   if (has('empty') && server) {
     const tmux = primaryTmux(f);
-    const serverPath = server.globalEnv['PATH'];
+    const serverPath = server.globalEnv.PATH;
     const pathLacks = !!tmux && tmux.includes('/') && !pathHasDir(serverPath ?? '', dirname(tmux));
     if (tpmLoaded === false || pathLacks) {
       causes.push({
@@ -343,7 +479,7 @@ export function diagnose(f: Facts, h: SaveHistory | undefined): Diagnosis {
         summary: `cause: the tmux server was started without Homebrew's PATH (${pathLacks ? `its PATH lacks ${dirname(tmux!)}` : 'TPM never loaded'}), so \`run-shell save.sh\` cannot call tmux and writes a 0-byte save that still becomes \`last\``,
         details: [
           `server global PATH: ${serverPath ?? '(not set)'}`,
-          `TMUX_PLUGIN_MANAGER_PATH: ${server.globalEnv['TMUX_PLUGIN_MANAGER_PATH'] ?? '(not set: TPM did not load)'}`,
+          `TMUX_PLUGIN_MANAGER_PATH: ${server.globalEnv.TMUX_PLUGIN_MANAGER_PATH ?? '(not set: TPM did not load)'}`,
           `server started ${server.startTime ? new Date(server.startTime * 1000).toISOString() : 'at an unknown time'}${server.pid ? ` (pid ${server.pid})` : ''}`,
           ...has('empty')!.lines.map((l) => `evidence: ${l}`),
           'how: on macOS /opt/homebrew/bin is added by ~/.zprofile (login shells only); a server started by `ssh vm /opt/homebrew/bin/tmux …` keeps that PATH, and run-shell (TPM, save.sh) uses it',
@@ -366,9 +502,24 @@ export function diagnose(f: Facts, h: SaveHistory | undefined): Diagnosis {
     causes.push({
       id: 'script-without-path',
       summary: `cause: ${direct.map((t) => t.where).join(', ')} run${direct.length === 1 ? 's' : ''} save.sh directly from a non-login shell, where tmux is not on PATH: every tmux call in it fails and the save is 0 bytes`,
-      details: [...direct.map((t) => `trigger: ${t.where}: ${t.line}`), `non-login PATH: ${f.env.path || '(empty)'} (no tmux)`, ...has('empty')!.lines.map((l) => `evidence: ${l}`)],
-      fix: [`call it through the server instead: tmux run-shell ${shq(saveScript(f))} (from a login shell: ${f.host.shell || 'zsh'} -l -c '…')`, ...(tmux ? nonLoginPathFix(f, dirname(tmux)) : [])],
-      advice: [...direct.filter((t) => t.file).map((t) => `in ${tilde(t.file!, home)}, line ${t.lineNo}: run \`tmux run-shell ${shq(saveScript(f))}\` from a login shell instead of \`${t.fileText ?? t.line}\``), ...(tmux ? nonLoginPathFix(f, dirname(tmux)) : [])],
+      details: [
+        ...direct.map((t) => `trigger: ${t.where}: ${t.line}`),
+        `non-login PATH: ${f.env.path || '(empty)'} (no tmux)`,
+        ...has('empty')!.lines.map((l) => `evidence: ${l}`),
+      ],
+      fix: [
+        `call it through the server instead: tmux run-shell ${shq(saveScript(f))} (from a login shell: ${f.host.shell || 'zsh'} -l -c '…')`,
+        ...(tmux ? nonLoginPathFix(f, dirname(tmux)) : []),
+      ],
+      advice: [
+        ...direct
+          .filter((t) => t.file)
+          .map(
+            (t) =>
+              `in ${tilde(t.file!, home)}, line ${t.lineNo}: run \`tmux run-shell ${shq(saveScript(f))}\` from a login shell instead of \`${t.fileText ?? t.line}\``,
+          ),
+        ...(tmux ? nonLoginPathFix(f, dirname(tmux)) : []),
+      ],
       explains: ['empty'],
     });
   }
@@ -376,14 +527,27 @@ export function diagnose(f: Facts, h: SaveHistory | undefined): Diagnosis {
   // 4. several servers
   const sockets = answeringSockets(f);
   if (sockets.length > 1 && (has('state-only') || has('empty'))) {
-    const explains = (['state-only', 'empty'] as EvidenceKind[]).filter((k) => has(k) && !causes.some((c) => c.explains.includes(k)));
+    const explains = (['state-only', 'empty'] as EvidenceKind[]).filter(
+      (k) => has(k) && !causes.some((c) => c.explains.includes(k)),
+    );
     if (explains.length) {
       causes.push({
         id: 'wrong-server',
         summary: `cause: ${sockets.length} tmux servers answer (${sockets.join(', ')}); a save that reaches a server other than the one holding the sessions saves nothing or \`state\` only`,
-        details: [...sockets.map((s) => `server socket: ${s}${server && samePath(s, server.socket) ? ` (default; ${plural(server.sessions.length, 'session')})` : ''}`), ...explains.flatMap((k) => has(k)!.lines.map((l) => `evidence: ${l}`))],
+        details: [
+          ...sockets.map(
+            (s) =>
+              `server socket: ${s}${server && samePath(s, server.socket) ? ` (default; ${plural(server.sessions.length, 'session')})` : ''}`,
+          ),
+          ...explains.flatMap((k) => has(k)!.lines.map((l) => `evidence: ${l}`)),
+        ],
         fix: [
-          ...sockets.filter((s) => !server || !samePath(s, server.socket)).map((s) => `see what it holds: tmux -S ${shq(s)} list-sessions; if nothing you need: tmux -S ${shq(s)} kill-server`),
+          ...sockets
+            .filter((s) => !server || !samePath(s, server.socket))
+            .map(
+              (s) =>
+                `see what it holds: tmux -S ${shq(s)} list-sessions; if nothing you need: tmux -S ${shq(s)} kill-server`,
+            ),
           'work in the default server only (no `tmux -L`/`-S`, one TMUX_TMPDIR), so saves, continuum and restores all reach the same server',
         ],
         advice: ['keep one tmux server: no `tmux -L`/`-S` in scripts or aliases, the same TMUX_TMPDIR for every shell'],
@@ -394,7 +558,9 @@ export function diagnose(f: Facts, h: SaveHistory | undefined): Diagnosis {
 
   const explained = new Set(causes.flatMap((c) => c.explains));
   const unexplained = evidence.filter((e) => !explained.has(e.kind));
-  const named = new Set(causes.flatMap((c) => (c.id === 'logout-hook' ? logout : c.id === 'close-hook' ? closeHooks : [])));
+  const named = new Set(
+    causes.flatMap((c) => (c.id === 'logout-hook' ? logout : c.id === 'close-hook' ? closeHooks : [])),
+  );
   const risky = triggers.filter((t) => t.firesOnClose && !named.has(t));
   return { triggers, evidence, causes, unexplained, risky };
 }

@@ -3,9 +3,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { onShutdown } from '../lifecycle.js';
 import type { TartFact } from '../probe/facts.js';
 import { TargetError } from './target.js';
-import { onShutdown } from '../lifecycle.js';
 
 interface TartListEntry {
   Name?: string;
@@ -20,10 +20,26 @@ function tart(args: string[], timeoutMs: number): Promise<string> {
       release();
       if (!err) return resolve(stdout);
       const e = err as NodeJS.ErrnoException & { killed?: boolean };
-      if (e.code === 'ENOENT') reject(new TargetError('tart not found on PATH', 'install Tart (brew install cirruslabs/cli/tart), or use --host IP / --local'));
-      else if (e.killed) reject(new TargetError(`\`tart ${args.join(' ')}\` did not answer within ${timeoutMs / 1000} s`, undefined, true));
+      if (e.code === 'ENOENT')
+        reject(
+          new TargetError(
+            'tart not found on PATH',
+            'install Tart (brew install cirruslabs/cli/tart), or use --host IP / --local',
+          ),
+        );
+      else if (e.killed)
+        reject(
+          new TargetError(`\`tart ${args.join(' ')}\` did not answer within ${timeoutMs / 1000} s`, undefined, true),
+        );
       // `tart ip` exits 1 while a booting VM has no address yet (2: no such VM)
-      else reject(new TargetError(`\`tart ${args.join(' ')}\` failed: ${(stderr || e.message).trim().split('\n')[0]}`, undefined, args[0] === 'ip' && (e.code as unknown) === 1));
+      else
+        reject(
+          new TargetError(
+            `\`tart ${args.join(' ')}\` failed: ${(stderr || e.message).trim().split('\n')[0]}`,
+            undefined,
+            args[0] === 'ip' && (e.code as unknown) === 1,
+          ),
+        );
     });
     // Ctrl-C / SIGTERM while tart runs: do not leave it behind
     release = onShutdown(() => void child.kill('SIGKILL'));
@@ -42,11 +58,23 @@ export async function locateVm(name: string, timeoutMs = 15_000): Promise<TartFa
   }
   const vm = vms.find((v) => v.Name === name);
   if (!vm) {
-    const known = vms.map((v) => v.Name).filter(Boolean).join(', ') || 'none';
-    throw new TargetError(`no Tart VM named "${name}" (known: ${known})`, 'pass --vm NAME of an existing VM (tart list)');
+    const known =
+      vms
+        .map((v) => v.Name)
+        .filter(Boolean)
+        .join(', ') || 'none';
+    throw new TargetError(
+      `no Tart VM named "${name}" (known: ${known})`,
+      'pass --vm NAME of an existing VM (tart list)',
+    );
   }
   const state = vm.State ?? (vm.Running ? 'running' : 'stopped');
-  if (state !== 'running') throw new TargetError(`Tart VM "${name}" is ${state}`, `start it (cal-bootstrap --run, or tart run ${name}) or wait for it with --wait SECONDS`, true);
+  if (state !== 'running')
+    throw new TargetError(
+      `Tart VM "${name}" is ${state}`,
+      `start it (cal-bootstrap --run, or tart run ${name}) or wait for it with --wait SECONDS`,
+      true,
+    );
   const ip = (await tart(['ip', name], timeoutMs)).trim();
   if (!/^[0-9a-fA-F.:]+$/.test(ip)) throw new TargetError(`\`tart ip ${name}\` gave no IP address`, undefined, true);
   return { vm: name, tartPath: whichTart(), state, ip };

@@ -1,8 +1,8 @@
 // The save files and save processes as several field checks read them: the resolved dir's
 // `last` parsed once, the other saves by time, and the resurrect/continuum processes in `ps`.
-import type { Facts, ProcessFact, SaveDirFact, SaveFileContent } from '../../src/probe/facts.js';
-import { resolveSaveDir, saveFilesIn, type ResolvedSaveDir } from '../../src/resurrect/savedir.js';
-import { parseSave, type ParsedSave } from '../../src/resurrect/savefile.js';
+import type { Facts, ProcessFact, SaveDirFact, SaveFileContent } from '../probe/facts.js';
+import { type ResolvedSaveDir, resolveSaveDir, saveFilesIn } from './resurrect/savedir.js';
+import { type ParsedSave, parseSave } from './resurrect/savefile.js';
 import { shq } from './util.js';
 
 export interface LastView {
@@ -18,7 +18,7 @@ export interface LastView {
 /** `last` of the save dir resurrect uses, parsed. */
 export function lastSave(f: Facts): LastView {
   const resolved = resolveSaveDir(f);
-  const dir = resolved.dir && resolved.dir.exists ? resolved.dir : undefined;
+  const dir = resolved.dir?.exists ? resolved.dir : undefined;
   const file = dir?.last?.resolves ? dir.last.file : undefined;
   if (!dir || !file) return { resolved, dir };
   const name = file.name || dir.last?.target || 'last';
@@ -40,7 +40,11 @@ export function saveScript(f: Facts): string {
 
 /** Save files of a dir with their time (from the name, read at the target's offset), oldest first. */
 export function savesByTime(f: Facts, d: SaveDirFact): Array<{ name: string; size: number; time: number }> {
-  return saveFilesIn(d, f.host.tzOffset).map((s) => ({ name: s.name, size: s.size, time: Math.floor(s.time.getTime() / 1000) }));
+  return saveFilesIn(d, f.host.tzOffset).map((s) => ({
+    name: s.name,
+    size: s.size,
+    time: Math.floor(s.time.getTime() / 1000),
+  }));
 }
 
 /** `ps -o etime` ([[dd-]hh:]mm:ss) in seconds; NaN when unreadable. */
@@ -68,7 +72,10 @@ export function saveProcesses(f: Facts): ProcessFact[] {
 /** The helpers a save runs per pane (save_command_strategies/*.sh) and continuum's own script. */
 export function saveHelperProcesses(f: Facts): ProcessFact[] {
   return f.processes.filter(
-    (p) => p.uid === f.host.uid && (/tmux-resurrect\/(?:scripts\/\.\.\/)?save_command_strategies\/\S+\.sh/.test(p.command) || /tmux-continuum\/scripts\/continuum_save\.sh/.test(p.command)),
+    (p) =>
+      p.uid === f.host.uid &&
+      (/tmux-resurrect\/(?:scripts\/\.\.\/)?save_command_strategies\/\S+\.sh/.test(p.command) ||
+        /tmux-continuum\/scripts\/continuum_save\.sh/.test(p.command)),
   );
 }
 

@@ -2,18 +2,19 @@
 // (REMOTE_COMMAND; a second exec only to stop a script that missed its deadline or was
 // interrupted by Ctrl-C).
 // Every way a connection can fail becomes a TargetError with one line and a hint.
+
+import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
-import type { AuthenticationType, Client as ClientType, ClientChannel } from 'ssh2';
-import SSHConfig from 'ssh-config';
-import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
-import { collect, type DataSource } from './collect.js';
+import SSHConfig from 'ssh-config';
+import type { AuthenticationType, ClientChannel, Client as ClientType } from 'ssh2';
+import ssh2 from 'ssh2';
 import { onShutdown } from '../lifecycle.js';
-import { recordHostKey, verifyHostKey, type HostKeyPolicy, type HostKeyVerdict } from './known-hosts.js';
-import { TargetError, type RunOptions, type RunResult, type Target } from './target.js';
+import { collect, type DataSource } from './collect.js';
+import { type HostKeyPolicy, type HostKeyVerdict, recordHostKey, verifyHostKey } from './known-hosts.js';
+import { type RunOptions, type RunResult, type Target, TargetError } from './target.js';
 
 const { Client, utils } = ssh2;
 
@@ -69,7 +70,10 @@ export function resolveEndpoint(opts: SshOptions): Endpoint {
   const configFile = opts.sshConfigFile ?? join(homedir(), '.ssh', 'config');
   if (existsSync(configFile)) {
     try {
-      computed = SSHConfig.parse(readFileSync(configFile, 'utf8')).compute(spec.host, { ignoreCase: true, matchExec: false });
+      computed = SSHConfig.parse(readFileSync(configFile, 'utf8')).compute(spec.host, {
+        ignoreCase: true,
+        matchExec: false,
+      });
     } catch (e) {
       throw new TargetError(`cannot read ${configFile}: ${(e as Error).message}`);
     }
@@ -138,7 +142,10 @@ function authMethods(ep: Endpoint, opts: SshOptions): AuthPlan {
     if (parsed instanceof Error) {
       const encrypted = /encrypted|passphrase/i.test(parsed.message);
       if (file === opts.identity && !(encrypted && agent)) {
-        throw new TargetError(`cannot use key ${file}: ${parsed.message}`, encrypted ? `load it into ssh-agent: ssh-add ${file}` : 'pass an OpenSSH, PEM or PuTTY private key');
+        throw new TargetError(
+          `cannot use key ${file}: ${parsed.message}`,
+          encrypted ? `load it into ssh-agent: ssh-add ${file}` : 'pass an OpenSSH, PEM or PuTTY private key',
+        );
       }
       if (encrypted) plan.locked.push(file); // the agent may still hold it
       continue;
@@ -153,22 +160,45 @@ function authMethods(ep: Endpoint, opts: SshOptions): AuthPlan {
   return plan;
 }
 
-function connectError(e: Error & { level?: string; code?: string }, ep: Endpoint, tried: string[], hostKey: HostKeyVerdict | undefined, timeoutMs: number, locked: string[] = []): TargetError {
+function connectError(
+  e: Error & { level?: string; code?: string },
+  ep: Endpoint,
+  tried: string[],
+  hostKey: HostKeyVerdict | undefined,
+  timeoutMs: number,
+  locked: string[] = [],
+): TargetError {
   const where = `${ep.user}@${ep.host}:${ep.port}`;
   if (hostKey === 'changed')
-    return new TargetError(`host key for ${ep.host}:${ep.port} does not match known_hosts: refusing to connect`, 'if the machine was rebuilt, remove the old key with ssh-keygen -R, or pass --insecure-host-key for Tart VMs whose IPs are reused');
+    return new TargetError(
+      `host key for ${ep.host}:${ep.port} does not match known_hosts: refusing to connect`,
+      'if the machine was rebuilt, remove the old key with ssh-keygen -R, or pass --insecure-host-key for Tart VMs whose IPs are reused',
+    );
   if (hostKey === 'unknown')
-    return new TargetError(`host key for ${ep.host}:${ep.port} is not in known_hosts`, 'run once with --accept-new-host-key to trust and record it, or --insecure-host-key (Tart VMs change IPs)');
+    return new TargetError(
+      `host key for ${ep.host}:${ep.port} is not in known_hosts`,
+      'run once with --accept-new-host-key to trust and record it, or --insecure-host-key (Tart VMs change IPs)',
+    );
   if (e.level === 'client-authentication')
     return new TargetError(
       `authentication refused for ${where} (tried: ${tried.join(', ') || 'nothing'})`,
-      locked.length ? `${locked.join(', ')} not tried: it needs a passphrase; ssh-add it, or check --user, --identity, --password-env VAR` : 'check --user, --identity, or pass the password with --password-env VAR',
+      locked.length
+        ? `${locked.join(', ')} not tried: it needs a passphrase; ssh-add it, or check --user, --identity, --password-env VAR`
+        : 'check --user, --identity, or pass the password with --password-env VAR',
     );
   if (e.level === 'client-timeout' || /timed out/i.test(e.message))
-    return new TargetError(`no SSH answer from ${ep.host}:${ep.port} within ${Math.round(timeoutMs / 1000)} s`, 'is the machine up and sshd running? For a freshly booted VM, use --wait', true);
+    return new TargetError(
+      `no SSH answer from ${ep.host}:${ep.port} within ${Math.round(timeoutMs / 1000)} s`,
+      'is the machine up and sshd running? For a freshly booted VM, use --wait',
+      true,
+    );
   switch (e.code) {
     case 'ECONNREFUSED':
-      return new TargetError(`connection refused by ${ep.host}:${ep.port}: nothing listens there`, 'enable Remote Login (sshd) on the target, or check --port', true);
+      return new TargetError(
+        `connection refused by ${ep.host}:${ep.port}: nothing listens there`,
+        'enable Remote Login (sshd) on the target, or check --port',
+        true,
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new TargetError(`unknown host name: ${ep.host}`, 'check the name, or use an IP / ~/.ssh/config alias');
@@ -189,7 +219,11 @@ export class SshTarget implements Target {
   private closed = false;
   private release: () => void = () => {};
 
-  private constructor(private readonly client: ClientType, ep: Endpoint, opts: SshOptions) {
+  private constructor(
+    private readonly client: ClientType,
+    ep: Endpoint,
+    opts: SshOptions,
+  ) {
     this.kind = opts.kind ?? 'ssh';
     const where = `${ep.user}@${ep.host}${ep.port === 22 ? '' : `:${ep.port}`}`;
     this.label = opts.labelPrefix ? `${opts.labelPrefix} (${where})` : where;
@@ -207,8 +241,18 @@ export class SshTarget implements Target {
     const queue = plan.methods;
     if (queue.length === 0) {
       if (locked.length)
-        return Promise.reject(new TargetError(`no way to authenticate to ${ep.host}: ${locked.join(', ')} need${locked.length === 1 ? 's' : ''} a passphrase and no ssh-agent is running`, `ssh-add ${locked[0]} (then run again), or --password-env VAR`));
-      return Promise.reject(new TargetError(`no way to authenticate to ${ep.host}: no key in ~/.ssh, no ssh-agent, no password`, 'pass --identity FILE, start ssh-agent, or --password-env VAR'));
+        return Promise.reject(
+          new TargetError(
+            `no way to authenticate to ${ep.host}: ${locked.join(', ')} need${locked.length === 1 ? 's' : ''} a passphrase and no ssh-agent is running`,
+            `ssh-add ${locked[0]} (then run again), or --password-env VAR`,
+          ),
+        );
+      return Promise.reject(
+        new TargetError(
+          `no way to authenticate to ${ep.host}: no key in ~/.ssh, no ssh-agent, no password`,
+          'pass --identity FILE, start ssh-agent, or --password-env VAR',
+        ),
+      );
     }
     const knownHosts = opts.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
     let hostKey: HostKeyVerdict | undefined;
@@ -264,7 +308,12 @@ export class SshTarget implements Target {
       let late = false;
       const opening = setTimeout(() => {
         late = true;
-        reject(new TargetError(limit, 'the target accepted the connection but did not start the command; check the target for a hung sshd or a login that blocks'));
+        reject(
+          new TargetError(
+            limit,
+            'the target accepted the connection but did not start the command; check the target for a hung sshd or a login that blocks',
+          ),
+        );
       }, opts.timeoutMs);
       this.client.exec(REMOTE_COMMAND, (err, stream: ClientChannel) => {
         clearTimeout(opening);
@@ -314,7 +363,10 @@ export class SshTarget implements Target {
         })
           .then((res) => {
             if (lost && res.code === null && !res.signal)
-              throw new TargetError(`the connection to ${this.label} was lost while the probe ran (${res.stdout.length} bytes received)`, 'the target went away (rebooted, slept, or its network dropped): run again');
+              throw new TargetError(
+                `the connection to ${this.label} was lost while the probe ran (${res.stdout.length} bytes received)`,
+                'the target went away (rebooted, slept, or its network dropped): run again',
+              );
             // a shell killed by a signal leaves its children behind (watchdogs, a tmux client)
             if (res.signal) this.killRemote(run);
             return res;

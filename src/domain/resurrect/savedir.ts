@@ -16,7 +16,7 @@
 // - The choice is made on every run: creating ~/.tmux/resurrect (or setting @resurrect-dir)
 //   after saves were made moves where the next save and restore look.
 
-import type { Facts, FileEntry, SaveDirFact } from '../probe/facts.js';
+import type { Facts, FileEntry, SaveDirFact } from '../../probe/facts.js';
 
 export interface ResolvedSaveDir {
   path: string;
@@ -47,7 +47,7 @@ function tildeNote(raw: string | undefined): string {
 }
 
 function isDirThere(d: SaveDirFact | undefined): boolean {
-  if (!d || !d.exists) return false;
+  if (!d?.exists) return false;
   // `[ -d ]`: a directory, or a symlink (to one, we have to assume); not a plain file.
   return !d.self || d.self.type === 'dir' || d.self.type === 'link';
 }
@@ -59,7 +59,7 @@ function nonEmpty(s: string | null | undefined): s is string {
 export function resolveSaveDir(facts: Facts): ResolvedSaveDir {
   const dirs: SaveDirFact[] = Array.isArray(facts.saveDirs) ? facts.saveDirs : [];
   const home = facts.host?.home ?? '';
-  const server = facts.server && facts.server.answers ? facts.server : null;
+  const server = facts.server?.answers ? facts.server : null;
   const byPath = (p: string): SaveDirFact | undefined => {
     const n = normalize(p);
     return dirs.find((d) => normalize(d.path) === n);
@@ -82,7 +82,7 @@ export function resolveSaveDir(facts: Facts): ResolvedSaveDir {
   const rawOption = server?.options?.['@resurrect-dir'];
   if (optionEntry) {
     const raw = nonEmpty(rawOption) ? ` (\`${rawOption}\`)` : '';
-    let reason = `@resurrect-dir is set${raw}, so resurrect saves to and restores from ${optionEntry.path}`;
+    const reason = `@resurrect-dir is set${raw}, so resurrect saves to and restores from ${optionEntry.path}`;
     return finish(optionEntry.path, optionEntry, reason + tildeNote(rawOption));
   }
   if (nonEmpty(rawOption)) {
@@ -110,13 +110,11 @@ export function resolveSaveDir(facts: Facts): ResolvedSaveDir {
 
   // 3. ${XDG_DATA_HOME:-$HOME/.local/share}/tmux/resurrect, XDG_DATA_HOME as the server sees it
   const xdgEntry = dirs.find((d) => d.role === 'xdg');
-  const notHome = homeEntry?.exists
-    ? `${homePath} is not a directory`
-    : `${homePath} does not exist`;
+  const notHome = homeEntry?.exists ? `${homePath} is not a directory` : `${homePath} does not exist`;
   let base: string;
   let baseWhy: string;
   if (server) {
-    const v = server.globalEnv?.['XDG_DATA_HOME'];
+    const v = server.globalEnv?.XDG_DATA_HOME;
     if (nonEmpty(v)) {
       base = v;
       baseWhy = `XDG_DATA_HOME=${v} in the tmux server's global environment`;
@@ -133,7 +131,11 @@ export function resolveSaveDir(facts: Facts): ResolvedSaveDir {
   }
   const xdgPath = `${base}/tmux/resurrect`;
   if (xdgEntry && normalize(xdgEntry.path) === normalize(xdgPath)) {
-    return finish(xdgEntry.path, xdgEntry, `@resurrect-dir is not set and ${notHome}, so resurrect uses ${xdgEntry.path} (${baseWhy})${unknownOption}`);
+    return finish(
+      xdgEntry.path,
+      xdgEntry,
+      `@resurrect-dir is not set and ${notHome}, so resurrect uses ${xdgEntry.path} (${baseWhy})${unknownOption}`,
+    );
   }
   let reason = `@resurrect-dir is not set and ${notHome}, so resurrect uses ${xdgPath} (${baseWhy})${unknownOption}`;
   if (xdgEntry) {

@@ -1,9 +1,9 @@
 // The save dir's history as the checks and the repairs read it: one place that resolves the
 // dir, applies @resurrect-delete-backup-after and words the relink and keep-aside steps.
-import type { Facts } from '../../src/probe/facts.js';
-import { saveHistory, stampOf, type HistoryEntry, type SaveHistory } from '../../src/resurrect/history.js';
-import { resolveSaveDir, type ResolvedSaveDir } from '../../src/resurrect/savedir.js';
+import type { Facts } from '../probe/facts.js';
 import { optionValue } from './config.js';
+import { type HistoryEntry, type SaveHistory, saveHistory, stampOf } from './resurrect/history.js';
+import { type ResolvedSaveDir, resolveSaveDir } from './resurrect/savedir.js';
 import { ageText, shq } from './util.js';
 
 export interface HistoryView {
@@ -31,7 +31,7 @@ export function historyOf(f: Facts): HistoryView {
 function buildHistory(f: Facts): HistoryView {
   const resolved = resolveSaveDir(f);
   const d = resolved.dir;
-  if (!d || !d.exists) return { resolved };
+  if (!d?.exists) return { resolved };
   const opt = optionValue(f, '@resurrect-delete-backup-after').value;
   const days = opt !== undefined && /^\d+$/.test(opt.trim()) ? Number(opt.trim()) : undefined;
   return { resolved, history: saveHistory(d, { tzOffset: f.host.tzOffset, now: f.host.now, deleteAfterDays: days }) };

@@ -98,7 +98,7 @@ function compareLetters(a: string, b: string): number {
  */
 export function meetsMinimum(v: TmuxVersion, min: string): boolean {
   const m = parseTmuxVersion(min);
-  if (!m || !m.semver) throw new TypeError(`not a tmux version: ${min}`);
+  if (!m?.semver) throw new TypeError(`not a tmux version: ${min}`);
   switch (v.flavor) {
     case 'master':
     case 'next':

@@ -33,7 +33,11 @@ export interface Target {
  */
 export class TargetError extends Error {
   readonly hint?: string;
-  constructor(message: string, hint?: string, readonly transient = false) {
+  constructor(
+    message: string,
+    hint?: string,
+    readonly transient = false,
+  ) {
     // one line, whatever a host name, VM name or remote message held
     super(oneLine(message));
     this.hint = hint === undefined ? undefined : oneLine(hint);
@@ -44,5 +48,13 @@ export class TargetError extends Error {
 /** Control characters (newlines included) shown as escapes, so a message stays on one line. */
 export function oneLine(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return s.replace(/[\x00-\x1f\x7f]/g, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\t'
+        ? '\\t'
+        : c === '\r'
+          ? '\\r'
+          : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
