@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { VENDOR_PLUGINS } from '../shared.js';
+import { VENDOR_PLUGINS } from '../plugins.js';
 import {
   cleanupAtExit,
   makeTempDir,

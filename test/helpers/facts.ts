@@ -1,13 +1,13 @@
 // A realistic, healthy cal-dev snapshot (macOS VM, user admin, Homebrew tmux 3.5a, plugins
 // loaded, a valid `last`), and helpers to derive broken variants from it in tests.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Check, CheckContext, Result } from '../../src/engine/check.js';
 import type { Facts, FileEntry, SaveDirFact, SaveFileContent } from '../../src/probe/facts.js';
+import { RESURRECT_FIXTURES } from './fixtures.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/resurrect/', import.meta.url));
+const FIXTURES = RESURRECT_FIXTURES;
 
-/** Real resurrect save files from /work/shared/fixtures/resurrect, read at import time. */
+/** Real resurrect save files from test/fixtures/resurrect, read at import time. */
 export const SAVES = {
   healthy: readFileSync(`${FIXTURES}healthy-one-session.txt`, 'utf8'),
   grouped: readFileSync(`${FIXTURES}healthy-grouped-sessions.txt`, 'utf8'),
