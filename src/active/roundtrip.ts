@@ -2,6 +2,7 @@
 // restore in an isolated tmux server, run from a login shell and from the exec's own
 // (non-login) environment at once. Every value from outside (plugin dir, tmux path) goes
 // into the script single-quoted; the layout is a constant turned into quoted tmux argv.
+import { shq } from '../shared/quote.js';
 import { COMMON_SH, ENV_SH, RUNNER_SH } from './roundtrip-sh.js';
 
 /** The two environments: a login shell's (`$SHELL -l`), and the bare one of `ssh host cmd`. */
@@ -49,12 +50,6 @@ export function layoutCounts(layout: readonly LayoutSession[] = LAYOUT): {
 } {
   const windows = layout.reduce((n, s) => n + s.windows.length, 0);
   return { sessions: layout.length, windows, panes: expectedPanes(layout).length };
-}
-
-/** Single-quoted for sh, whatever the bytes (no NUL: a shell word cannot hold one). */
-export function shQuote(s: string): string {
-  if (s.includes('\0')) throw new Error('a shell word cannot hold a NUL byte');
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export interface RoundtripScriptOptions {
@@ -110,7 +105,7 @@ function validateLayout(layout: readonly LayoutSession[]): void {
 
 /** `"$root"/'rel dir'` */
 function under(rootVar: string, rel: string): string {
-  return `"$${rootVar}"/${shQuote(rel)}`;
+  return `"$${rootVar}"/${shq(rel)}`;
 }
 
 /** The layout as three shell functions the per-environment script calls. */
@@ -120,10 +115,10 @@ export function layoutShell(layout: readonly LayoutSession[] = LAYOUT): string {
   const [first, ...others] = layout;
   const start = [
     'rt_tm "$rt_sock" -f "$rt_conf" new-session -d -P -F',
-    shQuote('#{pid}'),
+    shq('#{pid}'),
     ...SIZE,
     '-s',
-    shQuote(first!.name),
+    shq(first!.name),
     '-c',
     under('rt_L', first!.windows[0]!.panes[0]!),
   ].join(' ');
@@ -131,13 +126,13 @@ export function layoutShell(layout: readonly LayoutSession[] = LAYOUT): string {
   // a session's first window comes with the session; later windows and every split follow
   const windowsOf = (s: LayoutSession) =>
     s.windows.forEach((w, wi) => {
-      if (wi > 0) cmds.push(['new-window', '-d', '-t', shQuote(`${s.name}:${wi}`), '-c', under('rt_L', w.panes[0]!)]);
+      if (wi > 0) cmds.push(['new-window', '-d', '-t', shq(`${s.name}:${wi}`), '-c', under('rt_L', w.panes[0]!)]);
       for (const d of w.panes.slice(1))
-        cmds.push(['split-window', '-d', '-t', shQuote(`${s.name}:${wi}`), '-c', under('rt_L', d)]);
+        cmds.push(['split-window', '-d', '-t', shq(`${s.name}:${wi}`), '-c', under('rt_L', d)]);
     });
   windowsOf(first!);
   for (const s of others) {
-    cmds.push(['new-session', '-d', ...SIZE, '-s', shQuote(s.name), '-c', under('rt_L', s.windows[0]!.panes[0]!)]);
+    cmds.push(['new-session', '-d', ...SIZE, '-s', shq(s.name), '-c', under('rt_L', s.windows[0]!.panes[0]!)]);
     windowsOf(s);
   }
   const rest = cmds.length ? `rt_tm "$rt_sock" ${cmds.map((c) => c.join(' ')).join(" ';' ")}` : '_rc=0\n\t_o=';
@@ -182,15 +177,15 @@ export function buildRoundtripScript(o: RoundtripScriptOptions): string {
   const header = [
     '# shellcheck shell=sh disable=SC2016,SC2089,SC2090 # data values may hold quotes and dollars',
     '# cal-doctor resurrect.roundtrip: a tmux-resurrect save and restore in isolated tmux servers',
-    `CAL_RT_PLUGIN=${shQuote(o.pluginDir.replace(/(.)\/+$/, '$1'))}`,
-    `CAL_RT_TMUX=${shQuote(o.tmuxFallback ?? '')}`,
+    `CAL_RT_PLUGIN=${shq(o.pluginDir.replace(/(.)\/+$/, '$1'))}`,
+    `CAL_RT_TMUX=${shq(o.tmuxFallback ?? '')}`,
     `CAL_RT_ID=${o.id}`,
     `CAL_RT_T=${seconds('tmuxTimeoutSec', o.tmuxTimeoutSec)}`,
     `CAL_RT_RS=${rs}`,
     `CAL_RT_BUDGET=${budget}`,
-    `CAL_RT_ENVS=${shQuote([...new Set(envs)].join(' '))}`,
+    `CAL_RT_ENVS=${shq([...new Set(envs)].join(' '))}`,
     '# shellcheck disable=SC1003 # a script as data',
-    `CAL_RT_ENV_SCRIPT=${shQuote(envScript(o.layout ?? LAYOUT))}`,
+    `CAL_RT_ENV_SCRIPT=${shq(envScript(o.layout ?? LAYOUT))}`,
   ];
   return [...header, COMMON_SH, RUNNER_SH].join('\n');
 }

@@ -12,7 +12,7 @@ import {
   pendingCleanups,
   runCleanups,
   shutdownHandlersInstalled,
-} from '../../src/lifecycle.js';
+} from '../../src/shared/lifecycle.js';
 import { type Home, makeHome } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { type FakeSshd, fakeSshd, newKeyPair } from '../harness/sshd-variants.js';

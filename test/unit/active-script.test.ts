@@ -13,8 +13,8 @@ import {
   layoutCounts,
   layoutShell,
   type RoundtripScriptOptions,
-  shQuote,
 } from '../../src/active/roundtrip.js';
+import { shq as shQuote } from '../../src/shared/quote.js';
 
 function which(cmd: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
