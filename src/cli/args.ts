@@ -6,7 +6,7 @@ import { parseArgs as parseFlags } from 'node:util';
 import { FORMATS, type Format } from '../report/render.js';
 import { type Command, OPTIONS, type RawArgs, UsageError } from './options.js';
 
-export { type Command, UsageError };
+export { UsageError };
 
 const list = (v: unknown) =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v])

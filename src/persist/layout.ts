@@ -201,7 +201,7 @@ export function compareLayout(expected: Layout, actual: Layout | undefined): str
   return out;
 }
 
-export function countPanes(l: Layout): number {
+function countPanes(l: Layout): number {
   return l.windows.reduce((n, w) => n + w.panes.length, 0);
 }
 

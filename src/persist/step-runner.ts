@@ -21,7 +21,7 @@ export const STEPS: ReadonlyArray<{ id: StepId; title: string }> = [
   { id: 'cleanup', title: 'marker session removed (and nothing else)' },
 ];
 
-export interface PersistSummary {
+interface PersistSummary {
   session: string;
   startCommand: string;
   restart: string;
