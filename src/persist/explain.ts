@@ -19,6 +19,8 @@ const EXPLAIN: Record<StepId, string[]> = {
     'resurrect.history',
     'resurrect.save-triggers',
     'plugins.continuum',
+    'continuum.server-count',
+    'continuum.restore-window',
     'plugins.resurrect',
     'plugins.tpm',
   ],

@@ -1,7 +1,7 @@
 // The marker layout as persist sees it three times: built in the live server, written in the
 // save file, rebuilt by restore. Pure functions: parsing the scripts' records and comparing.
 import type { ParsedSave } from '../domain/resurrect/savefile.js';
-import type { ServerFact, SessionFact } from '../probe/facts.js';
+import type { ServerFact } from '../probe/facts.js';
 import { US } from './scripts.js';
 
 export interface LivePane {
@@ -19,9 +19,7 @@ export interface LivePane {
  * (ServerFact: whether it answers, its sessions) with the plugin options a step needs
  * already read out, and every pane (the probe does not list panes).
  */
-export interface ServerState extends Pick<ServerFact, 'answers'> {
-  /** tmux's message when it did not answer; `timed out` for a hung server */
-  error?: string;
+export interface ServerState extends Pick<ServerFact, 'answers' | 'error' | 'sessions'> {
   pid?: number;
   /** epoch seconds */
   startTime?: number;
@@ -39,7 +37,6 @@ export interface ServerState extends Pick<ServerFact, 'answers'> {
   xdgDataHome?: string;
   /** TPM's TMUX_PLUGIN_MANAGER_PATH: set once TPM ran in this server */
   tpmLoaded: boolean;
-  sessions: SessionFact[];
   panes: LivePane[];
 }
 

@@ -93,6 +93,11 @@ describe.skipIf(!(cliBuilt() && sshdAvailable() && tmuxAvailable()))(
       expect(r.sentIn, why).toBe(at.step);
       expect(r.run.code, why).toBe(sig === 'SIGINT' ? 130 : 143);
       expect(r.run.stderr).toMatch(new RegExp(`interrupted \\(${sig}\\) during persist\\.${at.step}\\b`));
+      const report = JSON.parse(r.run.stdout) as { persist: { verdict: string }; checks: Array<{ id: string }> };
+      expect(report.persist.verdict).toBe('interrupted');
+      expect(report.checks.map((c) => c.id).slice(0, 6)).toEqual(
+        ['preflight', 'layout', 'save', 'restart', 'restore', 'cleanup'].map((x) => `persist.${x}`),
+      );
       const now = await sessions(home);
       expect(now, why).toEqual(expect.arrayContaining(before ?? []));
       expect(now, why).not.toContain(MARKER);
