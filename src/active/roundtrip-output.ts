@@ -7,7 +7,7 @@
 // <env>.rc, <env>.log, reaped, removed, ms, or error), `nobase64`, `end`.
 
 import { type ParsedSave, parseSave } from '../domain/resurrect/savefile.js';
-import { decodeKv, splitRecords } from '../probe/parse.js';
+import { decodeKv, splitRecords } from '../remote/records.js';
 import { ENV_LABELS, type EnvLabel, LAYOUT, type LayoutSession, STEPS, type StepName } from './roundtrip.js';
 
 /** Status of a call the script's watchdog had to kill (128 + SIGKILL). */

@@ -28,20 +28,19 @@ export function shellWord(v: string | number): string {
 
 export type ScriptParams = Record<string, string | number>;
 
-/** `NAME=value` lines, one per parameter. */
+/** `NAME=value` lines, one per parameter (a value that looks like shell to shellcheck is marked as data). */
 export function paramLines(params: ScriptParams): string {
   return Object.entries(params)
     .map(([k, v]) => {
       if (!/^[A-Z][A-Z0-9_]*$/.test(k)) throw new Error(`bad parameter name: ${k}`);
-      return `${k}=${shellWord(v)}\n`;
+      const data =
+        typeof v === 'string' && /[$`\\'"]/.test(v) ? '# shellcheck disable=SC1003,SC2016,SC2089 # data\n' : '';
+      return `${data}${k}=${shellWord(v)}\n`;
     })
     .join('');
 }
 
-/**
- * The script `name` (a .sh file here) as a target runs it: its parameters, lib.sh, the file,
- * and `extra` shell text placed before the file (generated functions it calls).
- */
-export function assembleScript(name: string, params: ScriptParams, extra = ''): string {
-  return `${paramLines(params)}${remoteSource('lib.sh')}${extra}${remoteSource(name)}`;
+/** A script as a target runs it: its parameters, lib.sh, then the .sh files named. */
+export function assembleScript(params: ScriptParams, ...files: string[]): string {
+  return paramLines(params) + [remoteSource('lib.sh'), ...files.map(remoteSource)].join('');
 }

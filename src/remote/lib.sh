@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # cal-doctor's target-side library: prepended (after the parameter lines) to every script
-# cal-doctor runs on a target (src/remote/scripts.ts assembles them).
+# cal-doctor runs on a target (src/remote/assemble.ts assembles them).
 #
 # Portable POSIX sh: dash, and bash 3.2 in POSIX mode (macOS /bin/sh), over BSD or GNU
 # userland. No `timeout` (cal_bounded is the bound), no GNU-only flags.
@@ -122,4 +122,79 @@ cal_replace() {
 			;;
 		esac
 	done
+}
+
+# cal_clock_init / cal_now_ms: cal_ms = milliseconds since the epoch. GNU date has %N; BSD
+# date has not, macOS has perl; else whole seconds (cal_clk says which: ns, perl, sec).
+cal_clock_init() {
+	cal_clk=sec
+	_n=$(date +%s%N 2>/dev/null)
+	case $_n in
+	'' | *[!0-9]*) ;;
+	*)
+		cal_clk=ns
+		return 0
+		;;
+	esac
+	if command -v perl >/dev/null 2>&1; then
+		_n=$(perl -MTime::HiRes=time -e 'printf("%d\n", time() * 1000)' 2>/dev/null)
+		case $_n in
+		'' | *[!0-9]*) ;;
+		*) cal_clk=perl ;;
+		esac
+	fi
+}
+
+# shellcheck disable=SC2034 # cal_ms is for the caller
+cal_now_ms() {
+	case $cal_clk in
+	ns)
+		_n=$(date +%s%N)
+		cal_ms=${_n%??????}
+		;;
+	perl) cal_ms=$(perl -MTime::HiRes=time -e 'printf("%d\n", time() * 1000)') ;;
+	*) cal_ms=$(($(date +%s) * 1000)) ;;
+	esac
+}
+
+# cal_descendants PID...: sets cal_desc to the pids of every live descendant of the PIDs
+# (one "ps" snapshot; works with BSD and procps ps).
+cal_descendants() {
+	cal_desc=
+	_known=" $* "
+	_ps=$(ps -A -o pid= -o ppid= 2>/dev/null)
+	_grew=1
+	while [ "$_grew" = 1 ]; do
+		_grew=0
+		# shellcheck disable=SC2086 # split the pid/ppid columns into words
+		set -- $_ps
+		while [ $# -ge 2 ]; do
+			case $_known in
+			*" $2 "*)
+				case $_known in
+				*" $1 "*) ;;
+				*)
+					_known="$_known$1 "
+					cal_desc="$cal_desc $1"
+					_grew=1
+					;;
+				esac
+				;;
+			esac
+			shift 2
+		done
+	done
+}
+
+# cal_killtree PID...: SIGKILLs the PIDs and all their descendants. Stops them first and
+# looks again, so a child forked meanwhile is not missed.
+cal_killtree() {
+	cal_descendants "$@"
+	_kt="$* $cal_desc"
+	# shellcheck disable=SC2086 # a list of pids
+	kill -STOP $_kt 2>/dev/null
+	# shellcheck disable=SC2086
+	cal_descendants $_kt
+	# shellcheck disable=SC2086
+	kill -9 $_kt $cal_desc 2>/dev/null
 }

@@ -22,7 +22,8 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Facts } from '../../src/probe/facts.js';
 import { probeScript } from '../../src/probe/gather.js';
-import { parseProbeOutput, probeOutputComplete } from '../../src/probe/parse.js';
+import { parseProbeOutput } from '../../src/probe/parse.js';
+import { outputComplete as probeOutputComplete } from '../../src/remote/records.js';
 
 function which(cmd: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });

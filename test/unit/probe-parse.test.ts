@@ -13,11 +13,10 @@ import {
   parseSessions,
   parseShowEnvironment,
   parseShowOptions,
-  probeOutputComplete,
-  splitRecords,
   unquoteTmuxValue,
 } from '../../src/probe/parse.js';
 import { remoteSource } from '../../src/remote/assemble.js';
+import { outputComplete as probeOutputComplete, splitRecords } from '../../src/remote/records.js';
 import { type RunResult, type Target, TargetError } from '../../src/targets/target.js';
 
 // ---------------------------------------------------------------------------------
