@@ -29,7 +29,7 @@ export function shellWord(v: string | number): string {
 export type ScriptParams = Record<string, string | number>;
 
 /** `NAME=value` lines, one per parameter (a value that looks like shell to shellcheck is marked as data). */
-export function paramLines(params: ScriptParams): string {
+function paramLines(params: ScriptParams): string {
   return Object.entries(params)
     .map(([k, v]) => {
       if (!/^[A-Z][A-Z0-9_]*$/.test(k)) throw new Error(`bad parameter name: ${k}`);

@@ -4,14 +4,9 @@
 // are. `@@end` closes a script's output. Total: garbage, CRs and cut-off output give
 // records and warnings, never a throw.
 
-export interface OutputRecord {
-  key: string;
-  value: Buffer;
-}
-
 export interface ScannedOutput {
   /** every record, in order, repeated keys included */
-  list: OutputRecord[];
+  list: Array<{ key: string; value: Buffer }>;
   /** an `@@end` record was seen */
   ended: boolean;
   /** lines outside any record */
@@ -25,7 +20,7 @@ const B64_LINE = /^[A-Za-z0-9+/=]*$/;
 const B64_BLOCK = /^[A-Za-z0-9+/=\n]*$/;
 
 export function scanOutput(out: Buffer | string): ScannedOutput {
-  const list: OutputRecord[] = [];
+  const list: ScannedOutput['list'] = [];
   let ended = false;
   // The framing is pure ASCII; latin1 maps bytes 1:1, so no garbage byte can merge
   // with a newline or an `@` during decoding.
