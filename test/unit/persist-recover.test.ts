@@ -9,7 +9,7 @@ import { DEFAULT_TIMEOUTS } from '../../src/persist/step.js';
 import type { RunResult, Target } from '../../src/targets/target.js';
 
 const rec = (pairs: Array<[string, string]>) =>
-  `${pairs.map(([k, v]) => `@@${k}=${Buffer.from(v).toString('base64')}`).join('\n')}\n`;
+  `${pairs.map(([k, v]) => `@@${k}\n${Buffer.from(v).toString('base64')}`).join('\n')}\n`;
 const START = `exec "$SHELL" -l -c 'exec tmux new-session -d'`;
 const NO_SERVER: Array<[string, string]> = [
   ['srv.ping', '1'],
