@@ -1,11 +1,8 @@
 // The target-side halves of `cal-doctor persist`: one script per step, each sent on stdin
 // over one exec (Target.runScript), like the probe. The shell is src/remote/persist-lib.sh and
 // persist-STEP.sh; these builders give each step its parameters.
-import { assembleScript, type ScriptParams, shellWord } from '../remote/assemble.js';
+import { assembleScript, type ScriptParams } from '../remote/assemble.js';
 import { scanOutput } from '../remote/records.js';
-
-/** One shell word holding exactly `s`. */
-export const shq = shellWord;
 
 /** Field separator inside one record (ASCII unit separator): never in a name or a path we make. */
 export const US = '\x1f';

@@ -15,10 +15,10 @@ import {
   rawRecord,
   saveScript,
   settleScript,
-  shq,
   startScript,
   stopServerScript,
 } from '../../src/persist/scripts.js';
+import { shellWord as shq } from '../../src/remote/assemble.js';
 import { LocalTarget } from '../../src/targets/local.js';
 
 const which = (cmd: string) =>
