@@ -225,11 +225,3 @@ export interface Facts {
   /** continuum's lock dirs `/tmp/tmux-continuum-<server pid>-lock-<epoch/100>`; stale when the generation in the name is older than 200 s */
   continuumLocks: Array<{ path: string; stale: boolean }>;
 }
-
-/** Host-side facts about the Tart VM, gathered before connecting (only with --vm). */
-export interface TartFact {
-  vm: string;
-  tartPath: string;
-  state: string;
-  ip: string;
-}
