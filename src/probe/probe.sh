@@ -592,8 +592,8 @@ function scan(s, d,   n, i, j, t, st, fl) {
 
 # cal_cfg_expand FILE WORD: sets _r to WORD as tmux resolves a source-file path: `~`,
 # `$NAME`/`${NAME}` (the server's global environment, else ours, else the configs'
-# `NAME=value` lines), `#{d:current_file}`, relative to FILE's dir. _r is empty when a
-# format is left that the server did not expand.
+# `NAME=value` lines), `#{d:current_file}`; a relative path is taken from HOME (tmux
+# takes the client's cwd). _r is empty when a format is left that the server did not expand.
 cal_cfg_expand() {
 	_r=$2
 	case $_r in
@@ -656,7 +656,7 @@ cal_cfg_expand() {
 	esac
 	case $_r in
 	'' | /*) ;;
-	*) _r=${1%/*}/$_r ;;
+	*) _r=$HOME/$_r ;;
 	esac
 }
 

@@ -24,10 +24,16 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Splits `src` into statements. `lookup(NAME)` gives a variable's value (undefined: unset,
  * expands to nothing), `home` the value of a leading `~`.
  */
-export function lex(src: string, lookup: (name: string) => string | undefined, home: string): LexResult {
+export function lex(
+  src: string,
+  lookup: (name: string) => string | undefined,
+  home: string,
+  assign: (name: string, value: string) => void = () => {},
+): LexResult {
   const stmts: Stmt[] = [];
   const errors: LexResult['errors'] = [];
-  const s = src.replace(/\\\r?\n/g, '\u0000'); // continuation: keep a marker to count lines
+  // continuation (`\` before LF only: tmux does not join `\` CRLF): keep a marker to count lines
+  const s = src.replace(/\\\n/g, '\u0000');
   let i = 0;
   let line = 1;
   const lines = src.split(/\r?\n/);
@@ -119,11 +125,13 @@ export function lex(src: string, lookup: (name: string) => string | undefined, h
       if (/[ \t\r\n\u0000]/.test(d)) break;
       if (d === ';' && (i + 1 >= s.length || /\s/.test(s[i + 1]!))) break;
       if (d === "'") {
+        const qline = line;
         adv();
         while (i < s.length && peek() !== "'") text += adv();
-        if (i >= s.length) errors.push({ line, message: 'syntax error: unterminated quote' });
+        if (i >= s.length) errors.push({ line: qline, message: 'syntax error: unterminated quote' });
         else adv();
       } else if (d === '"') {
+        const qline = line;
         adv();
         while (i < s.length && peek() !== '"') {
           if (peek() === '\\' && i + 1 < s.length) {
@@ -132,7 +140,7 @@ export function lex(src: string, lookup: (name: string) => string | undefined, h
           } else if (peek() === '$') text += expandVar();
           else text += adv();
         }
-        if (i >= s.length) errors.push({ line, message: 'syntax error: unterminated quote' });
+        if (i >= s.length) errors.push({ line: qline, message: 'syntax error: unterminated quote' });
         else adv();
       } else if (d === '\\' && i + 1 < s.length) {
         adv();
@@ -191,8 +199,11 @@ export function lex(src: string, lookup: (name: string) => string | undefined, h
     if (words.length === 0) continue;
     const text = rawLines(start, Math.max(start, line - (s[i - 1] === '\n' ? 1 : 0)));
     const a = words.length === 1 && !words[0]!.block ? words[0]!.text.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s) : null;
-    if (a) stmts.push({ kind: 'assign', line: start, text, name: a[1]!, value: a[2]!, hidden: false });
-    else stmts.push({ kind: 'cmd', line: start, text, words });
+    if (a) {
+      // tmux sets it while parsing, so the next lines already expand it
+      assign(a[1]!, a[2]!);
+      stmts.push({ kind: 'assign', line: start, text, name: a[1]!, value: a[2]!, hidden: false });
+    } else stmts.push({ kind: 'cmd', line: start, text, words });
   }
   return { stmts, errors };
 }

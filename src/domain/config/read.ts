@@ -173,7 +173,7 @@ export function readConfig(facts: Facts, files: TextFile[]): ConfigRead {
     baseLine: number,
     ctx: { active: Active; guard?: string; via: string[]; depth: number },
   ) => {
-    const { stmts, errors } = lex(text, lookup, home);
+    const { stmts, errors } = lex(text, lookup, home, (n, v) => assigned.set(n, v));
     for (const e of errors) syntaxErrors.push({ file, line: baseLine + e.line - 1, message: e.message });
     // %if stack: each level knows whether a branch was taken and the current branch's truth
     const stack: Array<{ taken: boolean | 'unknown'; cur: Active; guard: string }> = [];
@@ -222,10 +222,6 @@ export function readConfig(facts: Facts, files: TextFile[]): ConfigRead {
         continue;
       }
       const { active, guard } = current();
-      if (st.kind === 'assign') {
-        if (active !== false) assigned.set(st.name, st.value);
-        continue;
-      }
       if (st.kind !== 'cmd') continue;
       const args = st.words.map((w) => w.text);
       const l: ConfLine = {
@@ -244,7 +240,8 @@ export function readConfig(facts: Facts, files: TextFile[]): ConfigRead {
         const { flags, rest } = flagsOf(args, '');
         for (const p0 of rest) {
           let p = flags.includes('F') ? (formatValue(facts, p0, file) ?? p0) : p0;
-          if (!p.startsWith('/')) p = `${dirname(file)}/${p}`;
+          // tmux 3.3a resolves a relative path against the client's cwd, not the file's dir
+          if (!p.startsWith('/')) p = `${home.replace(/\/+$/, '')}/${p}`;
           const r = resolveSource(facts, p);
           sources.push({
             at: l,

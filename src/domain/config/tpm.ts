@@ -249,12 +249,12 @@ export function pluginPlace(f: Facts, name: PluginName): Place {
   if (fromServer) return placeIn(f, dirname(fromServer), name, 'the running server loaded it from here');
   const tp = tpmPluginPath(f);
   const viaTpm = placeIn(f, tp.path, name, `TPM's plugin path (${tp.why})`);
-  if (viaTpm.entry) return viaTpm;
-  for (const d of directLoads(f, name)) {
-    const p = placeIn(f, dirname(dirname(d.path)), name, `run-shell at ${d.at.file}:${d.at.line}`);
-    if (p.entry) return p;
-  }
-  return viaTpm;
+  const direct = directLoads(f, name).map((d) =>
+    placeIn(f, dirname(dirname(d.path)), name, `run-shell at ${d.at.file}:${d.at.line}`),
+  );
+  const declared = tpmDecls(f).some((d) => d.name === name);
+  for (const p of declared ? [viaTpm, ...direct] : [...direct, viaTpm]) if (p.entry) return p;
+  return declared || direct.length === 0 ? viaTpm : direct[0]!;
 }
 
 /** Where TPM itself is: the script a run line starts, else `<plugin path>/tpm/tpm`. */
