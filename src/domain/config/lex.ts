@@ -176,6 +176,7 @@ export function lex(
           stmts.push({ kind: m[1], line: start, text: raw.trim(), cond: unquote(rest) });
         } else if (m[1] === 'hidden') {
           const a = rest.match(/^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/);
+          if (a) assign(a[1]!, unquote(a[2]!));
           if (a)
             stmts.push({
               kind: 'assign',
