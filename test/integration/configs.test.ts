@@ -2,7 +2,17 @@
 // server started from a login shell, with the real plugins placed where that config expects
 // them, a real save taken, then the whole doctor (`--local --format json`, the built CLI).
 // Every plugin/config check must give the manifest's verdict, and a working setup exits 0.
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +42,10 @@ interface Manifest {
   noTmuxConf?: boolean;
   /** tmux rejects or cannot load it: no save is taken */
   broken?: boolean;
+  /** the files get CRLF line ends (kept LF in the repo) */
+  crlf?: boolean;
+  /** no server is started: the doctor judges from the config */
+  noServer?: boolean;
   expect: Record<(typeof CHECKS)[number], string>;
   exit: number;
 }
@@ -48,12 +62,19 @@ function writable(path: string): void {
   for (const e of readdirSync(path, { withFileTypes: true })) if (e.isDirectory()) writable(join(path, e.name));
 }
 
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : [],
+  );
+}
+
 /** A home laid out as the config's author has it: their files, links and plugin places. */
 function homeFor(name: string, m: Manifest): Home {
   const home = makeHome({ plugins: [] });
   rmSync(join(home.dir, '.tmux'), { recursive: true, force: true });
   if (m.noTmuxConf) rmSync(join(home.dir, '.tmux.conf'));
   cpSync(join(CORPUS, name, 'home'), home.dir, { recursive: true });
+  if (m.crlf) for (const f of filesUnder(home.dir)) writeFileSync(f, readFileSync(f, 'utf8').replace(/\n/g, '\r\n'));
   for (const [link, target] of Object.entries(m.links ?? {})) symlinkSync(join(home.dir, target), join(home.dir, link));
   for (const [plugin, rel] of Object.entries(m.plugins)) {
     mkdirSync(dirname(join(home.dir, rel)), { recursive: true });
@@ -87,6 +108,7 @@ async function settled(serverPid: number): Promise<void> {
 }
 
 async function prepare(home: Home, m: Manifest): Promise<void> {
+  if (m.noServer) return;
   const server = await startServerLogin(home, { waitForPlugins: false });
   if (!m.broken) {
     const rdir = join(home.dir, m.plugins['tmux-resurrect']!);
