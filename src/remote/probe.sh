@@ -582,8 +582,9 @@ cal_cfg_add() {
 	set -- "f.$_m.path=$_cf"
 	if [ -f "$_cf" ] && [ -r "$_cf" ]; then
 		cal_cfg_next=$cal_cfg_next$NL$_cf
-		_c=$(head -c "$CAL_CAP_CFG" "$_cf" 2>/dev/null; echo x)
-		set -- "$@" "f.$_m.exists=1" "f.$_m.size=$(wc -c <"$_cf" 2>/dev/null)" "f.$_m.content=${_c%x}"
+		# one byte over the cap: the reader can tell the file was longer
+		_c=$(head -c "$((CAL_CAP_CFG + 1))" "$_cf" 2>/dev/null; echo x)
+		set -- "$@" "f.$_m.exists=1" "f.$_m.content=${_c%x}"
 	else
 		set -- "$@" "f.$_m.exists=0"
 	fi
@@ -746,15 +747,26 @@ cal_cfgtree() {
 		_wave=${cal_cfg_next#"$NL"}
 		_all=$_all$NL$_wave
 	done
-	# tmux's own parse of every file read, without running it (tmux >= 3.2)
-	if [ -n "$cal_answered" ] && [ -z "$cal_hung" ]; then
+	# tmux's own parse of every file read, without running it (tmux >= 3.2). Parsing still
+	# expands %if conditions, so a file whose %if could run a command (#(…), or E:/T: of an
+	# option that may hold one) is left out and named.
+	if [ -n "$cal_answered" ] && [ -z "$cal_hung" ] && [ -n "${_all#"$NL"}" ]; then
 		_oldifs=$IFS
 		IFS=$NL
 		set -f
 		# shellcheck disable=SC2086
 		set -- ${_all#"$NL"}
+		_unsafe=$(grep -l -e '^[[:space:]]*%\(el\)\{0,1\}if.*#(' -e '^[[:space:]]*%\(el\)\{0,1\}if.*[ET]:' "$@" 2>/dev/null)
+		for _f in "$@"; do
+			shift
+			case "$NL$_unsafe$NL" in
+			*"$NL$_f$NL"*) ;;
+			*) set -- "$@" "$_f" ;;
+			esac
+		done
 		set +f
 		IFS=$_oldifs
+		if [ -n "$_unsafe" ]; then cal_cfg_kv "parse.skipped=$_unsafe"; fi
 		if [ $# -gt 0 ]; then
 			cal_tmux source-file -n -- "$@"
 			cal_cfg_kv "parse.rc=$_rc" "parse.out=$_o"
@@ -782,7 +794,7 @@ cal_cfgtree() {
 	done
 	set +f
 	IFS=$_oldifs
-	cal_cfg_kv "count=$cal_cfg_n" "pdirs=$cal_pdir_n"
+	cal_cfg_kv "count=$cal_cfg_n" "pdirs=$cal_pdir_n" "cap=$CAL_CAP_CFG"
 	printf '%s' "$cal_cfg_rec" | tr '\001' '\000' | base64 | { printf '@@cfgtree\n'; cat; }
 }
 
