@@ -715,8 +715,7 @@ function buildCfgTree(records: Map<string, Buffer>, facts: Facts, warn: (w: stri
   if (rc !== null && rc !== 137 && !/unknown flag -n|usage: source/.test(out))
     tree.parseErrors = outputLines(out).filter((l) => /^.+:\d+: /.test(l));
   const skipped = (kv.get('parse.skipped') ?? '').split('\n').filter(Boolean);
-  if (skipped.length)
-    warn(`not parsed by tmux (a %if there could run a command while parsing): ${skipped.join(', ')}`);
+  if (skipped.length) warn(`not parsed by tmux (a %if there could run a command while parsing): ${skipped.join(', ')}`);
   for (let i = 0; records.has(`pdir.${i}`); i++) tree.pluginDirs.push(pluginsFrom(decodeKv(records.get(`pdir.${i}`))));
   facts.configTree = tree;
 }
