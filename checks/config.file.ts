@@ -184,7 +184,10 @@ export default defineCheck({
         status: 'pass',
         summary: REQUIRED.every((r) => loadedVia(f, r.name).tpm)
           ? `${tilde(tpmPath, home)} declares tmux-resurrect and tmux-continuum`
-          : `the config loads tmux-resurrect and tmux-continuum (TPM reads ${tilde(tpmPath, home)})`,
+          : `the config loads tmux-resurrect and tmux-continuum (${REQUIRED.map((r) => {
+              const v = loadedVia(f, r.name);
+              return `${r.name.replace('tmux-', '')}: ${v.tpm ? 'TPM' : v.run ? `run-shell at ${where(v.run.at, home)}` : 'the running server shows it loaded'}`;
+            }).join(', ')})`,
         details: [...details, ...optDetails],
       };
     }
