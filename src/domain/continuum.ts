@@ -21,10 +21,6 @@ import { basename, shq, tilde } from './util.js';
 export const DEFAULT_SAVE_INTERVAL_MIN = 15;
 export const DEFAULT_RESTORE_MAX_DELAY_SEC = 10;
 
-export function pluginsDir(f: Facts): string {
-  return f.plugins.dir.replace(/\/+$/, '');
-}
-
 export function continuumDir(f: Facts): string {
   return pluginPlace(f, 'tmux-continuum').dir;
 }

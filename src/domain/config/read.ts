@@ -52,7 +52,7 @@ export interface ConfigRead {
 
 const MAX_DEPTH = 10;
 
-export function knownFiles(facts: Facts): TextFile[] {
+function knownFiles(facts: Facts): TextFile[] {
   return [...facts.configs, ...(facts.configTree?.files ?? [])];
 }
 
@@ -84,7 +84,7 @@ function globRe(pattern: string): RegExp {
 export const hasGlob = (p: string) => /[*?[]/.test(p);
 
 /** Files a `source-file` pattern names, as far as the probe saw them. */
-export function resolveSource(facts: Facts, pattern: string): { files: TextFile[]; unread: boolean; missing: boolean } {
+function resolveSource(facts: Facts, pattern: string): { files: TextFile[]; unread: boolean; missing: boolean } {
   const tree = facts.configTree;
   const probed = tree?.globs[pattern];
   if (hasGlob(pattern)) {

@@ -21,7 +21,7 @@ import { type ConfLine, fileAt, flagsOf, formatValue, hasGlob, readConfig } from
 export type PluginName = 'tmux-resurrect' | 'tmux-continuum';
 
 /** Every plugin dir the probe listed, the primary one first. */
-export function pluginDirs(f: Facts): PluginsFact[] {
+function pluginDirs(f: Facts): PluginsFact[] {
   const out: PluginsFact[] = [];
   for (const d of [f.plugins, ...(f.configTree?.pluginDirs ?? [])])
     if (d.dir && !out.some((o) => samePath(o.dir, d.dir))) out.push(d);
@@ -152,7 +152,7 @@ export function runCommand(l: ConfLine): string | undefined {
 }
 
 /** The script a run-shell command starts (its first word, `~`/`$HOME` expanded, formats through the server). */
-export function runTarget(f: Facts, l: ConfLine): string | undefined {
+function runTarget(f: Facts, l: ConfLine): string | undefined {
   const cmd = runCommand(l);
   if (!cmd) return undefined;
   const expanded = cmd.includes('#{') ? formatValue(f, cmd, l.file) : cmd;
