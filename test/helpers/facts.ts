@@ -36,7 +36,7 @@ export const LOGIN_PATH =
   '/opt/homebrew/bin:/opt/homebrew/sbin:/usr/local/bin:/System/Cryptexes/App/usr/bin:/usr/bin:/bin:/usr/sbin:/sbin';
 export const NONLOGIN_PATH = '/opt/homebrew/bin:/opt/homebrew/sbin:/usr/bin:/bin:/usr/sbin:/sbin';
 
-/** The seed's ~/.tmux.conf (BUG-005) with TPM's run line at the bottom. */
+/** The reporting user's ~/.tmux.conf (docs/domain.md) with TPM's run line at the bottom. */
 export const TMUX_CONF = `# cal-dev tmux config
 set -g mouse on
 set -g history-limit 50000
