@@ -1,8 +1,7 @@
 // The yargs grammar: help with examples, shell completion, and the error messages for a
 // command line the quick parser (args.ts) leaves alone. Loaded only for those.
 import yargs from 'yargs';
-import { type Command, UsageError } from './args.js';
-import { OPTION_GROUPS, type RawArgs } from './options.js';
+import { type Command, OPTION_GROUPS, type RawArgs, UsageError } from './options.js';
 
 const EXAMPLES: Array<[string, string]> = [
   ['$0', 'check the Tart VM "cal-dev" (IP from `tart ip cal-dev`, user admin)'],
