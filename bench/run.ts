@@ -10,7 +10,7 @@
 // Not a test: the numbers depend on the machine and on whatever else runs on it. Ratios
 // are computed from medians; every measurement of a round runs once, in an order rotated
 // from round to round, so a burst of load from elsewhere hits all of them alike.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
