@@ -19,7 +19,12 @@ tmux=$(command -v tmux)
 
 # a private tmpfs holds what is mounted over system files, and Homebrew's prefix
 mount -t tmpfs -o mode=0755 cal-doctor-macos /opt
-mkdir -p /opt/homebrew/bin /opt/cal-doctor/upper /opt/cal-doctor/work
+mkdir -p /opt/homebrew/bin /opt/cal-doctor/upper /opt/cal-doctor/work /opt/cal-doctor/bsd
+# the BSD userland by name, except its mktemp: built on glibc it puts NUL bytes in the
+# random part (mkdir gets a cut name, e.g. cal-doctor.NZfF), which macOS's never does
+for t in "$tools"/bsd-userland/bin/*; do
+	[ "${t##*/}" = mktemp ] || ln -s "$t" "/opt/cal-doctor/bsd/${t##*/}"
+done
 cp "$tmux" /opt/homebrew/bin/tmux
 mknod "/opt/cal-doctor/upper/$(basename "$tmux")" c 0 0
 mount -t overlay cal-doctor-macos -o "lowerdir=$(dirname "$tmux"),upperdir=/opt/cal-doctor/upper,workdir=/opt/cal-doctor/work" "$(dirname "$tmux")"
@@ -27,7 +32,7 @@ sed "s#^\([^:]*:[^:]*:[^:]*:[^:]*:[^:]*:[^:]*:\).*#\1$zsh#" /etc/passwd >/opt/ca
 mount --bind /opt/cal-doctor/passwd /etc/passwd
 cat >/opt/cal-doctor/profile <<PROFILE
 # path_helper, as macOS's /etc/profile and /etc/zprofile run it
-_cal_p=$tools/bsd-userland/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
+_cal_p=/opt/cal-doctor/bsd:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 _cal_rest=\$PATH
 while [ -n "\$_cal_rest" ]; do
 	_cal_d=\${_cal_rest%%:*}

@@ -12,8 +12,11 @@ export const MACOS = process.env.CAL_DOCTOR_TARGET === 'macos';
 
 const TOOLS = process.env.CAL_DOCTOR_MACOS_TOOLS ?? fileURLToPath(new URL('../../../shared/tools/', import.meta.url));
 
-/** FreeBSD's ls, stat, date, sed, base64, … (first on a target's PATH in the macOS pass). */
-export const BSD_BIN = join(TOOLS, 'bsd-userland', 'bin');
+/**
+ * FreeBSD's ls, stat, date, sed, base64, … first on a target's PATH in the macOS pass: the
+ * namespace's links to them (all but a mktemp that is broken on glibc, see macos-ns.sh).
+ */
+export const BSD_BIN = '/opt/cal-doctor/bsd';
 /** Where Homebrew's tmux is in the macOS pass; only login profiles put it on PATH. */
 export const HOMEBREW_BIN = '/opt/homebrew/bin';
 const MARK = 'CAL_DOCTOR_MACOS_NS';
@@ -52,7 +55,7 @@ export function enterMacosNamespace(): void {
 
 function unavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (bind mounts in a private mount namespace)';
-  for (const f of [join(TOOLS, 'macos-sh', 'bash-3.2.57'), join(BSD_BIN, 'ls')]) {
+  for (const f of [join(TOOLS, 'macos-sh', 'bash-3.2.57'), join(TOOLS, 'bsd-userland', 'bin', 'ls')]) {
     if (!existsSync(f))
       return `${f} is missing (set CAL_DOCTOR_MACOS_TOOLS to the dir holding macos-sh/ and bsd-userland/)`;
   }
