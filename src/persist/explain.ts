@@ -27,6 +27,7 @@ const EXPLAIN: Record<StepId, string[]> = {
   cleanup: [],
 };
 
+/** Runs the checks that explain a failure at step `id` on the target's facts (gathered here unless given). */
 export async function explainFailure(
   id: StepId,
   v: { target: Target; tart?: TartFact; checksDirs: string[]; tmuxSec: number; facts?: Facts },
