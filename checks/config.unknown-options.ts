@@ -116,6 +116,7 @@ interface Seen {
 export default defineCheck({
   id: 'config.unknown-options',
   category: 'config',
+  dependsOn: ['config.file'],
   title: 'every @resurrect-*/@continuum-* option is one the plugins read',
   explain:
     "tmux accepts any `@name` user option, so a misspelled `@continuum-restor 'on'` or `@resurect-dir` is set without " +

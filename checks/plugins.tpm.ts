@@ -18,6 +18,7 @@ import { defineCheck, type Result } from '../src/engine/check.js';
 export default defineCheck({
   id: 'plugins.tpm',
   category: 'plugins',
+  dependsOn: ['config.file', 'tmux.server'],
   title: 'TPM installed, run last in the config, and loaded',
   explain:
     'Checks that TPM is installed (`~/.tmux/plugins/tpm/tpm`, executable), that the config runs it with a ' +

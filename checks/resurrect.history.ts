@@ -23,6 +23,7 @@ function lastText(h: SaveHistory): string {
 export default defineCheck({
   id: 'resurrect.history',
   category: 'resurrect',
+  dependsOn: ['resurrect.dir', 'resurrect.save-triggers'],
   title: 'save history: the newest valid save, the bad saves after it, and retention',
   explain:
     'Reads every `tmux_resurrect_*.txt` in the save dir: the time from its name, its size, and what it holds (valid, ' +

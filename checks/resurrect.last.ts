@@ -86,6 +86,7 @@ function preview(text: string, max = 5): string[] {
 export default defineCheck({
   id: 'resurrect.last',
   category: 'resurrect',
+  dependsOn: ['resurrect.dir', 'resurrect.save-triggers'],
   title: 'the `last` save holds sessions, windows and panes',
   explain:
     '`last` in the save dir is the symlink restore reads. This check follows it and parses the file: it must hold at ' +

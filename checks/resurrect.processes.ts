@@ -84,6 +84,7 @@ function execFix(cmd: string): string {
 export default defineCheck({
   id: 'resurrect.processes',
   category: 'resurrect',
+  dependsOn: ['resurrect.last'],
   title: 'the programs saved in `last` are ones restore will start again',
   explain:
     "resurrect saves each pane's program as the full command of the pane process's children (`ps -ao ppid,args`) and " +

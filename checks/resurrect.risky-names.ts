@@ -15,6 +15,7 @@ const UTF8 = /utf-?8/i;
 export default defineCheck({
   id: 'resurrect.risky-names',
   category: 'resurrect',
+  dependsOn: ['resurrect.last'],
   title: 'no session, window or pane in `last` that restore loses or mis-targets',
   explain:
     'restore.sh addresses windows as `session:N`. When window N does not exist yet, tmux resolves that target by window ' +

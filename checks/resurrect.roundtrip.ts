@@ -211,6 +211,7 @@ export default defineCheck({
   timeoutMs: CHECK_TIMEOUT_MS,
   id: 'resurrect.roundtrip',
   category: 'resurrect',
+  dependsOn: ['plugins.resurrect'],
   title: 'a real save and restore works in an isolated tmux server (login and non-login environment)',
   explain:
     'Only with --active. Starts a throwaway tmux server on a socket of its own in a fresh temp dir, with a generated config that ' +

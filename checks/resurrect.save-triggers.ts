@@ -10,6 +10,7 @@ function triggerLine(t: SaveTrigger): string {
 export default defineCheck({
   id: 'resurrect.save-triggers',
   category: 'resurrect',
+  dependsOn: ['plugins.resurrect', 'resurrect.dir'],
   title: 'what triggers saves, and which of them wrote the bad ones',
   explain:
     'Finds every way a save is triggered: continuum in status-right, tmux hooks running save.sh (session-closed, ' +

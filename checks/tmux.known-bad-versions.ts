@@ -53,6 +53,7 @@ const KNOWN_BAD: BadVersion[] = [
 export default defineCheck({
   id: 'tmux.known-bad-versions',
   category: 'tmux',
+  dependsOn: ['tmux.version'],
   title: 'tmux is not a release known to break resurrect or continuum',
   explain:
     "Some tmux releases have bugs that break saving or restoring even though they pass the plugins' own version " +

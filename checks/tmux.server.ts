@@ -28,6 +28,7 @@ function answeringSockets(f: Facts): string[] {
 export default defineCheck({
   id: 'tmux.server',
   category: 'tmux',
+  dependsOn: ['tmux.path'],
   title: 'one responsive tmux server, with tmux on its PATH',
   explain:
     'Asks the default tmux server for its sessions, its global environment and the other sockets of this user. ' +

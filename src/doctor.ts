@@ -1,4 +1,6 @@
 // One doctor run: resolve the target, gather facts in one probe pass, run the checks.
+
+import { causeTree } from './engine/causes.js';
 import type { Check, CheckContext } from './engine/check.js';
 import { loadChecks, selectChecks } from './engine/discover.js';
 import { type Report, summarize } from './engine/report.js';
@@ -195,6 +197,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
       emit({ type: 'result', outcome }),
     );
     report.summary = summarize(report.checks);
+    report.causes = causeTree(report.checks);
     if (opts.afterChecks) {
       emit({ type: 'phase', phase: 'repairing', label: target.label });
       await opts.afterChecks(ctx, target, report);

@@ -84,7 +84,13 @@ export async function writeOutputs(a: ParsedArgs, run: Run): Promise<boolean> {
   let ok = true;
   for (const o of a.outputs) {
     try {
-      const text = await render(o.format, run, { color: false, verbose: a.verbose, strict: a.strict, width: 120 });
+      const text = await render(o.format, run, {
+        color: false,
+        verbose: a.verbose,
+        all: a.all,
+        strict: a.strict,
+        width: 120,
+      });
       await mkdir(dirname(o.file), { recursive: true });
       await writeFile(o.file, text);
     } catch (e) {
@@ -110,7 +116,7 @@ export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
   if (live) {
     // ink (and React) load only for a person at a terminal; pipes and CI get the plain table.
     const { runLive } = await import('../report/live.js');
-    reports = await runLive(labels, (onEvent) => runDoctors(base, targets, { concurrency: a.concurrency, onEvent }), a);
+    reports = await runLive(labels, (onEvent) => runDoctors(base, targets, { concurrency: a.concurrency, onEvent }));
   } else {
     reports = await runDoctors(base, targets, { concurrency: a.concurrency, onEvent: progressLines(labels, many) });
   }
@@ -121,10 +127,16 @@ export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
     startedAt,
     durationMs: Date.now() - startedAt.getTime(),
   };
-  if (!live) {
-    const color = colorFor(a, process.stdout);
-    out(await render(a.format, run, { color, verbose: a.verbose, strict: a.strict, width: process.stdout.columns }));
-  }
+  // the live UI cleared its frame: the report itself is the same text as when piped
+  out(
+    await render(a.format, run, {
+      color: colorFor(a, process.stdout),
+      verbose: a.verbose,
+      all: a.all,
+      strict: a.strict,
+      width: process.stdout.isTTY ? process.stdout.columns : undefined,
+    }),
+  );
   // machine-readable stdout: the could-not-run lines also go to stderr
   if (a.format !== 'table') {
     for (const r of run.reports) {

@@ -1,6 +1,6 @@
 // Helpers shared by the built-in checks. This folder is not a check: discovery only
 // imports the files directly in checks/, never a subdirectory.
-import type { Result, Status } from '../engine/check.js';
+import { type Result, SEVERITY } from '../engine/check.js';
 import type { Facts, FileEntry, ServerFact } from '../probe/facts.js';
 
 /** Quote a word for sh/zsh only when it needs it. */
@@ -91,8 +91,6 @@ export function ageText(seconds: number): string {
   if (h < 48) return `${h} h`;
   return `${Math.round(h / 24)} days`;
 }
-
-const SEVERITY: Record<Status, number> = { error: 5, fail: 4, warn: 3, info: 2, pass: 1, skip: 0 };
 
 /**
  * One result per aspect a check looked at. All passing → one merged pass result; else

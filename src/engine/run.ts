@@ -1,6 +1,7 @@
 // Runs every selected check at once, each isolated: a throw, a bad return or a missed
 // deadline becomes an `error` result for that check and never ends the run.
-import type { Check, CheckContext, Result, Status } from './check.js';
+import { foldOutcomes } from './causes.js';
+import { type Check, type CheckContext, type Result, SEVERITY, type Status } from './check.js';
 
 export interface CheckOutcome {
   id: string;
@@ -11,9 +12,12 @@ export interface CheckOutcome {
   details: string[];
   fix: string[];
   durationMs: number;
+  /** the check's declared prerequisites (Check.dependsOn) */
+  dependsOn?: string[];
+  /** set on a problem whose prerequisites in this list failed: it is their symptom */
+  causedBy?: string[];
 }
 
-const SEVERITY: Record<Status, number> = { skip: 0, pass: 1, info: 2, warn: 3, fail: 4, error: 5 };
 const STATUSES = new Set(Object.keys(SEVERITY));
 
 export function worst(statuses: Status[]): Status {
@@ -60,7 +64,12 @@ export function checkDeadline(check: Check, fallback: number): number {
 /** `timeoutMs` applies to checks that do not set their own Check.timeoutMs. */
 export async function runCheck(check: Check, ctx: CheckContext, timeoutMs: number): Promise<CheckOutcome> {
   const start = performance.now();
-  const base = { id: check.id, category: check.category, title: check.title };
+  const base = {
+    id: check.id,
+    category: check.category,
+    title: check.title,
+    ...(check.dependsOn?.length ? { dependsOn: [...check.dependsOn] } : {}),
+  };
   try {
     const applies = check.appliesTo ? check.appliesTo(ctx) : true;
     let folded: ReturnType<typeof fold>;
@@ -92,20 +101,22 @@ export async function runCheck(check: Check, ctx: CheckContext, timeoutMs: numbe
 }
 
 /**
- * All at once; results come back in the checks' order whatever order they finish in.
+ * All at once; results come back in the checks' order whatever order they finish in, each
+ * problem whose prerequisite failed marked as its symptom (`causedBy`).
  * `timeoutMs` is the deadline of each check that does not set its own (Check.timeoutMs).
  */
-export function runChecks(
+export async function runChecks(
   checks: Check[],
   ctx: CheckContext,
   timeoutMs = DEFAULT_CHECK_TIMEOUT_MS,
   onResult?: (o: CheckOutcome) => void,
 ): Promise<CheckOutcome[]> {
-  return Promise.all(
+  const outcomes = await Promise.all(
     checks.map(async (c) => {
       const o = await runCheck(c, ctx, timeoutMs);
       onResult?.(o);
       return o;
     }),
   );
+  return foldOutcomes(outcomes);
 }
