@@ -1,5 +1,6 @@
 // One doctor run: resolve the target, gather facts in one probe pass, run the checks.
 
+import { didYouMean } from './cli/suggest.js';
 import { causeTree } from './engine/causes.js';
 import type { Check, CheckContext } from './engine/check.js';
 import { loadChecks, selectChecks } from './engine/discover.js';
@@ -148,8 +149,11 @@ async function selectedChecks(opts: DoctorOptions, report: Report, emit: (e: Doc
   const { checks, problems } = await loadChecks(opts.checksDirs ?? []);
   if (problems.length) report.loadProblems = problems;
   const { selected, unknown } = selectChecks(checks, opts.only ?? [], opts.skip ?? []);
-  if (unknown.length)
-    throw new TargetError(`unknown check id or category: ${unknown.join(', ')}`, 'see `cal-doctor list`');
+  if (unknown.length) {
+    const known = [...checks.map((c) => c.id), ...new Set(checks.map((c) => c.category))];
+    const words = unknown.map((u) => u + didYouMean(u, known));
+    throw new TargetError(`unknown check id or category: ${words.join(', ')}`, 'see `cal-doctor list`');
+  }
   emit({ type: 'checks', checks: selected.map(({ id, category, title }) => ({ id, category, title })) });
   return selected;
 }

@@ -2,7 +2,8 @@
 // command line the quick parser (args.ts) leaves alone. Loaded only for those.
 import yargs from 'yargs';
 import { type Command, UsageError } from './args.js';
-import { OPTION_GROUPS, type RawArgs } from './options.js';
+import { OPTION_GROUPS, OPTIONS, type RawArgs } from './options.js';
+import { closest } from './suggest.js';
 
 const EXAMPLES: Array<[string, string]> = [
   ['$0', 'check the Tart VM "cal-dev" (IP from `tart ip cal-dev`, user admin)'],
@@ -74,8 +75,24 @@ function grammar(argv: string[], onCommand: (c: Command) => void) {
     .wrap(Math.min(120, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw new UsageError(msg || err?.message || 'invalid arguments');
+      throw new UsageError(withSuggestions(msg || err?.message || 'invalid arguments'));
     });
+}
+
+const COMMANDS = ['list', 'explain', 'persist', 'completion'];
+
+/** yargs' `Unknown argument(s): lcoal, expalin` with the flag or command each was probably meant to be. */
+function withSuggestions(msg: string): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (!m) return msg;
+  const flags = Object.entries(OPTIONS).flatMap(([name, spec]) => [name, ...(spec.alias ? [spec.alias] : [])]);
+  const words = m[1]!.split(', ').map((w) => {
+    const flag = closest(w, flags);
+    const command = closest(w, COMMANDS);
+    const hint = command && (!flag || command.length >= flag.length) ? command : flag ? `--${flag}` : undefined;
+    return hint ? `${w} (did you mean ${hint}?)` : w;
+  });
+  return `unknown argument${words.length > 1 ? 's' : ''}: ${words.join(', ')}`;
 }
 
 export interface GrammarResult {

@@ -1,8 +1,8 @@
 // The default command: run the doctor on every target, show it (live UI at a terminal,
 // else the chosen format on stdout), write the --output files, and exit with the worst
 // target's code.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { DoctorEvent, DoctorOptions } from '../doctor.js';
 import { type Report, worstExitCode } from '../engine/report.js';
 import { colorWanted } from '../report/color.js';
@@ -101,7 +101,35 @@ export async function writeOutputs(a: ParsedArgs, run: Run): Promise<boolean> {
   return ok;
 }
 
+/**
+ * Each --output file can be written: its missing dirs are made and the file is opened for
+ * appending (and removed again when it did not exist). Done before the run, so a bad path
+ * costs no probe; the dirs are made one at a time (a recursive mkdir under /proc never returns).
+ */
+export async function checkOutputs(outputs: ParsedArgs['outputs']): Promise<void> {
+  for (const o of outputs) {
+    const file = resolve(o.file);
+    const missing: string[] = [];
+    let p = dirname(file);
+    while (!(await stat(p).catch(() => undefined)) && dirname(p) !== p) {
+      missing.unshift(p);
+      p = dirname(p);
+    }
+    try {
+      for (const d of missing) await mkdir(d);
+      const existed = !!(await stat(file).catch(() => undefined));
+      await (await open(file, 'a')).close();
+      if (!existed) await unlink(file);
+    } catch (e) {
+      throw new UsageError(
+        `--output ${o.file}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
+    }
+  }
+}
+
 export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
+  await checkOutputs(a.outputs);
   const { targets, many } = await targetsOf(a);
   const base = doctorOptions(a);
   if (a.fix) {
