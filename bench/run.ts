@@ -172,7 +172,7 @@ async function together(
   return { ms, rssKiB: Math.max(...rss) || undefined, ok: !bad, note: bad?.note };
 }
 
-/** The bug report's own investigation, one OpenSSH connection per command (BUG-005 "Next Steps"). */
+/** The bug report's own investigation, one OpenSSH connection per command (its "next steps", docs/domain.md). */
 export const BY_HAND_COMMANDS = [
   'ls -la ~/.tmux/plugins/tmux-resurrect/',
   'tmux show-environment -g | grep PLUGIN',

@@ -1,5 +1,5 @@
 // Root-cause correlation for bad resurrect saves: every way a save is triggered on the target,
-// the evidence the save dir holds, and the causes DOMAIN.md verified that connect the two.
+// the evidence the save dir holds, and the causes docs/domain.md describes that connect the two.
 // Shared by resurrect.save-triggers (the verdict) and src/fix/repairs.ts (the advice).
 //
 // Verified causes (tmux 3.3a, resurrect cff343c):

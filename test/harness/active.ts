@@ -36,7 +36,8 @@ export async function userState(home: Home): Promise<Record<string, string>> {
   };
   for (const [name, args] of Object.entries(formats)) {
     const out = await tmuxTry(home, args);
-    state[`server ${name}`] = `${out.code} ${sha(out.stdout)}`;
+    // options are long and uninteresting in a diff; the lists are short and say what moved
+    state[`server ${name}`] = `${out.code} ${name === 'show-options' ? sha(out.stdout) : out.stdout}`;
   }
   for (const dir of [home.saveDir, join(home.dir, '.tmux', 'resurrect')]) {
     if (!existsSync(dir)) {
@@ -62,6 +63,13 @@ export async function userState(home: Home): Promise<Record<string, string>> {
  * 250 ms apart, agree (at most ~5 s; then the last one).
  */
 export async function settledUserState(home: Home): Promise<Record<string, string>> {
+  // first every pane at its shell's prompt (a login shell's profile runs commands that rename
+  // the window for a moment; on a loaded machine that moment outlasts the 250 ms below)
+  for (let i = 0; i < 40; i++) {
+    const cmds = (await tmuxTry(home, ['list-panes', '-a', '-F', '#{pane_current_command}'])).stdout;
+    if (cmds.split('\n').every((c) => c === '' || /^-?(ba|z|da)?sh$/.test(c))) break;
+    await sleep(125);
+  }
   let prev = await userState(home);
   for (let i = 0; i < 20; i++) {
     await sleep(250);

@@ -54,7 +54,7 @@ async function pluginScriptsSettled(home: Home, timeoutMs: number, quietMs = 600
 }
 
 /**
- * The logout-hook race of DOMAIN.md: the home's `~/.zlogout` runs save.sh, every pane is a
+ * The logout-hook race of docs/domain.md: the home's `~/.zlogout` runs save.sh, every pane is a
  * login zsh, and `kill-server` hangs them all up at once. Waits (in a new second, so the racing
  * saves cannot land in the file of a save made just before) and returns when every racing
  * save has finished. The server is gone afterwards.

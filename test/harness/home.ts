@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { VENDOR_PLUGINS } from '../shared.js';
+import { VENDOR_PLUGINS } from '../plugins.js';
 import {
   cleanupAtExit,
   makeTempDir,
@@ -21,7 +21,7 @@ export const ALL_PLUGINS: readonly PluginName[] = ['tpm', 'tmux-resurrect', 'tmu
 /** Where the vendored plugin checkouts live (read-only; they are copied per home). */
 export const VENDOR_PLUGINS_DIR = VENDOR_PLUGINS;
 
-/** The `~/.tmux.conf` lines of seed/BUG-005.md. */
+/** The `~/.tmux.conf` lines of the original report (docs/domain.md). */
 export const SEED_CONFIG_LINES: readonly string[] = [
   "set -g @plugin 'tmux-plugins/tmux-resurrect'",
   "set -g @plugin 'tmux-plugins/tmux-continuum'",

@@ -289,7 +289,7 @@ export async function save(
 }
 
 /**
- * The state-only save of DOMAIN.md: `exit-empty off`, a `session-closed` hook running
+ * The state-only save of docs/domain.md: `exit-empty off`, a `session-closed` hook running
  * `save.sh quiet`, then the last session killed. The server stays up with no session and
  * the hook stays set. Other sessions are closed *before* the hook is set, so that only
  * one hook save runs.

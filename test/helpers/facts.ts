@@ -1,13 +1,13 @@
 // A realistic, healthy cal-dev snapshot (macOS VM, user admin, Homebrew tmux 3.5a, plugins
 // loaded, a valid `last`), and helpers to derive broken variants from it in tests.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Check, CheckContext, Result } from '../../src/engine/check.js';
 import type { Facts, FileEntry, SaveDirFact, SaveFileContent } from '../../src/probe/facts.js';
+import { RESURRECT_FIXTURES } from './fixtures.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/resurrect/', import.meta.url));
+const FIXTURES = RESURRECT_FIXTURES;
 
-/** Real resurrect save files from /work/shared/fixtures/resurrect, read at import time. */
+/** Real resurrect save files from test/fixtures/resurrect, read at import time. */
 export const SAVES = {
   healthy: readFileSync(`${FIXTURES}healthy-one-session.txt`, 'utf8'),
   grouped: readFileSync(`${FIXTURES}healthy-grouped-sessions.txt`, 'utf8'),
@@ -36,7 +36,7 @@ export const LOGIN_PATH =
   '/opt/homebrew/bin:/opt/homebrew/sbin:/usr/local/bin:/System/Cryptexes/App/usr/bin:/usr/bin:/bin:/usr/sbin:/sbin';
 export const NONLOGIN_PATH = '/opt/homebrew/bin:/opt/homebrew/sbin:/usr/bin:/bin:/usr/sbin:/sbin';
 
-/** The seed's ~/.tmux.conf (BUG-005) with TPM's run line at the bottom. */
+/** The reporting user's ~/.tmux.conf (docs/domain.md) with TPM's run line at the bottom. */
 export const TMUX_CONF = `# cal-dev tmux config
 set -g mouse on
 set -g history-limit 50000

@@ -1,4 +1,4 @@
-// Save-file forensics end to end: the three real ways of DOMAIN.md to lose `last`, reproduced
+// Save-file forensics end to end: the three real ways of docs/domain.md to lose `last`, reproduced
 // with real tmux, the real plugins and a real sshd in a throwaway HOME. For each: the doctor's
 // report names the earlier valid save and the cause; `--fix --yes` (planRepairs +
 // applyRepairs over the same SSH connection the doctor uses) relinks `last`; and the real

@@ -141,7 +141,7 @@ describe.skipIf(!canRun)('harness: the Homebrew case (needs sshd, ssh, ssh-keyge
     const server = await startServerNonLogin(home);
     expect(server.plugins).toEqual({ tpmPath: undefined, saveScriptPath: undefined, continuumInStatus: false });
     expect(await pluginState(home)).toEqual(server.plugins);
-    // DOMAIN.md: save.sh cannot call tmux, yet still writes a 0-byte file that becomes `last`
+    // docs/domain.md: save.sh cannot call tmux, yet still writes a 0-byte file that becomes `last`
     const saved = await save(home);
     expect(saved.exitCode).toBe(127);
     expect(saved.content).toBe('');

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeClass, parseSave, type SaveClass } from '../../src/domain/resurrect/savefile.js';
-import { RESURRECT_FIXTURES } from '../shared.js';
+import { RESURRECT_FIXTURES } from '../helpers/fixtures.js';
 
 const FIXTURES = RESURRECT_FIXTURES;
 const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));

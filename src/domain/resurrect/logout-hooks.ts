@@ -3,7 +3,7 @@ import type { Facts } from '../../probe/facts.js';
 /**
  * Lines of shell logout files that run resurrect's save (`~/.zlogout:1: …save.sh quiet`).
  * Such a hook fires in every pane's login shell as panes close, so its saves race and
- * clobber `last` (DOMAIN.md).
+ * clobber `last` (docs/domain.md).
  */
 export function logoutHooks(facts: Pick<Facts, 'dotfiles' | 'host'> | undefined): string[] {
   if (!facts) return [];

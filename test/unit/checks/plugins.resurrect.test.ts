@@ -56,7 +56,7 @@ describe('plugins.resurrect', () => {
     expect(fix$(r)).toContain('git clone https://github.com/tmux-plugins/tmux-resurrect');
   });
 
-  it('fails when the server never loaded it (TPM not loaded: BUG-005)', async () => {
+  it('fails when the server never loaded it (TPM not loaded: the reported case)', async () => {
     const f = withFacts((f) => {
       delete f.server!.options['@resurrect-save-script-path'];
       delete f.server!.options['@resurrect-restore-script-path'];

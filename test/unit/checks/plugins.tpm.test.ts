@@ -7,7 +7,7 @@ const withConf = (content: string) =>
     f.configs[0]!.content = content;
   });
 
-/** BUG-005: the server was started by `ssh vm /opt/homebrew/bin/tmux …` from a non-login shell. */
+/** The reported case: the server was started by `ssh vm /opt/homebrew/bin/tmux …` from a non-login shell. */
 const startedWithoutPath = () =>
   withFacts((f) => {
     delete f.server!.globalEnv.TMUX_PLUGIN_MANAGER_PATH;

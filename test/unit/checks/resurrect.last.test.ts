@@ -50,7 +50,7 @@ describe('resurrect.last', () => {
     );
   });
 
-  it('counts the racing saves in BUG-005\'s "state state state" file and names the logout hook', async () => {
+  it('counts the racing saves in the report\'s "state state state" file and names the logout hook', async () => {
     const f = lastHolds('state\t\t\nstate\t\t\nstate\t\t\n');
     const z = f.dotfiles.find((d) => d.path.endsWith('.zlogout'))!;
     Object.assign(z, { exists: true, content: '# save tmux\n~/.tmux/plugins/tmux-resurrect/scripts/save.sh quiet\n' });

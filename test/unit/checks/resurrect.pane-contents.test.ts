@@ -7,8 +7,8 @@ import check from '../../../checks/resurrect.pane-contents.js';
 import { readPaneArchive } from '../../../src/domain/resurrect/archive.js';
 import type { Facts } from '../../../src/probe/facts.js';
 import { NOW, runOn, SAVE_DIR, SAVES, text$, UID, verdict, withFacts } from '../../helpers/facts.js';
+import { RESURRECT_FIXTURES } from '../../helpers/fixtures.js';
 import { genSaveDir, type Kind, nameAt } from '../../helpers/savedirs.js';
-import { RESURRECT_FIXTURES } from '../../shared.js';
 
 const FIXTURE = readFileSync(join(RESURRECT_FIXTURES, 'pane_contents.tar.gz'));
 /** the fixture archive's entries carry this mtime (it was written next to healthy-one-session.txt) */

@@ -90,7 +90,7 @@ describe('resurrect.save-triggers', () => {
     );
   });
 
-  it('BUG-005\'s "state state state" + a ~/.zlogout save: names the logout hook and its line', async () => {
+  it('the report\'s "state state state" + a ~/.zlogout save: names the logout hook and its line', async () => {
     const f = withFacts((f) => {
       setDir(f, [
         { at: NOW - 20 * MIN, kind: 'valid' },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import check from '../../../checks/tmux.path.js';
 import { fix$, healthyFacts, runOn, text$, verdict, withFacts } from '../../helpers/facts.js';
 
-/** The BUG-005 machine: Homebrew on PATH only through ~/.zprofile. */
+/** The reporting user's machine: Homebrew on PATH only through ~/.zprofile. */
 const loginOnly = () =>
   withFacts((f) => {
     delete f.execTmux;
