@@ -9,17 +9,27 @@ export function visible(s: string): number {
   return [...s.replace(ANSI, '')].length;
 }
 
+/** A word wider than a whole line (a long path in evidence) cut into pieces that fit. */
+function pieces(word: string, room: number): string[] {
+  const chars = [...word];
+  if (chars.length <= room || word.includes('\x1b')) return [word];
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += room) out.push(chars.slice(i, i + room).join(''));
+  return out;
+}
+
 /**
  * `first` (already painted) then `text` wrapped to `width`, continuation lines indented by
- * `hang` spaces. Words are only broken between, never inside: a word longer than the room
- * left stands alone on its line.
+ * `hang` spaces. Lines break between words; only a word wider than a whole line (never a
+ * check id) is cut.
  */
 export function hang(first: string, text: string, width: number, hang: number): string[] {
   const lines: string[] = [];
   let line = first;
   let used = visible(first);
   let fresh = true;
-  for (const word of text.split(/ +/).filter((w) => w !== '')) {
+  const room = Math.max(1, width - hang);
+  for (const word of text.split(/ +/).flatMap((w) => (w === '' ? [] : pieces(w, room)))) {
     const n = visible(word);
     if (!fresh && used + 1 + n > width) {
       lines.push(line);
