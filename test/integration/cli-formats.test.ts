@@ -137,7 +137,7 @@ describe.skipIf(!canRun)('output formats end to end (needs sshd, tmux and the ve
     expect(res.code).toBe(0);
     expect(res.stdout).not.toMatch(ESC);
     expect(res.stdout).toMatch(/^cal-doctor \S+ — /);
-    expect(res.stdout).toMatch(/^\d+ passed, \d+ warnings, 0 failed/m);
+    expect(res.stdout).toMatch(/^\d+ passed, (\d+ info, )?\d+ warnings?, 0 failed/m);
     const junit = readFileSync(join(out, 'report.xml'), 'utf8');
     expect(XMLValidator.validate(junit)).toBe(true);
     expect(
@@ -149,15 +149,16 @@ describe.skipIf(!canRun)('output formats end to end (needs sshd, tmux and the ve
     expect(readFileSync(join(out, 'bug'), 'utf8')).toMatch(/^## cal-doctor report: /);
   });
 
-  it('piped: the plain table, no escape codes, no spinner; --verbose adds passing evidence', async () => {
+  it('piped: the plain report, no escape codes, no spinner; --all lists every check, --verbose adds passing evidence', async () => {
     const plain = await doctor(['--only', STEADY_CHECKS]);
     expect(plain.stdout).not.toMatch(ESC);
     expect(plain.stdout).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
-    expect(plain.stdout).toMatch(/│ ✓ │ tmux\.path/);
-    expect(plain.stdout).not.toMatch(/^Details$/m);
-    const verbose = await doctor(['--only', STEADY_CHECKS, '--verbose']);
-    expect(verbose.stdout).toMatch(/^Details$/m);
-    expect(verbose.stdout).toMatch(/^✓ tmux\.path: /m);
+    expect(plain.stdout).toMatch(/^✓ 7 passed \(--all lists them\)$/m);
+    const all = await doctor(['--only', STEADY_CHECKS, '--all']);
+    expect(all.stdout).toMatch(/^✓ tmux\.path\s+\S/m);
+    expect(all.stdout).not.toMatch(/^ {6}\S/m);
+    const verbose = await doctor(['--only', STEADY_CHECKS, '--all', '--verbose']);
+    expect(verbose.stdout).toMatch(/^✓ tmux\.path\s+\S[^\n]*\n(?: {4,}\S[^\n]*\n)* {6}\S/m);
     // colour forced on a pipe: colours, but still the plain table and no live UI
     const forced = await doctor(['--only', STEADY_CHECKS, '--color']);
     expect(forced.stdout).toMatch(/\x1b\[32m✓\x1b\[39m/);
