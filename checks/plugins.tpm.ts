@@ -26,7 +26,7 @@ export default defineCheck({
     "TPM sets TMUX_PLUGIN_MANAGER_PATH in the server's global environment (`tmux show-environment -g | grep PLUGIN`). " +
     "TPM is what loads tmux-resurrect and tmux-continuum. It runs through `run-shell` with the server's environment and " +
     'calls `tmux`, so a server started from a non-login SSH shell (no /opt/homebrew/bin on its PATH) never loads it: no ' +
-    'prefix C-s, no auto-save, empty saves (BUG-005). Fix: put tmux on the non-login PATH (~/.zshenv), then give the running ' +
+    'prefix C-s, no auto-save, empty saves. Fix: put tmux on the non-login PATH (~/.zshenv), then give the running ' +
     'server the PATH and run TPM again, or save and restart the server from a login shell.',
   run(ctx) {
     const f = ctx.facts;

@@ -90,7 +90,7 @@ export default defineCheck({
   title: 'the `last` save holds sessions, windows and panes',
   explain:
     '`last` in the save dir is the symlink restore reads. This check follows it and parses the file: it must hold at ' +
-    'least one `pane` line. A file with only `state` lines (BUG-005\'s "state state state") is a save of a server with ' +
+    'least one `pane` line. A file with only `state` lines is a save of a server with ' +
     'no sessions, or of another server; a 0-byte file is a save run by a server that started without plugins or ' +
     'without tmux on its PATH; a dangling `last` is what racing logout-hook saves leave. Each of those restores ' +
     'nothing. Counts of sessions, windows and panes are the evidence, and live sessions missing from the save are ' +

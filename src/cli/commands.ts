@@ -38,7 +38,9 @@ async function explainCheck(a: ParsedArgs): Promise<number> {
     err(`cal-doctor: no check with id ${a.id}${hint}; see \`cal-doctor list\`\n`);
     return 2;
   }
-  out(`${c.id} (${c.category}): ${c.title}\n\n${c.explain.trim()}\n`);
+  const { renderExplain } = await import('./explain.js');
+  const { widthOf } = await import('../report/table.js');
+  out(renderExplain(c, widthOf({ width: process.stdout.isTTY ? process.stdout.columns : undefined })));
   return 0;
 }
 
