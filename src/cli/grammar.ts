@@ -23,7 +23,10 @@ const EXAMPLES: Array<[string, string]> = [
   ['CAL_PW=admin $0 --password-env CAL_PW', 'password auth (never pass a password in argv)'],
   ['$0 list', 'every check: id, category, title'],
   ['$0 explain tmux.path', 'what a check looks at, why, and how to fix'],
-  ['$0 completion >> ~/.bashrc', 'shell completion (bash; zsh when $SHELL is zsh)'],
+  [
+    '$0 completion bash >> ~/.bashrc',
+    'shell completion for bash, zsh or fish (check ids after --only, --skip, explain)',
+  ],
 ];
 
 /** yargs offers the default command as `$0` and one-letter aliases as `--i`; nobody types those. */
@@ -59,7 +62,11 @@ function grammar(argv: string[], onCommand: (c: Command) => void) {
       (b) => b.positional('id', { type: 'string', describe: 'check id, e.g. tmux.path' }),
       () => onCommand('explain'),
     )
-    .completion('completion', 'print a shell completion script (bash, or zsh when $SHELL is zsh)', hideDefaultCommand);
+    .completion(
+      'completion',
+      'print a shell completion script: completion bash|zsh|fish (default: $SHELL)',
+      hideDefaultCommand,
+    );
   for (const { title, options } of OPTION_GROUPS) {
     y = y.group(Object.keys(options), title);
     for (const [name, spec] of Object.entries(options))
@@ -108,7 +115,25 @@ export interface GrammarResult {
 export async function parseWithYargs(argv: string[]): Promise<GrammarResult> {
   let command: Command = 'run';
   const y = grammar(argv, (c) => void (command = c));
-  if (argv[0] === 'completion' || argv.includes('--get-yargs-completions')) {
+  if (argv[0] === 'completion' && !argv.includes('--get-yargs-completions')) {
+    const { completionScript, SHELLS, selfCommand } = await import('./completion.js');
+    const asked = argv[1] ?? (process.env.SHELL ?? '').split('/').pop() ?? '';
+    const shell = (SHELLS as readonly string[]).includes(asked) ? (asked as (typeof SHELLS)[number]) : 'bash';
+    process.stdout.write(completionScript(shell, selfCommand(process.argv[1] ?? 'cal-doctor')));
+    return { command: 'completion', raw: {} };
+  }
+  const at = argv.indexOf('--get-yargs-completions');
+  if (at >= 0) {
+    const { idCompletions } = await import('./completion.js');
+    const { loadChecks } = await import('../engine/discover.js');
+    const ids = (await loadChecks([])).checks.map((c) => c.id);
+    const words = idCompletions(argv.slice(at + 1), ids);
+    if (words) {
+      process.stdout.write(words.map((w) => `${w}\n`).join(''));
+      return { command: 'completion', raw: {} };
+    }
+  }
+  if (argv[0] === 'completion' || at >= 0) {
     try {
       await y.parseAsync();
     } catch {
