@@ -11,9 +11,19 @@ export function isProblem(c: Pick<CheckOutcome, 'status'>): boolean {
   return PROBLEM.has(c.status);
 }
 
-/** The checks whose evidence is shown: the problems, or with --verbose every check. */
+/**
+ * The checks in the order to read and fix them: each root cause followed by its symptoms,
+ * then everything else in the checks' own order.
+ */
+export function causeOrder(r: Report): CheckOutcome[] {
+  const ids = (r.causes ?? []).flatMap((c) => [c.id, ...c.symptoms]);
+  const first = ids.map((id) => r.checks.find((c) => c.id === id)).filter((c): c is CheckOutcome => !!c);
+  return [...first, ...r.checks.filter((c) => !ids.includes(c.id))];
+}
+
+/** The checks whose evidence is shown, in cause order: the problems, or with --verbose every check. */
 export function detailed(r: Report, verbose = false): CheckOutcome[] {
-  return r.checks.filter((c) => verbose || isProblem(c));
+  return causeOrder(r).filter((c) => verbose || isProblem(c));
 }
 
 /** Checks grouped by category, in the order the categories first appear. */

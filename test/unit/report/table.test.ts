@@ -77,3 +77,19 @@ describe('plain report', () => {
     });
   });
 });
+
+describe('JUnit and Markdown follow the cause order', () => {
+  it('lists a symptom right after its cause', async () => {
+    const checks = CHECKS.map((c) => (c.id === 'tmux.server' ? { ...c, dependsOn: ['resurrect.dir'] } : c));
+    const r = withCauses(checks);
+    const { renderJunit } = await import('../../../src/report/junit.js');
+    const { renderMarkdown } = await import('../../../src/report/markdown.js');
+    const junit = renderJunit([r], {});
+    const order = [...junit.matchAll(/<testcase[^>]* name="([^"]+)"/g)].map((m) => m[1]);
+    expect(order.slice(0, 4)).toEqual(['tmux.path', 'resurrect.dir', 'tmux.server', 'resurrect.last']);
+    const md = renderMarkdown([r], {});
+    expect(md).toMatch(/\| verdict \| ✗ Sessions will NOT survive a restart: 2 causes to fix \|/);
+    expect(md.indexOf('`resurrect.dir` —')).toBeLessThan(md.indexOf('`tmux.server` —'));
+    expect(md).toMatch(/A symptom of `resurrect\.dir`\./);
+  });
+});
