@@ -10,10 +10,10 @@
 // Not a test: the numbers depend on the machine and on whatever else runs on it. Ratios
 // are computed from medians; every measurement of a round runs once, in an order rotated
 // from round to round, so a burst of load from elsewhere hits all of them alike.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { probeScript } from '../src/probe/gather.js';
 import { sshArgs, sshdAvailable } from '../test/harness/sshd.js';
 import { tmuxAvailable } from '../test/harness/tmux.js';
@@ -483,15 +483,15 @@ async function main(): Promise<number> {
   const t = await buildTarget({ sshds: o.targets, mainHistory: o.mainHistory, bigHistory: o.bigHistory, log });
   try {
     // the floor runs the probe the measured CLI sends (default --tmux-timeout 2): this tree's,
-    // or, with --cli, the probe.sh built beside that CLI
+    // or, with --cli, the probe as the build beside that CLI assembles it
     const probeFile = join(t.scratch, 'probe.sh');
-    const otherProbe = o.cli ? join(dirname(dirname(CLI)), 'dist', 'src', 'probe', 'probe.sh') : undefined;
-    if (otherProbe && existsSync(otherProbe))
-      writeFileSync(probeFile, `CAL_TMUX_TIMEOUT=2\n${readFileSync(otherProbe, 'utf8')}`);
-    else writeFileSync(probeFile, probeScript(2));
-    log(
-      `probe: ${otherProbe && existsSync(otherProbe) ? otherProbe : 'src/probe/probe.sh'} (${statSync(probeFile).size} bytes)`,
-    );
+    const otherGather = o.cli ? join(dirname(dirname(CLI)), 'dist', 'src', 'probe', 'gather.js') : undefined;
+    const useOther = otherGather !== undefined && existsSync(otherGather);
+    const assemble: (sec: number) => string = useOther
+      ? ((await import(pathToFileURL(otherGather).href)) as { probeScript: (sec: number) => string }).probeScript
+      : probeScript;
+    writeFileSync(probeFile, assemble(2));
+    log(`probe: ${useOther ? otherGather : 'src/remote/probe.sh'} (${statSync(probeFile).size} bytes)`);
     // a CLI that cannot run against the target makes every figure meaningless: say why, stop
     const pre = await one(cliSpec(t, [t.hosts[0]!]), t.scratch, checkReport);
     if (!pre.ok) {

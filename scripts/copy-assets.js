@@ -1,5 +1,6 @@
-// tsc copies no non-TS files; the probe script ships next to its compiled runner.
-import { copyFileSync, mkdirSync } from 'node:fs';
+// tsc copies no non-TS files; the target-side scripts ship next to the module that assembles them.
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 
-mkdirSync('dist/src/probe', { recursive: true });
-copyFileSync('src/probe/probe.sh', 'dist/src/probe/probe.sh');
+mkdirSync('dist/src/remote', { recursive: true });
+for (const f of readdirSync('src/remote'))
+  if (f.endsWith('.sh')) copyFileSync(`src/remote/${f}`, `dist/src/remote/${f}`);

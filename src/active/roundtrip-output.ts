@@ -1,13 +1,13 @@
 // Reads what the round-trip script printed and judges each environment's run: which step
 // broke, why, and that step's output. Total: any output, however cut off, gives a verdict.
 //
-// Records (see roundtrip-sh.ts): `<env>.step.<n>` (kv: name, status ok|warn|fail, ms, and
+// Records (src/remote/roundtrip-runner.sh and roundtrip-env.sh): `<env>.step.<n>` (kv: name, status ok|warn|fail, ms, and
 // the step's own items), `<env>.savefile` (raw: the bytes of the save's `last`),
 // `<env>.cleanup` (kv), `rt` (kv: the runner: tmp, clock, budget, shell, <env>.ran,
 // <env>.rc, <env>.log, reaped, removed, ms, or error), `nobase64`, `end`.
 
 import { type ParsedSave, parseSave } from '../domain/resurrect/savefile.js';
-import { decodeKv, splitRecords } from '../probe/parse.js';
+import { decodeKv, splitRecords } from '../remote/records.js';
 import { ENV_LABELS, type EnvLabel, LAYOUT, type LayoutSession, STEPS, type StepName } from './roundtrip.js';
 
 /** Status of a call the script's watchdog had to kill (128 + SIGKILL). */

@@ -1,8 +1,9 @@
 // Builds the one script of the active round-trip check: a real tmux-resurrect save and
 // restore in an isolated tmux server, run from a login shell and from the exec's own
-// (non-login) environment at once. Every value from outside (plugin dir, tmux path) goes
-// into the script single-quoted; the layout is a constant turned into quoted tmux argv.
-import { COMMON_SH, ENV_SH, RUNNER_SH } from './roundtrip-sh.js';
+// (non-login) environment at once. The shell is src/remote/roundtrip-runner.sh and
+// roundtrip-env.sh; every value from outside (plugin dir, tmux path) reaches it as a
+// parameter, and the layout, a constant, becomes quoted tmux argv.
+import { assembleScript, remoteSource, shellWord } from '../remote/assemble.js';
 
 /** The two environments: a login shell's (`$SHELL -l`), and the bare one of `ssh host cmd`. */
 export type EnvLabel = 'login' | 'nonlogin';
@@ -51,12 +52,6 @@ export function layoutCounts(layout: readonly LayoutSession[] = LAYOUT): {
   return { sessions: layout.length, windows, panes: expectedPanes(layout).length };
 }
 
-/** Single-quoted for sh, whatever the bytes (no NUL: a shell word cannot hold one). */
-export function shQuote(s: string): string {
-  if (s.includes('\0')) throw new Error('a shell word cannot hold a NUL byte');
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 export interface RoundtripScriptOptions {
   /** the installed tmux-resurrect: `<plugins dir>/tmux-resurrect` */
   pluginDir: string;
@@ -78,10 +73,10 @@ const SESSION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** the sandbox panes' size: room for the splits */
 const SIZE = ['-x', '160', '-y', '48'];
 
-function seconds(name: string, v: number): string {
+function seconds(name: string, v: number): number {
   if (!Number.isFinite(v) || v <= 0 || v > 600)
     throw new RangeError(`${name} must be a number of seconds in (0, 600], got ${v}`);
-  return String(Math.round(v * 10) / 10 || 0.1);
+  return Math.round(v * 10) / 10 || 0.1;
 }
 
 function validateLayout(layout: readonly LayoutSession[]): void {
@@ -110,7 +105,7 @@ function validateLayout(layout: readonly LayoutSession[]): void {
 
 /** `"$root"/'rel dir'` */
 function under(rootVar: string, rel: string): string {
-  return `"$${rootVar}"/${shQuote(rel)}`;
+  return `"$${rootVar}"/${shellWord(rel)}`;
 }
 
 /** The layout as three shell functions the per-environment script calls. */
@@ -120,10 +115,10 @@ export function layoutShell(layout: readonly LayoutSession[] = LAYOUT): string {
   const [first, ...others] = layout;
   const start = [
     'rt_tm "$rt_sock" -f "$rt_conf" new-session -d -P -F',
-    shQuote('#{pid}'),
+    shellWord('#{pid}'),
     ...SIZE,
     '-s',
-    shQuote(first!.name),
+    shellWord(first!.name),
     '-c',
     under('rt_L', first!.windows[0]!.panes[0]!),
   ].join(' ');
@@ -131,13 +126,13 @@ export function layoutShell(layout: readonly LayoutSession[] = LAYOUT): string {
   // a session's first window comes with the session; later windows and every split follow
   const windowsOf = (s: LayoutSession) =>
     s.windows.forEach((w, wi) => {
-      if (wi > 0) cmds.push(['new-window', '-d', '-t', shQuote(`${s.name}:${wi}`), '-c', under('rt_L', w.panes[0]!)]);
+      if (wi > 0) cmds.push(['new-window', '-d', '-t', shellWord(`${s.name}:${wi}`), '-c', under('rt_L', w.panes[0]!)]);
       for (const d of w.panes.slice(1))
-        cmds.push(['split-window', '-d', '-t', shQuote(`${s.name}:${wi}`), '-c', under('rt_L', d)]);
+        cmds.push(['split-window', '-d', '-t', shellWord(`${s.name}:${wi}`), '-c', under('rt_L', d)]);
     });
   windowsOf(first!);
   for (const s of others) {
-    cmds.push(['new-session', '-d', ...SIZE, '-s', shQuote(s.name), '-c', under('rt_L', s.windows[0]!.panes[0]!)]);
+    cmds.push(['new-session', '-d', ...SIZE, '-s', shellWord(s.name), '-c', under('rt_L', s.windows[0]!.panes[0]!)]);
     windowsOf(s);
   }
   const rest = cmds.length ? `rt_tm "$rt_sock" ${cmds.map((c) => c.join(' ')).join(" ';' ")}` : '_rc=0\n\t_o=';
@@ -158,13 +153,7 @@ export function layoutShell(layout: readonly LayoutSession[] = LAYOUT): string {
 
 /** The per-environment script (`/bin/sh "$CAL_RT_SCRIPT"`), as written into the temp dir. */
 export function envScript(layout: readonly LayoutSession[] = LAYOUT): string {
-  return [
-    '# shellcheck shell=sh',
-    '# cal-doctor resurrect.roundtrip: one environment',
-    COMMON_SH,
-    layoutShell(layout),
-    ENV_SH,
-  ].join('\n');
+  return remoteSource('lib.sh') + layoutShell(layout) + remoteSource('roundtrip-env.sh');
 }
 
 /** The whole script for `Target.runScript`. */
@@ -177,20 +166,17 @@ export function buildRoundtripScript(o: RoundtripScriptOptions): string {
   const envs = o.envs ?? ENV_LABELS;
   if (envs.length === 0 || envs.some((e) => !ENV_LABELS.includes(e)))
     throw new Error(`envs must be some of ${ENV_LABELS.join(', ')}`);
-  const rs = seconds('runShellTimeoutSec', o.runShellTimeoutSec);
-  const budget = seconds('budgetSec', o.budgetSec);
-  const header = [
-    '# shellcheck shell=sh disable=SC2016,SC2089,SC2090 # data values may hold quotes and dollars',
-    '# cal-doctor resurrect.roundtrip: a tmux-resurrect save and restore in isolated tmux servers',
-    `CAL_RT_PLUGIN=${shQuote(o.pluginDir.replace(/(.)\/+$/, '$1'))}`,
-    `CAL_RT_TMUX=${shQuote(o.tmuxFallback ?? '')}`,
-    `CAL_RT_ID=${o.id}`,
-    `CAL_RT_T=${seconds('tmuxTimeoutSec', o.tmuxTimeoutSec)}`,
-    `CAL_RT_RS=${rs}`,
-    `CAL_RT_BUDGET=${budget}`,
-    `CAL_RT_ENVS=${shQuote([...new Set(envs)].join(' '))}`,
-    '# shellcheck disable=SC1003 # a script as data',
-    `CAL_RT_ENV_SCRIPT=${shQuote(envScript(o.layout ?? LAYOUT))}`,
-  ];
-  return [...header, COMMON_SH, RUNNER_SH].join('\n');
+  return assembleScript(
+    {
+      CAL_RT_PLUGIN: o.pluginDir.replace(/(.)\/+$/, '$1'),
+      CAL_RT_TMUX: o.tmuxFallback ?? '',
+      CAL_RT_ID: o.id,
+      CAL_RT_T: seconds('tmuxTimeoutSec', o.tmuxTimeoutSec),
+      CAL_RT_RS: seconds('runShellTimeoutSec', o.runShellTimeoutSec),
+      CAL_RT_BUDGET: seconds('budgetSec', o.budgetSec),
+      CAL_RT_ENVS: [...new Set(envs)].join(' '),
+      CAL_RT_ENV_SCRIPT: envScript(o.layout ?? LAYOUT),
+    },
+    'roundtrip-runner.sh',
+  );
 }

@@ -1,24 +1,16 @@
-// Runs probe.sh on a target (one exec) and parses what it printed into Facts.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// Runs the probe (src/remote/probe.sh) on a target (one exec) and parses what it printed into Facts.
+import { assembleScript } from '../remote/assemble.js';
+import { outputComplete, splitRecords } from '../remote/records.js';
 import { type RunOptions, type RunResult, type Target, TargetError } from '../targets/target.js';
 import type { Facts } from './facts.js';
-import { parseProbeOutput, probeOutputComplete, splitRecords } from './parse.js';
+import { parseProbeOutput } from './parse.js';
 
-let source: string | undefined;
-
-/** The probe script as shipped (read once; the build copies it next to the compiled JS). */
-export function probeSource(): string {
-  source ??= readFileSync(fileURLToPath(new URL('./probe.sh', import.meta.url)), 'utf8');
-  return source;
-}
-
-/** The exact script a target runs: `CAL_TMUX_TIMEOUT=N` then probe.sh. */
+/** The exact script a target runs: `CAL_TMUX_TIMEOUT=N`, lib.sh, probe.sh. */
 export function probeScript(tmuxTimeoutSec: number): string {
   if (!Number.isInteger(tmuxTimeoutSec) || tmuxTimeoutSec < 1 || tmuxTimeoutSec > 3600) {
     throw new RangeError(`tmux timeout must be a whole number of seconds from 1 to 3600, got ${tmuxTimeoutSec}`);
   }
-  return `CAL_TMUX_TIMEOUT=${tmuxTimeoutSec}\n${probeSource()}`;
+  return assembleScript({ CAL_TMUX_TIMEOUT: tmuxTimeoutSec }, 'probe.sh');
 }
 
 function firstLine(s: string): string {
@@ -46,10 +38,10 @@ export function describeRun(res: RunResult): string {
 export async function gatherFacts(target: Target, opts: { tmuxTimeoutSec: number } & RunOptions): Promise<Facts> {
   const { tmuxTimeoutSec, ...run } = opts;
   const res = await target.runScript(probeScript(tmuxTimeoutSec), run);
-  if (!probeOutputComplete(res.stdout)) {
+  if (!outputComplete(res.stdout)) {
     throw new TargetError(
       `probe was cut off: ${describeRun(res)}`,
-      'the target shell did not run the probe to its end; try again with a larger --timeout, or run `sh -s < probe.sh` on the target by hand',
+      'the target shell did not run the probe to its end; try again with a larger --timeout, or run the probe on the target by hand (lib.sh then probe.sh from src/remote, into `sh -s`)',
     );
   }
   if (splitRecords(res.stdout).records.has('nobase64')) {

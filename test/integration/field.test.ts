@@ -5,11 +5,12 @@
 //
 // continuum counts every tmux process of the user (see src/domain/continuum.ts): the
 // continuum assertions hold when this file runs alone, as integration files do in CI.
-import { existsSync, mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DoctorOptions, runDoctor } from '../../src/doctor.js';
 import type { Report } from '../../src/engine/report.js';
+import { remoteSource } from '../../src/remote/assemble.js';
 import { type Home, type MakeHomeOptions, makeHome, SEED_CONFIG_LINES } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import {
@@ -45,7 +46,7 @@ const LINUX_IDS = [
 const FIELD_IDS = [...LINUX_IDS, 'tmux.control-mode', 'continuum.boot'];
 
 /** what the probe gathers in this tree (the scripts and lock records came with the field facts) */
-const PROBE = readFileSync(new URL('../../src/probe/probe.sh', import.meta.url), 'utf8');
+const PROBE = remoteSource('probe.sh');
 const probeReadsScripts = PROBE.includes('$HOME/scripts');
 const probeReadsLocks = PROBE.includes('CAL_PROBE_LOCK_GLOB_PREFIX');
 

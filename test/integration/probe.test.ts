@@ -22,7 +22,8 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Facts } from '../../src/probe/facts.js';
 import { probeScript } from '../../src/probe/gather.js';
-import { parseProbeOutput, probeOutputComplete } from '../../src/probe/parse.js';
+import { parseProbeOutput } from '../../src/probe/parse.js';
+import { outputComplete as probeOutputComplete } from '../../src/remote/records.js';
 
 function which(cmd: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
@@ -36,7 +37,7 @@ const SHELLS = [
   { name: 'bash --posix', cmd: which('bash'), args: ['--posix', '-s'] },
 ].filter((s): s is { name: string; cmd: string; args: string[] } => s.cmd !== undefined);
 const UID = process.getuid?.() ?? 0;
-const PROBE_SH = new URL('../../src/probe/probe.sh', import.meta.url).pathname;
+const REMOTE = new URL('../../src/remote/', import.meta.url).pathname;
 
 interface ProbeRun {
   stdout: Buffer;
@@ -728,11 +729,14 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
 
 it.skipIf(!SHELLCHECK)(
   SHELLCHECK
-    ? 'probe.sh passes shellcheck -s sh'
+    ? 'probe.sh passes shellcheck -s sh, as a file and as the script a target runs'
     : 'probe.sh passes shellcheck -s sh (skipped: shellcheck is not installed)',
   () => {
-    const r = spawnSync(SHELLCHECK!, ['-s', 'sh', PROBE_SH], { encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    const files = spawnSync(SHELLCHECK!, ['-s', 'sh', `${REMOTE}lib.sh`, `${REMOTE}probe.sh`], { encoding: 'utf8' });
+    expect(files.stdout + files.stderr).toBe('');
+    expect(files.status).toBe(0);
+    const whole = spawnSync(SHELLCHECK!, ['-s', 'sh', '-'], { input: probeScript(2), encoding: 'utf8' });
+    expect(whole.stdout + whole.stderr).toBe('');
+    expect(whole.status).toBe(0);
   },
 );

@@ -14,7 +14,7 @@ export const BIN = join(REPO, 'bin', 'cal-doctor.js');
 export function cliBuilt(): boolean {
   return (
     existsSync(join(REPO, 'dist', 'src', 'cli', 'main.js')) &&
-    existsSync(join(REPO, 'dist', 'src', 'probe', 'probe.sh'))
+    existsSync(join(REPO, 'dist', 'src', 'remote', 'probe.sh'))
   );
 }
 

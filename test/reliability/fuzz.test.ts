@@ -14,6 +14,7 @@ import { loadChecks } from '../../src/engine/discover.js';
 import { runChecks } from '../../src/engine/run.js';
 import { probeScript } from '../../src/probe/gather.js';
 import * as parse from '../../src/probe/parse.js';
+import { decodeKv, splitRecords } from '../../src/remote/records.js';
 import { LocalTarget } from '../../src/targets/local.js';
 import { type Home, makeHome } from '../harness/home.js';
 import { killServer, tmuxCmd } from '../harness/tmux.js';
@@ -133,7 +134,7 @@ async function realProbeRecords(): Promise<RealRecords> {
   const res = await new LocalTarget({ ...home.env(), LANG: 'C.UTF-8' }).runScript(probeScript(2), {
     timeoutMs: 30_000,
   });
-  const { records } = parse.splitRecords(res.stdout);
+  const { records } = splitRecords(res.stdout);
   const out: RealRecords = { kv: new Map(), raw: new Map() };
   for (const [key, value] of records) {
     const items = value.toString('latin1').split('\0');
@@ -142,7 +143,7 @@ async function realProbeRecords(): Promise<RealRecords> {
     if (looksKv)
       out.kv.set(
         key,
-        [...parse.decodeKv(value)].map(([k, v]) => [k, v.slice(0, 512)] as [string, string]),
+        [...decodeKv(value)].map(([k, v]) => [k, v.slice(0, 512)] as [string, string]),
       );
     else out.raw.set(key, value);
   }

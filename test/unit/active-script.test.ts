@@ -13,8 +13,8 @@ import {
   layoutCounts,
   layoutShell,
   type RoundtripScriptOptions,
-  shQuote,
 } from '../../src/active/roundtrip.js';
+import { shellWord as shQuote } from '../../src/remote/assemble.js';
 
 function which(cmd: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
@@ -127,7 +127,7 @@ describe('buildRoundtripScript', () => {
 
   it('sets the bounds, the id and the environments', () => {
     const s = buildRoundtripScript({ ...BASE, envs: ['nonlogin'] });
-    expect(s).toMatch(/^CAL_RT_ID=0123abcd$/m);
+    expect(s).toMatch(/^CAL_RT_ID='0123abcd'$/m);
     expect(s).toMatch(/^CAL_RT_T=2$/m);
     expect(s).toMatch(/^CAL_RT_RS=3$/m);
     expect(s).toMatch(/^CAL_RT_BUDGET=3.8$/m);

@@ -13,7 +13,7 @@ import {
 import { parseRecords, US } from '../../src/persist/scripts.js';
 
 const rec = (pairs: Array<[string, string]>) =>
-  `${pairs.map(([k, v]) => `@@${k}=${Buffer.from(v).toString('base64')}`).join('\n')}\n`;
+  `${pairs.map(([k, v]) => `@@${k}\n${Buffer.from(v).toString('base64')}`).join('\n')}\n`;
 const row = (...f: Array<string | number>) => f.join(US);
 
 const H = '/Users/admin';

@@ -13,7 +13,7 @@ import { US } from '../../src/persist/scripts.js';
 import { type RunResult, type Target, TargetError } from '../../src/targets/target.js';
 
 const rec = (pairs: Array<[string, string]>) =>
-  `${pairs.map(([k, v]) => `@@${k}=${Buffer.from(v).toString('base64')}`).join('\n')}\n`;
+  `${pairs.map(([k, v]) => `@@${k}\n${Buffer.from(v).toString('base64')}`).join('\n')}\n`;
 const row = (...f: Array<string | number>) => f.join(US);
 
 /** A target that answers the inspect script with a server holding `sessions`, and records every script it is sent. */

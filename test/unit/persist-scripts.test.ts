@@ -15,10 +15,10 @@ import {
   rawRecord,
   saveScript,
   settleScript,
-  shq,
   startScript,
   stopServerScript,
 } from '../../src/persist/scripts.js';
+import { shellWord as shq } from '../../src/remote/assemble.js';
 import { LocalTarget } from '../../src/targets/local.js';
 
 const which = (cmd: string) =>
@@ -88,7 +88,7 @@ describe('persist scripts are portable sh', () => {
 describe('records', () => {
   it('round-trip any bytes, keep repeated keys, ignore other lines', () => {
     const out = Buffer.from(
-      `noise\n@@a=${Buffer.from('x\ty\n').toString('base64')}\n@@a=${Buffer.from('2').toString('base64')}\n@@bin=${Buffer.from([0, 255, 10]).toString('base64')}\n@@end=MQ==\n`,
+      `noise\n@@a\n${Buffer.from('x\ty\n').toString('base64')}\n@@a\n${Buffer.from('2').toString('base64')}\n@@bin\n${Buffer.from([0, 255, 10]).toString('base64')}\n@@end\nMQ==\n`,
     );
     const r = parseRecords(out);
     expect(r.get('a')).toEqual(['x\ty\n', '2']);

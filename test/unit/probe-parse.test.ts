@@ -1,7 +1,6 @@
 // parseProbeOutput on hand-built probe outputs: hostile values, both base64 styles,
 // cut-off and garbage input; the line parsers (ls, show-options, show-environment);
 // gatherFacts against fake targets.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { gatherFacts, probeScript } from '../../src/probe/gather.js';
 import {
@@ -14,10 +13,10 @@ import {
   parseSessions,
   parseShowEnvironment,
   parseShowOptions,
-  probeOutputComplete,
-  splitRecords,
   unquoteTmuxValue,
 } from '../../src/probe/parse.js';
+import { remoteSource } from '../../src/remote/assemble.js';
+import { outputComplete as probeOutputComplete, splitRecords } from '../../src/remote/records.js';
 import { type RunResult, type Target, TargetError } from '../../src/targets/target.js';
 
 // ---------------------------------------------------------------------------------
@@ -1213,7 +1212,7 @@ describe('gatherFacts', () => {
   });
 
   it('PROBE_VERSION matches the script', () => {
-    const sh = readFileSync(new URL('../../src/probe/probe.sh', import.meta.url), 'utf8');
+    const sh = remoteSource('probe.sh');
     expect(/^CAL_PROBE_VERSION=(\S+)$/m.exec(sh)?.[1]).toBe(PROBE_VERSION);
   });
 });

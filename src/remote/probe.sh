@@ -1,16 +1,13 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2154 # _cv, _ct, _r, … are set by lib.sh, which precedes this file
 # cal-doctor probe: gathers every fact of src/probe/facts.ts in one read-only pass.
 #
-# Run with `/bin/sh -s`, this script on stdin; the runner prepends `CAL_TMUX_TIMEOUT=N`.
+# Run with `/bin/sh -s`, this script on stdin after its parameter (`CAL_TMUX_TIMEOUT=N`)
+# and lib.sh (src/remote/scripts.ts assembles them; lib.sh describes the records).
 # Portable POSIX sh (dash, bash 3.2 --posix as macOS /bin/sh) over BSD or GNU userland.
 # It never writes on the target: no temp files, no tmux command that changes anything,
 # never starts a tmux server (every tmux call names an existing socket with -S).
 #
-# Output: a sequence of records `@@<key>\n<base64 of value>\n`; keys are made only of
-# constants and counters, every value from outside travels base64-encoded (GNU base64
-# wraps at 76 columns, macOS does not). A "kv" record's value is a list of `name=value`
-# items, each ended by a NUL byte (a shell variable cannot hold NUL, so a NUL never
-# occurs inside an item). A "raw" record's value is the exact bytes of a file or
+# Records: kv records of facts, and raw records holding the exact bytes of a file or a
 # listing. The last record is `@@end`; without it the probe was cut off.
 
 CAL_PROBE_VERSION=1.1.0
@@ -31,96 +28,9 @@ CAL_SCRIPTS_MAX=20       # how many scripts, how many LaunchAgents
 CAL_SAVED_MAX=200        # distinct pane dirs of `last` looked at
 CAL_LOCKS_MAX=100        # continuum lock dirs listed
 
-# cal_kv KEY ITEM...: one kv record.
-cal_kv() {
-	_k=$1
-	shift
-	printf '@@%s\n' "$_k"
-	printf '%s\0' "$@" | base64
-}
-
-# cal_raw KEY PATH CAP: raw record of the first CAP+1 bytes of PATH (one byte more
-# than the cap, so the reader can tell the file was longer).
-cal_raw() {
-	printf '@@%s\n' "$1"
-	head -c "$(($3 + 1))" 2>/dev/null <"$2" | base64
-}
-
-# cal_bounded SECONDS CMD ARG...: runs CMD with a watchdog that SIGKILLs it after
-# SECONDS. Status 137 (128+KILL) means it was killed. Neither the watchdog nor its
-# sleep outlives the call; the watchdog writes nowhere, so it cannot hold the output
-# channel open.
-cal_bounded() {
-	_bt=$1
-	shift
-	"$@" &
-	_bp=$!
-	(
-		_bs=
-		_bq=
-		# SIGKILL for the sleep: a TERM reaching it between fork and exec would be
-		# swallowed by the trap handler it inherited from this subshell
-		trap '_bq=1; if [ -n "$_bs" ]; then kill -9 "$_bs" 2>/dev/null; fi' TERM
-		sleep "$_bt" &
-		_bs=$!
-		if [ -z "$_bq" ]; then
-			wait "$_bs"
-		fi
-		if [ -n "$_bq" ]; then
-			# stopped by the caller (possibly before $_bs was set): reap the sleep
-			kill -9 "$_bs" 2>/dev/null
-			wait "$_bs" 2>/dev/null
-			exit 0
-		fi
-		kill -9 "$_bp" 2>/dev/null
-	) </dev/null >/dev/null 2>&1 &
-	_bw=$!
-	wait "$_bp" 2>/dev/null
-	_brc=$?
-	kill "$_bw" 2>/dev/null
-	wait "$_bw" 2>/dev/null
-	return "$_brc"
-}
-
-# cal_capture CMD ARG...: runs CMD with stdout and stderr into a pipe of its own, then
-# prints what it got. Run in the background by cal_bounded, this subshell is the only
-# holder of the caller's pipe: when the watchdog kills it, the caller sees EOF even if
-# CMD left a child behind (a login file that hangs) or its stdout is stuck in a
-# stopped tmux server's socket queue.
-cal_capture() {
-	# exec: no shell lingers in between holding inherited descriptors
-	_x=$(exec "$@" 2>&1)
-	_xr=$?
-	printf '%s' "$_x"
-	return "$_xr"
-}
-
 # cal_cap VALUE: sets _cv to VALUE cut to CAL_CAP_OUT bytes, _ct to 1 when cut.
 cal_cap() {
-	_cv=$1
-	_ct=0
-	if [ "${#_cv}" -gt "$CAL_CAP_OUT" ]; then
-		_cv=$(printf '%s' "$1" | head -c "$CAL_CAP_OUT")
-		_ct=1
-	fi
-}
-
-# cal_replace STRING NEEDLE REPLACEMENT: sets _r to STRING with every NEEDLE replaced.
-cal_replace() {
-	_s=$1
-	_r=
-	while :; do
-		case $_s in
-		*"$2"*)
-			_r=$_r${_s%%"$2"*}$3
-			_s=${_s#*"$2"}
-			;;
-		*)
-			_r=$_r$_s
-			break
-			;;
-		esac
-	done
+	cal_cut "$1" "$CAL_CAP_OUT"
 }
 
 # cal_git_rev DIR: sets _rev to the commit checked out in DIR, read from .git files.

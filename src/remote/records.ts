@@ -1,0 +1,104 @@
+// The one reader of what every target-side script prints (lib.sh writes it): records
+// `@@<key>\n<base64 of value>\n`, the base64 wrapped at 76 columns (GNU, FreeBSD) or not
+// (macOS). A kv value is NUL-ended `name=value` items; any other value is bytes as they
+// are. `@@end` closes a script's output. Total: garbage, CRs and cut-off output give
+// records and warnings, never a throw.
+
+export interface ScannedOutput {
+  /** every record, in order, repeated keys included */
+  list: Array<{ key: string; value: Buffer }>;
+  /** an `@@end` record was seen */
+  ended: boolean;
+  /** lines outside any record */
+  garbage: number;
+  /** lines inside a record that were not base64 (left out) */
+  badBase64: number;
+}
+
+const B64_LINE = /^[A-Za-z0-9+/=]*$/;
+/** A record's whole block when every line is base64 (no CR): decoded in one call. */
+const B64_BLOCK = /^[A-Za-z0-9+/=\n]*$/;
+
+export function scanOutput(out: Buffer | string): ScannedOutput {
+  const list: ScannedOutput['list'] = [];
+  let ended = false;
+  // The framing is pure ASCII; latin1 maps bytes 1:1, so no garbage byte can merge
+  // with a newline or an `@` during decoding.
+  const text = typeof out === 'string' ? out : out.toString('latin1');
+  let garbage = 0;
+  let badBase64 = 0;
+  // A record starts at a line that starts with `@@`; no base64 line does. Its block runs to
+  // the next such line. Buffer.from skips the line breaks, so a clean block (wrapped or
+  // not) is decoded at once; a block with anything else in it is read line by line, its
+  // bad lines counted and left out.
+  /** where the next record's `@@` line starts, -1 when there is none */
+  const recordAfter = (from: number): number => {
+    const i = text.indexOf('\n@@', from);
+    return i === -1 ? -1 : i + 1;
+  };
+  let start = text.startsWith('@@') ? 0 : recordAfter(0);
+  const preamble = start === -1 ? text : text.slice(0, start);
+  for (const line of preamble.split('\n')) if (line.replace(/\r$/, '') !== '') garbage++;
+  while (start !== -1) {
+    let eol = text.indexOf('\n', start);
+    if (eol === -1) eol = text.length;
+    const key = text.slice(start + 2, eol).replace(/\r$/, '');
+    if (key === 'end') ended = true;
+    start = eol < text.length ? recordAfter(eol) : -1;
+    // the lines between the key and the next record (without the newline before it)
+    const block = eol < text.length ? text.slice(eol + 1, start === -1 ? text.length : start - 1) : '';
+    if (B64_BLOCK.test(block)) {
+      list.push({ key, value: Buffer.from(block, 'base64') });
+      continue;
+    }
+    const chunks: string[] = [];
+    for (const raw of block.split('\n')) {
+      const line = raw.replace(/\r$/, '');
+      if (B64_LINE.test(line)) chunks.push(line);
+      else badBase64++;
+    }
+    list.push({ key, value: Buffer.from(chunks.join(''), 'base64') });
+  }
+  return { list, ended, garbage, badBase64 };
+}
+
+export interface OutputRecords {
+  /** value bytes by key; a repeated key keeps the last value */
+  records: Map<string, Buffer>;
+  /** an `@@end` record was seen */
+  ended: boolean;
+  warnings: string[];
+}
+
+/** The records by key (the last of a repeated key wins), with a warning per oddity. */
+export function splitRecords(out: Buffer | string): OutputRecords {
+  const { list, ended, garbage, badBase64 } = scanOutput(out);
+  const warnings: string[] = [];
+  const records = new Map<string, Buffer>();
+  for (const { key, value } of list) {
+    if (records.has(key)) warnings.push(`probe output repeats record ${key}; the last one is used`);
+    records.set(key, value);
+  }
+  if (garbage > 0) warnings.push(`ignored ${garbage} line(s) of probe output outside any record`);
+  if (badBase64 > 0) warnings.push(`ignored ${badBase64} line(s) of probe output that were not base64`);
+  return { records, ended, warnings };
+}
+
+/** True when the output carries the closing `@@end` record (the script ran to its end). */
+export function outputComplete(out: Buffer | string): boolean {
+  const text = typeof out === 'string' ? out : out.toString('latin1');
+  return /(^|\n)@@end\r?\n/.test(text) || /(^|\n)@@end\r?$/.test(text);
+}
+
+/** Decodes a kv record: NUL-ended `name=value` items. */
+export function decodeKv(buf: Buffer | undefined): Map<string, string> {
+  const kv = new Map<string, string>();
+  if (!buf) return kv;
+  for (const item of buf.toString('utf8').split('\0')) {
+    if (item === '') continue;
+    const eq = item.indexOf('=');
+    if (eq <= 0) continue;
+    kv.set(item.slice(0, eq), item.slice(eq + 1));
+  }
+  return kv;
+}
