@@ -117,9 +117,11 @@ export default defineCheck({
     ];
     if (!last) {
       const c = goodCandidate(d, undefined, f.host.tzOffset);
+      // with sessions open, a restart now loses them all
+      const open = liveServer(f)?.sessions.length ?? 0;
       return {
-        status: 'warn',
-        summary: `no \`last\` in ${tilde(d.path, home)}: restore has nothing to read`,
+        status: open ? 'fail' : 'warn',
+        summary: `no \`last\` in ${tilde(d.path, home)}: restore has nothing to read${open ? ` — a restart now loses the ${plural(open, 'open session')}` : ''}`,
         details: dirDetails,
         fix: c ? relinkFix(f, d, c) : ['save once: prefix C-s'],
       };

@@ -54,8 +54,9 @@ export default defineCheck({
       });
     }
     for (const t of dx.risky) {
+      // a save hook that fires as sessions close destroys the saves it was meant to make
       results.push({
-        status: 'warn',
+        status: 'fail',
         summary: `${t.where} saves ${t.kind === 'logout-hook' ? "from every pane's logout" : `on the tmux ${t.hook} hook`}: it fires as panes/sessions close and will clobber \`last\` (no bad save from it yet)`,
         details: [
           triggerLine(t),
