@@ -1,5 +1,5 @@
 import { configLines, loadedConfigs, type SetLine, setLines, where } from '../src/domain/config.js';
-import { conclude, liveServer, plural } from '../src/domain/util.js';
+import { liveServer, plural } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 /**
@@ -218,6 +218,6 @@ export default defineCheck({
     }
     if (known.length)
       results.push({ status: 'pass', summary: `${plural(known.length, 'known option')}`, details: known });
-    return conclude(results);
+    return results;
   },
 });

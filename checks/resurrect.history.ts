@@ -1,7 +1,7 @@
 import { entryVerdict, type SaveHistory, stampOf, timeline } from '../src/domain/resurrect/history.js';
 import { ago, historyOf, keepCommand, moveAsideRelinkCommand, retentionLine } from '../src/domain/save-history.js';
 import { relinkCommand, restoreScript, saveScript } from '../src/domain/saves.js';
-import { conclude, plural, shq, tilde } from '../src/domain/util.js';
+import { plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 function lastText(h: SaveHistory): string {
@@ -86,7 +86,7 @@ export default defineCheck({
           `relink \`last\` to it: ${relinkCommand(dir, 'NAME')}, then restore: prefix C-r, or tmux run-shell ${shq(restoreScript(f))}`,
         ],
       });
-      return conclude(results);
+      return results;
     }
     if (!v) {
       // nothing to go back to
@@ -104,7 +104,7 @@ export default defineCheck({
           `check it: ls -l ${shq(dir)} and cat ${shq(`${dir}/last`)} (it must hold \`pane\` lines)`,
         ],
       });
-      return conclude(results);
+      return results;
     }
 
     const vAge = ago(f, v);
@@ -123,7 +123,7 @@ export default defineCheck({
           `check it on the target: grep -c '^pane' ${shq(`${dir}/${v.name}`)} (0 = restore has nothing to rebuild)`,
         ],
       });
-      return conclude(results);
+      return results;
     }
     if (!h.lastUsable) {
       const relink = h.last.state === 'not-link' ? moveAsideRelinkCommand(dir, v.name) : relinkCommand(dir, v.name);
@@ -140,7 +140,7 @@ export default defineCheck({
           'and stop the bad saves: see resurrect.save-triggers',
         ],
       });
-      return conclude(results);
+      return results;
     }
 
     // `last` restores something
@@ -185,6 +185,6 @@ export default defineCheck({
         details,
       });
     }
-    return conclude(results);
+    return results;
   },
 });

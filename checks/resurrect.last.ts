@@ -2,7 +2,7 @@ import { optionValue } from '../src/domain/config.js';
 import { logoutHooks } from '../src/domain/resurrect/logout-hooks.js';
 import { parseSaveName, resolveSaveDir, saveFilesIn, savesNotListed } from '../src/domain/resurrect/savedir.js';
 import { describeClass, type ParsedSave, parseSave } from '../src/domain/resurrect/savefile.js';
-import { ageText, conclude, liveServer, plural, shq, tilde } from '../src/domain/util.js';
+import { ageText, liveServer, plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { Facts, SaveDirFact } from '../src/probe/facts.js';
 
@@ -165,7 +165,7 @@ export default defineCheck({
     const file = last.file;
     if (!file) {
       results.push({ status: 'warn', summary: '`last` resolves but its content was not read', details });
-      return conclude(results);
+      return results;
     }
     const p = parseSave(file.content, { truncated: file.truncated });
     const name = file.name || target || 'last';
@@ -266,6 +266,6 @@ export default defineCheck({
         break;
       }
     }
-    return conclude(results);
+    return results;
   },
 });

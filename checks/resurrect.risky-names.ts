@@ -1,5 +1,5 @@
 import { lastSave } from '../src/domain/saves.js';
-import { conclude, liveServer, plural, shq } from '../src/domain/util.js';
+import { liveServer, plural, shq } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 interface Win {
@@ -171,6 +171,6 @@ export default defineCheck({
         ],
       };
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -1,6 +1,6 @@
 import { historyOf } from '../src/domain/save-history.js';
 import { diagnose, type SaveTrigger } from '../src/domain/triggers.js';
-import { conclude, liveServer, plural, tilde } from '../src/domain/util.js';
+import { liveServer, plural, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 function triggerLine(t: SaveTrigger): string {
@@ -88,6 +88,6 @@ export default defineCheck({
         r.details = [...have, ...more, ...notes];
       }
     }
-    return conclude(results);
+    return results;
   },
 });

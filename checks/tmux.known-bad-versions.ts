@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { parseTmuxVersion, type TmuxVersion } from '../src/domain/tmux/version.js';
-import { asDashV, conclude, liveServer, primaryTmux, samePath } from '../src/domain/util.js';
+import { asDashV, liveServer, primaryTmux, samePath } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 interface BadVersion {
@@ -102,7 +102,7 @@ export default defineCheck({
         });
       }
     }
-    if (results.length) return conclude(results);
+    if (results.length) return results;
     const shown = seen.map((s) => s.v?.display ?? s.raw).filter((x, i, a) => a.indexOf(x) === i);
     return {
       status: 'pass',

@@ -1,12 +1,4 @@
-import {
-  conclude,
-  dirname,
-  nonLoginPathFix,
-  pathLine,
-  restartFromLoginShell,
-  samePath,
-  shq,
-} from '../src/domain/util.js';
+import { dirname, nonLoginPathFix, pathLine, restartFromLoginShell, samePath, shq } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { Facts } from '../src/probe/facts.js';
 
@@ -103,6 +95,6 @@ export default defineCheck({
         fix: installFix(f),
       });
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -1,6 +1,5 @@
 import {
   ageText,
-  conclude,
   dirname,
   loadPluginsNowFix,
   nonLoginPathFix,
@@ -162,6 +161,6 @@ export default defineCheck({
         }
       }
     }
-    return conclude(results);
+    return results;
   },
 });

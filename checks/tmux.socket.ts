@@ -1,4 +1,4 @@
-import { basename, conclude, dirname, plural, samePath } from '../src/domain/util.js';
+import { basename, dirname, plural, samePath } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { Facts, ProcessFact } from '../src/probe/facts.js';
 
@@ -121,6 +121,6 @@ export default defineCheck({
       };
     }
     if (ok.length) results.push({ status: 'pass', summary: `${plural(ok.length, 'server')} answering`, details: ok });
-    return conclude(results);
+    return results;
   },
 });

@@ -24,15 +24,32 @@ export function worst(statuses: Status[]): Status {
   return statuses.reduce<Status>((w, s) => (SEVERITY[s] > SEVERITY[w] ? s : w), 'skip');
 }
 
-/** A check may return several results; the report shows one line per check. */
-function fold(results: Result[]): Pick<CheckOutcome, 'status' | 'summary' | 'details' | 'fix'> {
+/**
+ * A check may return one result per aspect it looked at; the report shows one line per
+ * check. The passes merge into one (their summaries joined), the worst result leads, and
+ * the others follow it as evidence.
+ */
+export function foldResults(results: Result[]): Pick<CheckOutcome, 'status' | 'summary' | 'details' | 'fix'> {
   for (const r of results)
     if (!r || !STATUSES.has(r.status) || typeof r.summary !== 'string')
       throw new Error('returned a result without a valid status and summary');
   if (results.length === 0) throw new Error('returned no result');
-  const status = worst(results.map((r) => r.status));
-  const lead = results.find((r) => r.status === status)!;
-  const others = results.filter((r) => r !== lead);
+  const passes = results.filter((r) => r.status === 'pass');
+  const merged: Result[] =
+    passes.length > 1
+      ? [
+          {
+            status: 'pass',
+            summary: passes.map((r) => r.summary).join('; '),
+            details: passes.flatMap((r) => r.details ?? []),
+            fix: passes.flatMap((r) => r.fix ?? []),
+          },
+        ]
+      : passes;
+  const items = results.flatMap((r) => (r.status !== 'pass' ? [r] : r === passes[0] ? merged : []));
+  const status = worst(items.map((r) => r.status));
+  const lead = items.find((r) => r.status === status)!;
+  const others = items.filter((r) => r !== lead);
   return {
     status,
     summary: lead.summary,
@@ -72,7 +89,7 @@ export async function runCheck(check: Check, ctx: CheckContext, timeoutMs: numbe
   };
   try {
     const applies = check.appliesTo ? check.appliesTo(ctx) : true;
-    let folded: ReturnType<typeof fold>;
+    let folded: ReturnType<typeof foldResults>;
     if (applies !== true) {
       folded = {
         status: 'skip' as const,
@@ -85,7 +102,7 @@ export async function runCheck(check: Check, ctx: CheckContext, timeoutMs: numbe
         Promise.resolve().then(() => check.run(ctx)),
         checkDeadline(check, timeoutMs),
       );
-      folded = fold(Array.isArray(r) ? r : [r]);
+      folded = foldResults(Array.isArray(r) ? r : [r]);
     }
     return { ...base, ...folded, durationMs: Math.round(performance.now() - start) };
   } catch (e) {
