@@ -6,35 +6,28 @@ import type { Check, CheckContext } from './engine/check.js';
 import { loadChecks, selectChecks } from './engine/discover.js';
 import { type Report, summarize } from './engine/report.js';
 import { type CheckOutcome, DEFAULT_CHECK_TIMEOUT_MS, runChecks } from './engine/run.js';
-import { retry, WaitTimeout } from './persist/wait.js';
-import type { TartFact } from './probe/facts.js';
 import { gatherFacts } from './probe/gather.js';
 import { describeEnvironment } from './report/environment.js';
-import type { HostKeyPolicy } from './targets/known-hosts.js';
+import {
+  type ConnectOptions,
+  connectWithWait,
+  labelOf,
+  type TargetSpec,
+  type WaitingEvent,
+} from './targets/connect.js';
 import { type Target, TargetError } from './targets/target.js';
 import { VERSION } from './version.js';
-
-export type TargetSpec = { kind: 'local' } | { kind: 'ssh'; host: string } | { kind: 'vm'; name: string };
 
 /** Progress for live displays; the plain report needs none of it. */
 export type DoctorEvent =
   | { type: 'phase'; phase: 'connecting' | 'probing' | 'checking' | 'repairing'; label: string }
-  /** `--wait`: the target is not up yet; the next attempt comes in `retryInMs` */
-  | { type: 'waiting'; label: string; attempt: number; reason: string; retryInMs: number; remainingMs: number }
+  | WaitingEvent
   | { type: 'checks'; checks: Array<Pick<CheckOutcome, 'id' | 'category' | 'title'>> }
   | { type: 'result'; outcome: CheckOutcome }
   /** the last event of a run: the finished report */
   | { type: 'done'; report: Report };
 
-export interface DoctorOptions {
-  target: TargetSpec;
-  user?: string;
-  port?: number;
-  identity?: string;
-  password?: string;
-  hostKeyPolicy?: HostKeyPolicy;
-  knownHostsFile?: string;
-  sshConfigFile?: string;
+export interface DoctorOptions extends ConnectOptions {
   only?: string[];
   skip?: string[];
   checksDirs?: string[];
@@ -42,93 +35,14 @@ export interface DoctorOptions {
   tmuxTimeoutSec?: number;
   /** bound for the whole probe, ms */
   timeoutMs?: number;
-  connectTimeoutMs?: number;
   /** run the active checks (they get the live target) */
   active?: boolean;
-  /**
-   * `--wait`: for this long, a target that is not up yet (`tart ip` has no address, the VM
-   * is still stopped, nothing listens on the SSH port, no answer) is retried with backoff.
-   */
-  waitMs?: number;
   /**
    * Runs after the checks, before the target is closed (`--fix`): it gets what the checks
    * saw and the still-open target, and may add to the report (`repairs`).
    */
   afterChecks?: (ctx: CheckContext, target: Target, report: Report) => Promise<void>;
   onEvent?: (e: DoctorEvent) => void;
-}
-
-/** Each kind of target loads only its own code: `--local` never loads ssh2. */
-export async function connect(opts: DoctorOptions): Promise<{ target: Target; tart?: TartFact }> {
-  const t = opts.target;
-  if (t.kind === 'local') {
-    const { LocalTarget } = await import('./targets/local.js');
-    return { target: new LocalTarget() };
-  }
-  const { SshTarget } = await import('./targets/ssh.js');
-  const ssh = {
-    user: opts.user,
-    port: opts.port,
-    identity: opts.identity,
-    password: opts.password,
-    hostKeyPolicy: opts.hostKeyPolicy ?? 'strict',
-    knownHostsFile: opts.knownHostsFile,
-    sshConfigFile: opts.sshConfigFile,
-    connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
-  };
-  if (t.kind === 'ssh') return { target: await SshTarget.connect({ ...ssh, host: t.host }) };
-  const { locateVm } = await import('./targets/tart.js');
-  const tart = await locateVm(t.name);
-  const target = await SshTarget.connect({
-    ...ssh,
-    host: tart.ip,
-    kind: 'vm',
-    labelPrefix: `vm ${t.name}`,
-    defaultUser: 'admin',
-  });
-  return { target, tart };
-}
-
-/**
- * `connect`, retried while the target is merely not up yet (a transient TargetError) until
- * `waitMs` runs out, with persist's backoff (0.5 s growing to 5 s). Anything else fails at once.
- */
-export async function connectWithWait(
-  opts: DoctorOptions,
-  emit: (e: DoctorEvent) => void = () => {},
-): Promise<Awaited<ReturnType<typeof connect>>> {
-  const waitMs = opts.waitMs ?? 0;
-  if (waitMs <= 0) return connect(opts);
-  const label = labelOf(opts.target);
-  let last: TargetError | undefined;
-  try {
-    return await retry(
-      (_attempt, remainingMs) =>
-        connect({ ...opts, connectTimeoutMs: Math.max(1000, Math.min(opts.connectTimeoutMs ?? 10_000, remainingMs)) }),
-      {
-        timeoutMs: waitMs,
-        what: label,
-        retryable: (e) => {
-          if (!(e instanceof TargetError && e.transient)) return false;
-          last = e;
-          return true;
-        },
-        onRetry: ({ attempt, reason, retryInMs, remainingMs }) =>
-          emit({ type: 'waiting', label, attempt, reason, retryInMs, remainingMs }),
-      },
-    );
-  } catch (e) {
-    if (!(e instanceof WaitTimeout) || !last) throw e;
-    const secs = Math.round(waitMs / 1000);
-    throw new TargetError(
-      `not up after waiting ${secs} s (${e.attempts} attempts): ${last.message}`,
-      last.hint ?? `is the target starting at all? raise --wait beyond ${secs}`,
-    );
-  }
-}
-
-export function labelOf(spec: TargetSpec): string {
-  return spec.kind === 'local' ? 'local' : spec.kind === 'ssh' ? spec.host : `vm ${spec.name}`;
 }
 
 /** An empty report for a target, before anything ran (persist builds its own on it too). */
@@ -172,7 +86,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
   try {
     if (opts.only?.length || opts.skip?.length) await loadSelected();
     emit({ type: 'phase', phase: 'connecting', label: report.target.label });
-    const conn = await connectWithWait(opts, emit);
+    const conn = await connectWithWait(opts, { onWaiting: emit });
     target = conn.target;
     emit({ type: 'phase', phase: 'probing', label: target.label });
     const facts = await gatherFacts(target, {

@@ -4,9 +4,9 @@
 // checks and the same ParsedArgs. Parsing only: commands.ts decides what to run.
 import { parseArgs as parseFlags } from 'node:util';
 import { FORMATS, type Format } from '../report/render.js';
-import { OPTIONS, type RawArgs } from './options.js';
+import { type Command, OPTIONS, type RawArgs, UsageError } from './options.js';
 
-export class UsageError extends Error {}
+export { UsageError };
 
 const list = (v: unknown) =>
   (Array.isArray(v) ? v : v === undefined ? [] : [v])
@@ -47,8 +47,6 @@ export function parseOutput(spec: string): OutputSpec {
   }
   return { file: spec, format };
 }
-
-export type Command = 'run' | 'list' | 'explain' | 'help' | 'completion' | 'persist';
 
 export interface ParsedArgs {
   command: Command;

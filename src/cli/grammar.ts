@@ -1,8 +1,7 @@
 // The yargs grammar: help with examples, shell completion, and the error messages for a
 // command line the quick parser (args.ts) leaves alone. Loaded only for those.
 import yargs from 'yargs';
-import { type Command, UsageError } from './args.js';
-import { OPTION_GROUPS, OPTIONS, type RawArgs } from './options.js';
+import { type Command, OPTION_GROUPS, OPTIONS, type RawArgs, UsageError } from './options.js';
 import { closest } from './suggest.js';
 
 const EXAMPLES: Array<[string, string]> = [

@@ -2,6 +2,11 @@
 // parser of plain runs are both built from this table, so they cannot drift apart.
 import { FORMATS } from '../report/render.js';
 
+/** A command line that cannot run: exit 2 with the message and a pointer to --help. */
+export class UsageError extends Error {}
+
+export type Command = 'run' | 'list' | 'explain' | 'help' | 'completion' | 'persist';
+
 export interface OptionSpec {
   type: 'string' | 'number' | 'boolean';
   describe: string;

@@ -7,6 +7,7 @@ import type { DoctorEvent, DoctorOptions } from '../doctor.js';
 import { type Report, worstExitCode } from '../engine/report.js';
 import { colorWanted } from '../report/color.js';
 import { type Run, render } from '../report/render.js';
+import { labelOf } from '../targets/connect.js';
 import { type ParsedArgs, UsageError } from './args.js';
 import { targetsOf } from './targets.js';
 
@@ -136,7 +137,7 @@ export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
     const { fixHook, loadRepairs } = await import('./fix.js');
     base.afterChecks = fixHook(await loadRepairs(), a.yes, a.timeout * 1000);
   }
-  const { labelOf, runDoctors } = await import('../doctor.js');
+  const { runDoctors } = await import('../doctor.js');
   const startedAt = new Date();
   let reports: Report[];
   const labels = targets.map(labelOf);

@@ -1,7 +1,7 @@
 // Which targets one run covers: --vm/--host (repeatable), --local, --targets FILE; the
 // Tart VM cal-dev when none is named.
 import { readFile } from 'node:fs/promises';
-import type { TargetSpec } from '../doctor.js';
+import type { TargetSpec } from '../targets/connect.js';
 import { type ParsedArgs, UsageError } from './args.js';
 
 /**

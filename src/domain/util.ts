@@ -2,12 +2,10 @@
 // imports the files directly in checks/, never a subdirectory.
 import { type Result, SEVERITY } from '../engine/check.js';
 import type { Facts, FileEntry, ServerFact } from '../probe/facts.js';
+import { shWord as shq } from '../shared/quote.js';
 
 /** Quote a word for sh/zsh only when it needs it. */
-export function shq(s: string): string {
-  if (s !== '' && /^[A-Za-z0-9_/.,:+@%-]+$/.test(s)) return s;
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+export { shq };
 
 /** `/Users/admin/.tmux.conf` → `~/.tmux.conf`, for summaries and config lines. */
 export function tilde(path: string, home: string): string {

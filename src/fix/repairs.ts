@@ -22,6 +22,7 @@ import {
 } from '../domain/util.js';
 import type { CheckContext } from '../engine/check.js';
 import type { Facts } from '../probe/facts.js';
+import { shq } from '../shared/quote.js';
 import type { Target } from '../targets/target.js';
 
 export interface Repair {
@@ -45,11 +46,6 @@ export interface RepairOutcome {
   undo?: string;
 }
 
-/** Single-quoted for sh, always (the plan's scripts quote every value). */
-function sq(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The script's prologue: `say STATUS MESSAGE` prints the one result line. */
 const PROLOGUE = ['set -u', 'say() { _s=$1; shift; printf \'%s: %s\\n\' "$_s" "$*"; }'].join('\n');
 
@@ -60,8 +56,8 @@ function relinkScript(
 ): string {
   const lines = [
     PROLOGUE,
-    `d=${sq(dir)}`,
-    `c=${sq(candidate)}`,
+    `d=${shq(dir)}`,
+    `c=${shq(candidate)}`,
     "tab=$(printf '\\t')",
     'cd "$d" || { say failed "cannot cd to $d"; exit 1; }',
     // already done?
@@ -72,7 +68,7 @@ function relinkScript(
   ];
   if (seen.kind === 'link') {
     lines.push(
-      `was=${sq(seen.target)}`,
+      `was=${shq(seen.target)}`,
       'if [ ! -L last ] || [ "$(readlink last)" != "$was" ]; then now=$(readlink last 2>/dev/null || echo "not a symlink"); say failed "last changed since the probe (now: $now, was: $was): a save ran meanwhile; nothing relinked, run cal-doctor again"; exit 1; fi',
     );
   } else {
@@ -93,7 +89,7 @@ function relinkScript(
 function createDirScript(dir: string): string {
   return `${[
     PROLOGUE,
-    `d=${sq(dir)}`,
+    `d=${shq(dir)}`,
     'if [ -d "$d" ]; then say already-ok "$d exists"; exit 0; fi',
     'if [ -e "$d" ] || [ -L "$d" ]; then say failed "$d exists but is not a directory: not touched"; exit 1; fi',
     'mkdir -p "$d" && chmod 700 "$d" || { say failed "could not create $d"; exit 1; }',
@@ -105,7 +101,7 @@ function createDirScript(dir: string): string {
 function chmodDirScript(dir: string): string {
   return `${[
     PROLOGUE,
-    `d=${sq(dir)}`,
+    `d=${shq(dir)}`,
     'if [ ! -d "$d" ]; then say failed "$d is not a directory"; exit 1; fi',
     'if [ -w "$d" ] && [ -x "$d" ]; then say already-ok "$d is writable"; exit 0; fi',
     'if [ ! -O "$d" ]; then say failed "$d is not owned by $(id -un): needs sudo chown (see the advice)"; exit 1; fi',
@@ -116,9 +112,9 @@ function chmodDirScript(dir: string): string {
 function keepScript(dir: string, name: string, keep: string): string {
   return `${[
     PROLOGUE,
-    `src=${sq(`${dir.replace(/\/+$/, '')}/${name}`)}`,
-    `k=${sq(keep)}`,
-    `n=${sq(name)}`,
+    `src=${shq(`${dir.replace(/\/+$/, '')}/${name}`)}`,
+    `k=${shq(keep)}`,
+    `n=${shq(name)}`,
     'if [ -f "$k/$n" ] && cmp -s "$src" "$k/$n"; then say already-ok "$k/$n already holds a copy"; exit 0; fi',
     'if [ -e "$k/$n" ]; then say failed "$k/$n exists and differs: not overwritten"; exit 1; fi',
     'if [ ! -f "$src" ]; then say failed "$src is gone (deleted by a save since the probe?)"; exit 1; fi',
@@ -200,14 +196,14 @@ export function planRepairs(ctx: CheckContext): Repair[] {
       title: `create the save dir ${resolved.path} (owner ${f.host.user}, mode 700)`,
       automatic: true,
       script: createDirScript(resolved.path),
-      undo: `rmdir ${sq(resolved.path)}`,
+      undo: `rmdir ${shq(resolved.path)}`,
     });
   } else if (d.self && d.self.uid !== f.host.uid) {
     plan.push({
       id: 'resurrect.save-dir-owner',
       title: `give ${d.path} back to ${f.host.user}`,
       automatic: false,
-      advice: [`sudo chown -R ${sq(f.host.user)} ${sq(d.path)}`],
+      advice: [`sudo chown -R ${shq(f.host.user)} ${shq(d.path)}`],
     });
   } else if (!d.writable) {
     const mode = d.self?.mode;
@@ -216,7 +212,7 @@ export function planRepairs(ctx: CheckContext): Repair[] {
       title: `make ${d.path} writable by ${f.host.user} (chmod u+rwx)`,
       automatic: true,
       script: chmodDirScript(d.path),
-      ...(mode ? { undo: `chmod ${modeToOctal(mode)} ${sq(d.path)}` } : {}),
+      ...(mode ? { undo: `chmod ${modeToOctal(mode)} ${shq(d.path)}` } : {}),
     });
   }
 
@@ -244,8 +240,8 @@ export function planRepairs(ctx: CheckContext): Repair[] {
           script: relinkScript(dir, v.name, seen),
           undo:
             seen.kind === 'link'
-              ? `cd ${sq(dir)} && ln -sf ${sq(seen.target)} last`
-              : `rm ${sq(`${dir}/last`)}   # the symlink only`,
+              ? `cd ${shq(dir)} && ln -sf ${shq(seen.target)} last`
+              : `rm ${shq(`${dir}/last`)}   # the symlink only`,
         });
       }
     }
@@ -257,7 +253,7 @@ export function planRepairs(ctx: CheckContext): Repair[] {
         title: `copy ${v.name} to ${keep}/ (resurrect deletes it ${h.retention.overdue ? 'at the next save' : `after ${h.retention.dueBy!.toISOString().slice(0, 10)}`}; it is not among the ${h.retention.keepNewest} newest)`,
         automatic: true,
         script: keepScript(h.dir.path, v.name, keep),
-        undo: `rm ${sq(`${keep}/${v.name}`)}   # the copy only; the original stays`,
+        undo: `rm ${shq(`${keep}/${v.name}`)}   # the copy only; the original stays`,
       });
     }
   }

@@ -1,16 +1,8 @@
 // The marker layout as persist sees it three times: built in the live server, written in the
 // save file, rebuilt by restore. Pure functions: parsing the scripts' records and comparing.
 import type { ParsedSave } from '../domain/resurrect/savefile.js';
+import type { ServerFact } from '../probe/facts.js';
 import { US } from './scripts.js';
-
-export interface LiveSession {
-  id: string;
-  name: string;
-  windows: number;
-  attached: number;
-  /** epoch seconds */
-  created: number;
-}
 
 export interface LivePane {
   session: string;
@@ -22,10 +14,12 @@ export interface LivePane {
   id: string;
 }
 
-export interface ServerState {
-  answers: boolean;
-  /** tmux's message when it did not answer; `timed out` for a hung server */
-  error?: string;
+/**
+ * The default server as persist's step scripts read it: the probe's view of a server
+ * (ServerFact: whether it answers, its sessions) with the plugin options a step needs
+ * already read out, and every pane (the probe does not list panes).
+ */
+export interface ServerState extends Pick<ServerFact, 'answers' | 'error' | 'sessions'> {
   pid?: number;
   /** epoch seconds */
   startTime?: number;
@@ -43,7 +37,6 @@ export interface ServerState {
   xdgDataHome?: string;
   /** TPM's TMUX_PLUGIN_MANAGER_PATH: set once TPM ran in this server */
   tpmLoaded: boolean;
-  sessions: LiveSession[];
   panes: LivePane[];
 }
 
@@ -205,7 +198,7 @@ export function compareLayout(expected: Layout, actual: Layout | undefined): str
   return out;
 }
 
-export function countPanes(l: Layout): number {
+function countPanes(l: Layout): number {
   return l.windows.reduce((n, w) => n + w.panes.length, 0);
 }
 

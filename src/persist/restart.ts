@@ -5,22 +5,11 @@ import { execFile, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pause } from '../shared/backoff.js';
 import type { Target } from '../targets/target.js';
 import { one, type Records } from './layout.js';
 import { type CommonVars, stopServerScript } from './scripts.js';
-import { pause } from './wait.js';
-
-/** A step could not be done: the summary, the evidence and what to do. */
-export class StepFailure extends Error {
-  constructor(
-    message: string,
-    readonly details: string[] = [],
-    readonly fix: string[] = [],
-  ) {
-    super(message);
-    this.name = 'StepFailure';
-  }
-}
+import { StepFailure, secs } from './step.js';
 
 export interface RestartContext {
   /** the connection before the restart (a VM restart ends it) */
@@ -34,7 +23,6 @@ export interface RestartContext {
   shutdownSec: number;
   /** seconds: for the VM to boot and answer SSH again */
   bootSec: number;
-  signal?: AbortSignal;
 }
 
 export interface RestartResult {
@@ -51,8 +39,6 @@ export interface RestartStrategy {
   endsEverything: boolean;
   restart(ctx: RestartContext): Promise<RestartResult>;
 }
-
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * `--host` / `--local`: end the default tmux server as a shutdown does (SIGTERM to the server;
@@ -141,7 +127,7 @@ export function tartRestart(vm: string, opts: TartRestartOptions = {}): RestartS
         child.on('exit', (code, signal) => (exited = { code, signal }));
         child.unref();
         // a VM that cannot start says so at once; one that starts keeps `tart run` running
-        for (let i = 0; i < 20 && !exited && !spawnError; i++) await pause(100, ctx.signal);
+        for (let i = 0; i < 20 && !exited && !spawnError; i++) await pause(100);
       } finally {
         closeSync(fd);
       }

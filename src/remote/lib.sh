@@ -12,24 +12,29 @@
 # variable cannot hold NUL, so a NUL never occurs inside an item); any other value is
 # bytes as they are. The last record is `@@end`; without it the script was cut off.
 
+# cal_key KEY: the line that starts a record; the value follows as `| base64` (a record
+# with no value, such as `end`, is the line alone). Every record is written this way.
+cal_key() {
+	printf '@@%s\n' "$1"
+}
+
 # cal_kv KEY ITEM...: one kv record.
 cal_kv() {
-	_k=$1
+	cal_key "$1"
 	shift
-	printf '@@%s\n' "$_k"
 	printf '%s\0' "$@" | base64
 }
 
 # cal_str KEY VALUE: one record holding VALUE as it is.
 cal_str() {
-	printf '@@%s\n' "$1"
+	cal_key "$1"
 	printf '%s' "$2" | base64
 }
 
 # cal_raw KEY PATH CAP: a record of the first CAP+1 bytes of PATH (one byte more than the
 # cap, so the reader can tell the file was longer).
 cal_raw() {
-	printf '@@%s\n' "$1"
+	cal_key "$1"
 	head -c "$(($3 + 1))" 2>/dev/null <"$2" | base64
 }
 

@@ -479,7 +479,7 @@ cal_savels() (
 	_ln=${3##*/}
 	if ! cd -P -- "$2" 2>/dev/null; then
 		# not searchable: the old listing (names without ./, no counts)
-		printf '@@save.%s.ls\n' "$_sn"
+		cal_key "save.$_sn.ls"
 		# shellcheck disable=SC2012 # ls -l is the listing we want; BSD find has no -printf
 		ls -lant "$2" 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
 		exit 0
@@ -503,7 +503,7 @@ cal_savels() (
 		esac
 	fi
 	cal_kv "save.$_sn.listing" "total=$_total" "listed=$#" "max=$CAL_LS_SAVES"
-	printf '@@save.%s.ls\n' "$_sn"
+	cal_key "save.$_sn.ls"
 	{
 		if [ $# -gt 0 ]; then ls -lnd "$@"; fi
 		find . ! -name . -prune ! -name 'tmux_resurrect_*.txt' -exec ls -lnd {} +
@@ -602,7 +602,7 @@ cal_saves() {
 # pipeline itself (its loop runs in a subshell), NUL-ended items like cal_kv's.
 cal_saved() {
 	_lf=$2/last
-	printf '@@saved\n'
+	cal_key saved
 	{
 		printf '%s\0' "role=$1" "dir=$2"
 		# -f: a FIFO named last would block sed
@@ -799,7 +799,8 @@ main() {
 	esac
 	if [ "$cal_lt" -lt 1 ]; then cal_lt=1; fi
 	if ! command -v base64 >/dev/null 2>&1; then
-		printf '@@nobase64\n@@end\n'
+		cal_key nobase64
+		cal_key end
 		return 0
 	fi
 	HOME=${HOME:-}

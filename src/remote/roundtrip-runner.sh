@@ -131,7 +131,8 @@ rt_cleanup() {
 
 rt_main() {
 	if ! command -v base64 >/dev/null 2>&1; then
-		printf '@@nobase64\n@@end\n'
+		cal_key nobase64
+		cal_key end
 		return 0
 	fi
 	NL='
@@ -148,7 +149,7 @@ rt_main() {
 	# enough to break the 104-byte limit of a socket path
 	if ! rt_tmp=$(mktemp -d /tmp/cal-doctor.XXXXXXXX 2>&1); then
 		cal_kv rt "error=mktemp -d /tmp/cal-doctor.XXXXXXXX failed: $rt_tmp"
-		printf '@@end\n'
+		cal_key end
 		return 0
 	fi
 	# no EXIT trap (see rt_env_main): every way out below cleans up itself
@@ -163,7 +164,7 @@ rt_main() {
 	if ! printf '%s\n' "$CAL_RT_ENV_SCRIPT" >"$CAL_RT_SCRIPT"; then
 		rt_cleanup
 		cal_kv rt "error=cannot write $CAL_RT_SCRIPT"
-		printf '@@end\n'
+		cal_key end
 		return 0
 	fi
 	set -- "tmp=$rt_tmp" "clock=$cal_clk" "budget=$CAL_RT_BUDGET" "shell=${SHELL:-}"
@@ -190,7 +191,8 @@ rt_main() {
 	cal_now_ms
 	set -- "$@" "reaped=$rt_left" "removed=$([ -z "$rt_rmfailed" ] && echo 1 || echo 0)" "ms=$((cal_ms - rt_t0))"
 	_out=$(cal_kv rt "$@")
-	printf '%s\n%s\n@@end\n' "$_recs" "$_out"
+	printf '%s\n%s\n' "$_recs" "$_out"
+	cal_key end
 }
 
 rt_main </dev/null

@@ -3,8 +3,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { onShutdown } from '../lifecycle.js';
 import type { TartFact } from '../probe/facts.js';
+import { onShutdown } from '../shared/lifecycle.js';
 import { TargetError } from './target.js';
 
 interface TartListEntry {

@@ -5,10 +5,11 @@
 // restore.sh, run into a fresh server, brings the saved windows back. No save file changes.
 import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type DoctorOptions, runDoctor } from '../../src/doctor.js';
+import { type DoctorOptions, runDoctor } from '../../src/doctor.js';
 import type { Report } from '../../src/engine/report.js';
 import { applyRepairs, planRepairs, type Repair, type RepairOutcome } from '../../src/fix/repairs.js';
 import { gatherFacts } from '../../src/probe/gather.js';
+import { connect } from '../../src/targets/connect.js';
 import { installBrew } from '../harness/brew.js';
 import {
   lastTarget,

@@ -12,7 +12,8 @@ import {
   pendingCleanups,
   runCleanups,
   shutdownHandlersInstalled,
-} from '../../src/lifecycle.js';
+  takeOverSignals,
+} from '../../src/shared/lifecycle.js';
 import { type Home, makeHome } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { type FakeSshd, fakeSshd, newKeyPair } from '../harness/sshd-variants.js';
@@ -72,6 +73,22 @@ describe('lifecycle: cleanups on shutdown', () => {
     b();
     expect(shutdownHandlersInstalled()).toBe(false);
     expect({ int: process.listenerCount('SIGINT'), term: process.listenerCount('SIGTERM') }).toEqual(before);
+  });
+
+  it('a command that took the signals over gets each one instead; the cleanups stay for it to use', () => {
+    const ran: string[] = [];
+    const release = onShutdown(() => void ran.push('cleanup'));
+    const got: string[] = [];
+    const give = takeOverSignals((sig) => void got.push(sig));
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(got).toEqual(['SIGINT', 'SIGTERM']);
+    expect(ran).toEqual([]);
+    expect(pendingCleanups()).toBe(1);
+    release();
+    expect(shutdownHandlersInstalled()).toBe(true);
+    give();
+    expect(shutdownHandlersInstalled()).toBe(false);
   });
 
   it('exit codes are 128 + the signal number', () => {

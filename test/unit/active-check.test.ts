@@ -68,7 +68,7 @@ describe('resurrect.roundtrip: when it runs', () => {
     const { script, timeoutMs } = target.scripts[0]!;
     expect(script).toContain(`CAL_RT_PLUGIN='${PLUGINS}/tmux-resurrect'`);
     expect(script).toContain(`CAL_RT_TMUX='/opt/homebrew/bin/tmux'`);
-    expect(script).toMatch(/^CAL_RT_ID=[0-9a-f]{8}$/m);
+    expect(script).toMatch(/^CAL_RT_ID='[0-9a-f]{8}'$/m); // every parameter is quoted the one way
     expect(script).toMatch(/^CAL_RT_ENVS='login nonlogin'$/m);
     const budget = Number(/^CAL_RT_BUDGET=(\S+)$/m.exec(script)![1]);
     // the check asks the engine for its own deadline; the script's budget ends well inside it

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { logoutHooks } from '../../src/domain/resurrect/logout-hooks.js';
+import { diagnose } from '../../src/persist/diagnose.js';
 import type { ServerState } from '../../src/persist/layout.js';
-import { diagnose, logoutHooks } from '../../src/persist/persist.js';
 
 const SAVED = 'tmux_resurrect_20261124T131802.txt';
 const CONTENT =

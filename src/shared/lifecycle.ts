@@ -4,6 +4,9 @@
 // registered after its connection is removed while the connection is still open — within
 // one shared deadline, then the process exits 130 (SIGINT) or 143 (SIGTERM). A second
 // signal while cleaning up exits at once.
+//
+// A command that must undo changes on the target before it may exit (persist) takes the
+// signals over with takeOverSignals(): they are handed to it instead, and it decides.
 
 export type Cleanup = () => void | Promise<void>;
 
@@ -20,6 +23,8 @@ let listening = false;
 let permanent = false;
 let shuttingDown = false;
 const handlers = new Map<ShutdownSignal, () => void>();
+/** takeOverSignals() handlers, newest last */
+const takeovers: Array<(sig: ShutdownSignal) => void> = [];
 
 /**
  * Registers `cleanup` to run on SIGINT/SIGTERM. Returns a function that unregisters it:
@@ -34,7 +39,7 @@ export function onShutdown(cleanup: Cleanup): () => void {
   return () => {
     const i = cleanups.lastIndexOf(cleanup);
     if (i >= 0) cleanups.splice(i, 1);
-    if (cleanups.length === 0 && !permanent && !shuttingDown) unlisten();
+    if (cleanups.length === 0 && takeovers.length === 0 && !permanent && !shuttingDown) unlisten();
   };
 }
 
@@ -48,7 +53,11 @@ function listen(): void {
   if (listening) return;
   listening = true;
   for (const sig of Object.keys(EXIT_CODES) as ShutdownSignal[]) {
-    const h = () => void shutdown(sig);
+    const h = () => {
+      const takeover = takeovers.at(-1);
+      if (takeover) takeover(sig);
+      else void shutdown(sig);
+    };
     handlers.set(sig, h);
     process.on(sig, h);
   }
@@ -59,6 +68,22 @@ function unlisten(): void {
   listening = false;
   for (const [sig, h] of handlers) process.off(sig, h);
   handlers.clear();
+}
+
+/**
+ * Until the returned function is called, SIGINT/SIGTERM go to `onSignal` (every time one
+ * arrives) instead of running the cleanups and exiting: the caller stops its work, undoes
+ * what it changed, and exits with EXIT_CODES[sig] itself. The registered cleanups stay
+ * registered, so the connections the caller still needs for that stay open.
+ */
+export function takeOverSignals(onSignal: (sig: ShutdownSignal) => void): () => void {
+  listen();
+  takeovers.push(onSignal);
+  return () => {
+    const i = takeovers.lastIndexOf(onSignal);
+    if (i >= 0) takeovers.splice(i, 1);
+    if (cleanups.length === 0 && takeovers.length === 0 && !permanent && !shuttingDown) unlisten();
+  };
 }
 
 /** The handlers are on the process now (for tests and diagnostics). */
@@ -77,7 +102,7 @@ export function pendingCleanups(): number {
  */
 export async function runCleanups(deadlineMs = SHUTDOWN_DEADLINE_MS): Promise<void> {
   const todo = cleanups.splice(0).reverse();
-  if (!permanent && !shuttingDown) unlisten();
+  if (!permanent && !shuttingDown && takeovers.length === 0) unlisten();
   const deadline = Date.now() + deadlineMs;
   for (const c of todo) {
     const left = deadline - Date.now();

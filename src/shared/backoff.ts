@@ -1,6 +1,7 @@
 // Retry with backoff, for things that come up in their own time: a VM booting, sshd
 // listening again, `tart` reporting the new state. The backoff is the one `--wait` uses
-// (src/doctor.ts connectWithWait): 0.5 s, growing by 1.6 up to 5 s.
+// (src/targets/connect.ts connectWithWait) and persist's reconnect after a restart: 0.5 s,
+// growing by 1.6 up to 5 s.
 
 export interface BackoffOptions {
   /** give up this long after the first attempt started */
