@@ -29,7 +29,7 @@ async function explainCheck(a: ParsedArgs): Promise<number> {
   const { checks } = await loadChecks(a.checksDir);
   const c = checks.find((x) => x.id === a.id);
   if (!c) {
-    const { didYouMean } = await import('./suggest.js');
+    const { didYouMean } = await import('../engine/suggest.js');
     const hint = didYouMean(
       a.id ?? '',
       checks.map((x) => x.id),

@@ -1,8 +1,8 @@
 // The yargs grammar: help with examples, shell completion, and the error messages for a
 // command line the quick parser (args.ts) leaves alone. Loaded only for those.
 import yargs from 'yargs';
+import { closest } from '../engine/suggest.js';
 import { type Command, OPTION_GROUPS, OPTIONS, type RawArgs, UsageError } from './options.js';
-import { closest } from './suggest.js';
 
 const EXAMPLES: Array<[string, string]> = [
   ['$0', 'check the Tart VM "cal-dev" (IP from `tart ip cal-dev`, user admin)'],

@@ -1,7 +1,14 @@
 // Causes, not symptoms: a problem whose prerequisite (Check.dependsOn) failed is folded
 // under it, and the report leads with the root causes in the order to fix them.
 import type { Status } from './check.js';
-import type { CheckOutcome } from './run.js';
+
+/** What folding reads of a check's outcome (a CheckOutcome has it all). */
+interface Outcome {
+  id: string;
+  status: Status;
+  dependsOn?: string[];
+  causedBy?: string[];
+}
 
 /** A root cause: a problem no failed prerequisite explains, with what it explains. */
 export interface Cause {
@@ -20,7 +27,7 @@ const URGENCY: Record<Status, number> = { fail: 0, error: 1, warn: 2, info: 3, p
  * Sets `causedBy` on every problem with a failed prerequisite. Only edges between the
  * outcomes given count; an edge that would close a cycle is ignored.
  */
-export function foldOutcomes(outcomes: CheckOutcome[]): CheckOutcome[] {
+export function foldOutcomes<T extends Outcome>(outcomes: T[]): T[] {
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   const reaches = (from: string, to: string, seen = new Set<string>()): boolean => {
     if (from === to) return true;
@@ -44,16 +51,16 @@ export function foldOutcomes(outcomes: CheckOutcome[]): CheckOutcome[] {
  * The order to fix things in: prerequisites before what depends on them, then failures
  * before warnings, then the checks' own order.
  */
-export function fixOrder(outcomes: CheckOutcome[]): CheckOutcome[] {
+export function fixOrder<T extends Outcome>(outcomes: T[]): T[] {
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   const index = new Map(outcomes.map((o, i) => [o.id, i]));
-  const rank = (o: CheckOutcome) => URGENCY[o.status] * outcomes.length + index.get(o.id)!;
+  const rank = (o: T) => URGENCY[o.status] * outcomes.length + index.get(o.id)!;
   const done = new Set<string>();
-  const out: CheckOutcome[] = [];
-  const visit = (o: CheckOutcome, path: Set<string>) => {
+  const out: T[] = [];
+  const visit = (o: T, path: Set<string>) => {
     if (done.has(o.id) || path.has(o.id)) return;
     path.add(o.id);
-    const deps = (o.dependsOn ?? []).map((d) => byId.get(d)).filter((d): d is CheckOutcome => !!d);
+    const deps = (o.dependsOn ?? []).map((d) => byId.get(d)).filter((d): d is T => !!d);
     for (const d of deps.sort((a, b) => rank(a) - rank(b))) visit(d, path);
     path.delete(o.id);
     done.add(o.id);
@@ -64,7 +71,7 @@ export function fixOrder(outcomes: CheckOutcome[]): CheckOutcome[] {
 }
 
 /** The root causes of a folded run, in fix order; each symptom appears under one cause only. */
-export function causeTree(outcomes: CheckOutcome[]): Cause[] {
+export function causeTree(outcomes: Outcome[]): Cause[] {
   const ordered = fixOrder(outcomes).filter((o) => PROBLEM.has(o.status));
   const roots = ordered.filter((o) => !o.causedBy?.length);
   const claimed = new Set<string>(roots.map((r) => r.id));
