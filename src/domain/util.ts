@@ -92,7 +92,8 @@ export function ageText(seconds: number): string {
 
 /**
  * One result per aspect a check looked at. All passing → one merged pass result; else
- * every result, worst first (the engine shows the worst one's summary as the verdict).
+ * every result, worst first. The engine's fold (foldResults) does the same, so a check can
+ * return its results as they are; this remains for the checks that still call it.
  */
 export function conclude(results: Result[]): Result | Result[] {
   if (results.length === 1) return results[0]!;
