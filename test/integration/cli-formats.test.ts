@@ -10,6 +10,7 @@ import { Lexer, type Token, type Tokens } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSave } from '../../src/domain/resurrect/savefile.js';
 import type { Report } from '../../src/engine/report.js';
+import { causeOrder } from '../../src/report/view.js';
 import { type Home, makeHome } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, makeStateOnlySave, readLast, save, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
@@ -81,7 +82,8 @@ describe.skipIf(!canRun)('output formats end to end (needs sshd, tmux and the ve
     expect(suites).toHaveLength(1);
     const cases = suites[0]!.testcase as Node[];
     const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
-    expect(cases.map((c) => [c['@classname'], c['@name']])).toEqual(report.checks.map((c) => [c.category, c.id]));
+    // in the report's cause order: each root cause, then its symptoms, then the rest
+    expect(cases.map((c) => [c['@classname'], c['@name']])).toEqual(causeOrder(report).map((c) => [c.category, c.id]));
     for (const c of report.checks.filter((x) => x.status === 'fail')) {
       const f = cases.find((x) => x['@name'] === c.id)!.failure as Node;
       expect(f['@message']).toBe(c.summary);
