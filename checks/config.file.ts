@@ -1,19 +1,20 @@
+import { loadedVia, type PluginName, serverPluginDir, tpmRunLinesOf } from '../src/domain/config/tpm.js';
 import {
   configAt,
   configLines,
+  configRead,
   loadedConfigs,
   pluginDecls,
   pluginOptions,
   tpmConfigPath,
   tpmConfigs,
-  tpmRunLines,
   userConfigPaths,
   where,
 } from '../src/domain/config.js';
-import { conclude, samePath, tilde } from '../src/domain/util.js';
+import { conclude, liveServer, samePath, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
-const REQUIRED = [
+const REQUIRED: Array<{ name: PluginName; line: string }> = [
   { name: 'tmux-resurrect', line: "set -g @plugin 'tmux-plugins/tmux-resurrect'" },
   { name: 'tmux-continuum', line: "set -g @plugin 'tmux-plugins/tmux-continuum'" },
 ];
@@ -69,18 +70,69 @@ export default defineCheck({
     }
     if (loaded.length > 1) details.push(`tmux loads all ${loaded.length} files in the order above; later settings win`);
 
+    const read = configRead(f, loaded);
     const allLines = configLines(f, loaded);
-    const tpmDecls = pluginDecls(configLines(f, tpmConfigs(f)));
     const allDecls = pluginDecls(allLines);
+    for (const src of read.sources)
+      details.push(
+        `${where(src.at, home)} sources ${tilde(src.pattern, home)}: ${
+          src.files.length
+            ? src.files.map((x) => tilde(x, home)).join(', ')
+            : src.missing
+              ? `missing${src.quiet ? ' (-q: ignored)' : ''}`
+              : 'not read (the probe could not resolve or follow it)'
+        }${src.at.active === 'conditional' ? ` (conditional: ${src.at.guard})` : ''}`,
+      );
     for (const d of allDecls) details.push(`@plugin ${d.spec} at ${where(d, home)}`);
     const results: Result[] = [];
-    const run = tpmRunLines(configLines(f, tpmConfigs(f)))[0];
+    const server = liveServer(f);
+
+    // a config tmux rejects: tmux 3.x runs nothing of a file with a parse error
+    const parseErrors = f.configTree?.parseErrors;
+    if (server && parseErrors?.length) {
+      results.push({
+        status: 'fail',
+        summary: `tmux rejects ${parseErrors.length === 1 ? 'a config line' : `${parseErrors.length} config lines`}: it runs nothing of a file that fails to parse — ${tilde(parseErrors[0]!, home)}`,
+        details: [...parseErrors.map((e) => `tmux: ${tilde(e, home)}`), ...details],
+        fix: [
+          'fix or remove the line(s) tmux names (tmux 2.x syntax such as `bind -t vi-copy` is `bind -T copy-mode-vi` now; CRLF line ends: convert the file with `dos2unix`), then: tmux source-file ~/.tmux.conf',
+        ],
+      });
+    } else if (!server || !parseErrors) {
+      const suspect = [
+        ...read.syntaxErrors.map((e) => `${where(e, home)}: ${e.message}`),
+        ...allLines
+          .filter(
+            (l) =>
+              /^bind(-key)?$|^unbind(-key)?$/.test(l.args[0] ?? '') &&
+              /^(vi|emacs)-(copy|choice|edit)$/.test(l.args[l.args.indexOf('-t') + 1] ?? '') &&
+              l.args.includes('-t'),
+          )
+          .map((l) => `${where(l, home)}: ${l.text} (tmux 2.4 removed \`-t vi-copy\` tables: unknown flag -t)`),
+      ];
+      if (suspect.length)
+        results.push({
+          status: server ? 'warn' : 'fail',
+          summary: `${suspect.length === 1 ? 'a config line' : `${suspect.length} config lines`} tmux 3.x would reject, so it runs nothing of that file (judged from the config: ${server ? 'this tmux cannot parse without executing' : 'no server answered'})`,
+          details: [...suspect, ...details],
+          fix: [
+            'fix or remove the line(s); tmux 2.x `bind -t vi-copy KEY CMD` is `bind -T copy-mode-vi KEY send -X CMD` now',
+          ],
+        });
+    }
+
+    const run = tpmRunLinesOf(f, allLines)[0];
     const addWhere = run
       ? `in ${tilde(tpmPath, home)}, above line ${run.line} (${run.text})`
       : `to ${tilde(tpmPath, home)}`;
 
     for (const r of REQUIRED) {
-      if (tpmDecls.some((d) => d.name === r.name)) continue;
+      const via = loadedVia(f, r.name);
+      if (via.tpm || via.run) continue;
+      if (serverPluginDir(f, r.name)) {
+        details.push(`${r.name}: loaded in the running server, though the config reading did not find what loads it`);
+        continue;
+      }
       const elsewhere = allDecls.find((d) => d.name === r.name);
       const loose = allLines.find((l) => l.text.includes('@plugin') && l.text.includes(r.name));
       if (elsewhere) {
@@ -103,7 +155,7 @@ export default defineCheck({
       } else {
         results.push({
           status: 'fail',
-          summary: `no @plugin line for ${r.name}: TPM never loads it`,
+          summary: `no @plugin line for ${r.name}: TPM never loads it${server ? '' : ' (judged from the config: no server answered)'}`,
           details: [
             ...details,
             ...(loose
@@ -130,7 +182,12 @@ export default defineCheck({
     if (results.length === 0) {
       return {
         status: 'pass',
-        summary: `${tilde(tpmPath, home)} declares tmux-resurrect and tmux-continuum`,
+        summary: REQUIRED.every((r) => loadedVia(f, r.name).tpm)
+          ? `${tilde(tpmPath, home)} declares tmux-resurrect and tmux-continuum`
+          : `the config loads tmux-resurrect and tmux-continuum (${REQUIRED.map((r) => {
+              const v = loadedVia(f, r.name);
+              return `${r.name.replace('tmux-', '')}: ${v.tpm ? 'TPM' : v.run ? `run-shell at ${where(v.run.at, home)}` : 'the running server shows it loaded'}`;
+            }).join(', ')})`,
         details: [...details, ...optDetails],
       };
     }

@@ -1,3 +1,4 @@
+import { loadedVia } from '../src/domain/config/tpm.js';
 import {
   continuumCount,
   continuumHooked,
@@ -61,7 +62,15 @@ export default defineCheck({
         details,
       };
     }
-    if (!tpmLoaded(server))
+    const via = loadedVia(f, 'tmux-continuum');
+    if (!via.tpm && !via.run)
+      return {
+        status: 'skip',
+        summary:
+          'continuum never ran: no @plugin line that TPM reads declares it and no run-shell line loads it (see plugins.continuum)',
+        details,
+      };
+    if (!via.run && !tpmLoaded(server))
       return {
         status: 'skip',
         summary: 'continuum never ran: TPM is not loaded in the server (see plugins.tpm)',

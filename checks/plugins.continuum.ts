@@ -1,3 +1,4 @@
+import { loadedVia, pluginPlace } from '../src/domain/config/tpm.js';
 import { configLines, loadedConfigs, optionValue, setLines, tpmRunLines, where } from '../src/domain/config.js';
 import {
   ageText,
@@ -37,9 +38,11 @@ export default defineCheck({
     const f = ctx.facts;
     const home = f.host.home;
     const pdir = f.plugins.dir.replace(/\/+$/, '');
-    const cdir = `${pdir}/tmux-continuum`;
+    const place = pluginPlace(f, 'tmux-continuum');
+    const cdir = place.dir;
     const reload = `tmux run-shell ${shq(`${cdir}/continuum.tmux`)}`;
-    const entry = f.plugins.entries.find((e) => e.name === 'tmux-continuum');
+    const entry = place.entry;
+    const via = loadedVia(f, 'tmux-continuum');
     const results: Result[] = [];
 
     // installed
@@ -54,9 +57,10 @@ export default defineCheck({
         ],
       });
     } else {
-      const save = f.plugins.continuumScripts.find((e) => e.name === 'continuum_save.sh');
+      const save = place.scripts.find((e) => e.name === 'continuum_save.sh');
       const details = [
         `${cdir} (revision ${entry.revision ?? 'unknown'})`,
+        `found: ${place.why}`,
         `scripts/continuum_save.sh: ${save ? save.mode : 'missing'}`,
       ];
       if (!save || !isExecutable(save, f.host.uid)) {
@@ -158,7 +162,14 @@ export default defineCheck({
       const ts = server.options['@continuum-save-last-timestamp'];
       let cause: string;
       let fix: string[];
-      if (!tpmLoaded) {
+      if (!via.tpm && !via.run) {
+        cause =
+          'tmux-continuum is installed but no @plugin line that TPM reads declares it and no run-shell line loads it: it never ran';
+        fix = [
+          `declare it above the TPM run line: set -g @plugin 'tmux-plugins/tmux-continuum' (or load it: run-shell ${shq(`${cdir}/continuum.tmux`)})`,
+          `then: ${reload}`,
+        ];
+      } else if (via.tpm && !via.run && !tpmLoaded) {
         cause = 'TPM is not loaded in the server, so continuum never ran (see plugins.tpm)';
         fix = loadPluginsNowFix(f, primaryTmux(f));
       } else if (late.length) {

@@ -1,3 +1,4 @@
+import { loadedVia, pluginPlace } from '../src/domain/config/tpm.js';
 import {
   conclude,
   isExecutable,
@@ -37,8 +38,10 @@ export default defineCheck({
     const f = ctx.facts;
     const home = f.host.home;
     const pdir = f.plugins.dir.replace(/\/+$/, '');
-    const rdir = `${pdir}/tmux-resurrect`;
-    const entry = f.plugins.entries.find((e) => e.name === 'tmux-resurrect');
+    const place = pluginPlace(f, 'tmux-resurrect');
+    const rdir = place.dir;
+    const entry = place.entry;
+    const via = loadedVia(f, 'tmux-resurrect');
     const results: Result[] = [];
 
     if (!entry) {
@@ -52,10 +55,10 @@ export default defineCheck({
         ],
       });
     } else {
-      const details = [`${rdir} (revision ${entry.revision ?? 'unknown'})`];
+      const details = [`${rdir} (revision ${entry.revision ?? 'unknown'})`, `found: ${place.why}`];
       const bad: string[] = [];
       for (const name of ['save.sh', 'restore.sh']) {
-        const s = f.plugins.resurrectScripts.find((e) => e.name === name);
+        const s = place.scripts.find((e) => e.name === name);
         details.push(`scripts/${name}: ${s ? `${s.mode} uid ${s.uid}` : 'missing'}`);
         if (!s) bad.push(`${name} is missing`);
         else if (!isExecutable(s, f.host.uid)) bad.push(`${name} is not executable (${s.mode})`);
@@ -90,21 +93,30 @@ export default defineCheck({
     const expected = `${rdir}/scripts/save.sh`;
     if (!savePath) {
       const tpmLoaded = typeof server.globalEnv.TMUX_PLUGIN_MANAGER_PATH === 'string';
+      const cause =
+        !via.tpm && !via.run
+          ? 'no @plugin line that TPM reads declares it and no run-shell line loads it (see config.file)'
+          : via.run && !via.tpm
+            ? `the run-shell line at ${via.run.at.file}:${via.run.at.line} did not load it (${via.run.path})`
+            : tpmLoaded
+              ? `TPM is loaded and declares it (${via.tpm!.file}:${via.tpm!.line}), but it is not in TPM's plugin path ${rdir}`
+              : 'TPM is not loaded in the server either (see plugins.tpm)';
       results.push({
         status: 'fail',
-        summary:
-          'tmux-resurrect is not loaded in the running server (@resurrect-save-script-path unset): prefix C-s and continuum cannot save',
-        details: [
-          tpmLoaded
-            ? 'TPM is loaded, so resurrect was not in its @plugin list (see config.file)'
-            : 'TPM is not loaded in the server either (see plugins.tpm)',
-          `prefix C-s: ${boundTo(server, 'C-s') ?? 'unbound'}`,
-        ],
+        summary: `tmux-resurrect is not loaded in the running server (@resurrect-save-script-path unset): prefix C-s and continuum cannot save`,
+        details: [cause, `prefix C-s: ${boundTo(server, 'C-s') ?? 'unbound'}`],
         fix: tpmLoaded ? [`tmux run-shell ${shq(`${rdir}/resurrect.tmux`)}`] : loadPluginsNowFix(f, primaryTmux(f)),
       });
       return conclude(results);
     }
-    const loadedDetails = [`@resurrect-save-script-path = ${savePath}`];
+    const loadedDetails = [
+      `@resurrect-save-script-path = ${savePath}`,
+      via.tpm
+        ? `loaded through TPM (@plugin at ${via.tpm.file}:${via.tpm.line})`
+        : via.run
+          ? `loaded, not through TPM: run-shell at ${via.run.at.file}:${via.run.at.line}`
+          : 'loaded (the config reading did not find the line that loads it)',
+    ];
     if (!samePath(savePath, expected)) {
       results.push({
         status: 'warn',

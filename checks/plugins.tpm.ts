@@ -1,4 +1,5 @@
-import { configLines, loadedConfigs, pluginDecls, tpmConfigPath, tpmRunLines, where } from '../src/domain/config.js';
+import { directLoads, tpmDecls, tpmPlace, tpmRunLinesOf } from '../src/domain/config/tpm.js';
+import { configLines, loadedConfigs, tpmConfigPath, where } from '../src/domain/config.js';
 import {
   conclude,
   dirname,
@@ -31,15 +32,33 @@ export default defineCheck({
   run(ctx) {
     const f = ctx.facts;
     const home = f.host.home;
-    const pdir = f.plugins.dir.replace(/\/+$/, '');
-    const tpmPath = `${pdir}/tpm/tpm`;
+    const place = tpmPlace(f);
+    const tpmPath = place.script;
+    const pdir = tpmPath.replace(/\/tpm\/tpm$/, '');
     const results: Result[] = [];
     const problems: string[] = [];
+    const server = liveServer(f);
+    const mgr = server?.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
+    const tpmLoadedNow = typeof mgr === 'string' && mgr !== '';
+    const direct = [...directLoads(f, 'tmux-resurrect'), ...directLoads(f, 'tmux-continuum')];
+    if (!place.runLine && !tpmLoadedNow && direct.length > 0) {
+      return {
+        status: 'pass',
+        summary: 'TPM is not used: the config loads the plugins itself with run-shell',
+        details: direct.map((d) => `${where(d.at, home)}: ${d.at.text}`),
+      };
+    }
 
     // installed
-    const script = f.plugins.tpmScript;
-    const rev = f.plugins.entries.find((e) => e.name === 'tpm')?.revision;
-    if (!script) {
+    const script = place.entry;
+    const rev = place.revision;
+    if (!script && tpmLoadedNow) {
+      results.push({
+        status: 'pass',
+        summary: 'TPM ran in the server (its script was not found where the config reading points)',
+        details: [`looked for ${tpmPath}`, `TMUX_PLUGIN_MANAGER_PATH=${mgr}`],
+      });
+    } else if (!script) {
       problems.push('TPM is not installed');
       results.push({
         status: 'fail',
@@ -68,21 +87,30 @@ export default defineCheck({
 
     // configured
     const lines = configLines(f, loadedConfigs(f));
-    const runs = tpmRunLines(lines);
-    const decls = pluginDecls(lines);
+    const runs = tpmRunLinesOf(f, lines);
+    const decls = tpmDecls(f).filter((d) => !d.legacy);
     const runLine = `run '${tilde(tpmPath, home)}'`;
     const cfgFile = tilde(tpmConfigPath(f), home);
-    if (runs.length === 0) {
+    if (runs.length === 0 && tpmLoadedNow) {
+      results.push({
+        status: 'pass',
+        summary: 'TPM ran in the server (the config reading did not find its run line)',
+        details: [`TMUX_PLUGIN_MANAGER_PATH=${mgr}`],
+      });
+    } else if (runs.length === 0) {
       problems.push('the config never runs TPM');
       results.push({
         status: 'fail',
-        summary: `no \`run …/tpm/tpm\` line in the tmux config: TPM never runs`,
+        summary: `no \`run …/tpm/tpm\` line in the tmux config: TPM never runs${server ? '' : ' (judged from the config: no server answered)'}`,
         details: decls.map((d) => `@plugin ${d.spec} at ${where(d, home)}`),
         fix: [`add as the last line of ${cfgFile}: ${runLine}`],
       });
     } else {
       const lastRun = runs[runs.length - 1]!;
-      const after = decls.filter((d) => d.seq > lastRun.seq);
+      const order = lines.map((l) => `${l.file}:${l.line}`);
+      const after = decls.filter(
+        (d) => order.indexOf(`${d.file}:${d.line}`) > order.indexOf(`${lastRun.file}:${lastRun.line}`),
+      );
       if (after.length > 0) {
         problems.push('the TPM run line comes before @plugin lines');
         results.push({
@@ -106,12 +134,10 @@ export default defineCheck({
     }
 
     // loaded
-    const server = liveServer(f);
     if (!server) {
       results.push({ status: 'skip', summary: `loaded: ${noServerReason(f)}` });
     } else {
-      const mgr = server.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
-      if (typeof mgr === 'string' && mgr !== '') {
+      if (tpmLoadedNow) {
         results.push({
           status: 'pass',
           summary: 'loaded in the running server',

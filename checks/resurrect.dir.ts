@@ -1,3 +1,4 @@
+import { hookedSets } from '../src/domain/config/hooks.js';
 import { resolveSaveDir, saveFilesIn, savesNotListed } from '../src/domain/resurrect/savedir.js';
 import { conclude, plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
@@ -80,6 +81,20 @@ export default defineCheck({
               `cp -p ${shq(o.path)}/tmux_resurrect_*.txt ${shq(d.path)}/ && mv ${shq(o.path)} ${shq(`${o.path}.old`)}`,
           ),
           `pin it in the config, before the TPM run line: set -g @resurrect-dir '${tilde(d.path, home)}'`,
+        ],
+      });
+    }
+    const hooked = hookedSets(f, '@resurrect-dir');
+    if (hooked.length > 0) {
+      results.push({
+        status: 'warn',
+        summary: `a ${hooked[0]!.hook} hook sets @resurrect-dir (${hooked[0]!.value}): the save dir changes while the server runs, so saves and restores can use different dirs`,
+        details: [
+          ...details,
+          ...hooked.map((h) => `${h.hook} hook (${tilde(h.at, home)}) sets @resurrect-dir to ${h.value}`),
+        ],
+        fix: [
+          `set @resurrect-dir once, in the config before the TPM run line, and remove it from the hook: set -g @resurrect-dir '${tilde(d.path, home)}'`,
         ],
       });
     }

@@ -156,7 +156,15 @@ export default defineCheck({
         fix: [`every save rewrites the archive from the live panes: ${saveNow}`],
       });
     }
-    if (ar.panes.length === 0 && want.size > 0) {
+    // resurrect writes one file per pane (`printf '%s\n' "$(capture-pane …)"`): a blank pane's is a bare newline
+    const blank = ar.panes.filter((e) => e.size <= 1).length;
+    if (ar.panes.length > 0 && blank === ar.panes.length && !extra.length) {
+      results.push({
+        status: 'pass',
+        summary: `${ARCHIVE}: ${plural(ar.panes.length, 'pane file')}, all blank: the saved panes showed nothing, so there is nothing to restore`,
+        details,
+      });
+    } else if (ar.panes.length === 0 && want.size > 0) {
       results.push({
         status: 'warn',
         summary: `the archive holds no pane contents for the ${plural(want.size, 'pane')} of ${lastName}${later ? ': a later save (with no panes) overwrote it' : ' (only right if every pane was blank)'}: no scrollback will be restored`,

@@ -8,16 +8,11 @@
 // `~/.tmux.conf` (plus /etc/tmux.conf and files they `source`), matching
 // `^[ \t]*set(-option)? +-g +@plugin` and taking the 4th field without quotes.
 import type { Facts, TextFile } from '../probe/facts.js';
-import { basename, expandTilde, liveServer, samePath, tilde } from './util.js';
+import { type ConfigRead, type ConfLine, flagsOf, readConfig } from './config/read.js';
+import { pluginName, runCommand, tpmFiles } from './config/tpm.js';
+import { liveServer, samePath, tilde } from './util.js';
 
-export interface ConfLine {
-  file: string;
-  /** 1-based line number of the (first physical) line */
-  line: number;
-  text: string;
-  /** position in tmux's reading order across all files */
-  seq: number;
-}
+export type { ConfLine } from './config/read.js';
 
 function uniqPaths(paths: string[]): string[] {
   const out: string[] = [];
@@ -54,50 +49,33 @@ export function loadedConfigs(facts: Facts): TextFile[] {
 
 /** The one user file TPM takes its `@plugin` list from. */
 export function tpmConfigPath(facts: Facts): string {
-  const home = facts.host.home.replace(/\/+$/, '');
-  const xdg = `${(facts.env.xdgConfigHome || `${home}/.config`).replace(/\/+$/, '')}/tmux/tmux.conf`;
-  return configAt(facts, xdg)?.exists ? xdg : `${home}/.tmux.conf`;
+  return tpmFiles(facts).userConf;
 }
 
+/** The files TPM reads `@plugin` lines from (its user file, /etc/tmux.conf and what they source, one level). */
 export function tpmConfigs(facts: Facts): TextFile[] {
-  const c = configAt(facts, tpmConfigPath(facts));
-  return [...systemConfigs(facts), ...(c?.exists ? [c] : [])];
+  return tpmFiles(facts).files;
 }
 
-function unquoteWord(s: string): string {
-  return s.replace(/^(['"])(.*)\1$/, '$2');
-}
+const cache = new WeakMap<Facts, Map<string, ConfigRead>>();
 
-const SOURCE_RE = /^source(?:-file)?\s+(?:-[A-Za-z]+\s+)*(\S.*)$/;
+/** The config as tmux reads it (see config/read.ts), cached per facts and file list. */
+export function configRead(facts: Facts, files: TextFile[]): ConfigRead {
+  let m = cache.get(facts);
+  if (!m) cache.set(facts, (m = new Map()));
+  const key = files.map((f) => f.path).join('\0');
+  let r = m.get(key);
+  if (!r) m.set(key, (r = readConfig(facts, files)));
+  return r;
+}
 
 /**
  * Command lines of `files` in tmux's reading order: comments and blank lines dropped,
- * `\` continuations joined, `source-file` targets (when the probe read them) spliced in.
+ * `\` continuations joined, sourced files spliced in where the probe read them, lines a
+ * condition rules out dropped (conditional ones kept, marked).
  */
 export function configLines(facts: Facts, files: TextFile[]): ConfLine[] {
-  const out: ConfLine[] = [];
-  const visited = new Set<string>();
-  const walk = (f: TextFile, depth: number) => {
-    if (visited.has(f.path) || depth > 5) return;
-    visited.add(f.path);
-    const phys = f.content.split(/\r?\n/);
-    for (let i = 0; i < phys.length; i++) {
-      const start = i;
-      let text = phys[i]!;
-      while (/\\$/.test(text) && i + 1 < phys.length) text = text.slice(0, -1) + phys[++i]!;
-      const t = text.trim();
-      if (t === '' || t.startsWith('#')) continue;
-      out.push({ file: f.path, line: start + 1, text: t, seq: out.length });
-      const src = t.match(SOURCE_RE);
-      if (src) {
-        const target = expandTilde(unquoteWord(src[1]!.replace(/\s+#.*$/, '').trim()), facts.host.home);
-        const sourced = configAt(facts, target);
-        if (sourced?.exists) walk(sourced, depth + 1);
-      }
-    }
-  };
-  for (const f of files) walk(f, 0);
-  return out;
+  return configRead(facts, files).lines.filter((l) => l.active !== false);
 }
 
 export interface PluginDecl extends ConfLine {
@@ -114,20 +92,14 @@ export function pluginDecls(lines: ConfLine[]): PluginDecl[] {
     if (!/^[ \t]*set(-option)? +-g +@plugin/.test(l.text)) continue;
     const spec = l.text.replace(/['"]/g, '').split(/[ \t]+/)[3];
     if (!spec) continue;
-    const name = basename(
-      spec
-        .replace(/#.*$/, '')
-        .replace(/\.git$/, '')
-        .replace(/^.*:/, ''),
-    );
-    out.push({ ...l, spec, name });
+    out.push({ ...l, spec, name: pluginName(spec) });
   }
   return out;
 }
 
 /** `run '~/.tmux/plugins/tpm/tpm'` / `run-shell -b …/tpm/tpm` lines. */
 export function tpmRunLines(lines: ConfLine[]): ConfLine[] {
-  return lines.filter((l) => /^run(-shell)?\s/.test(l.text) && /tpm\/tpm\b/.test(l.text));
+  return lines.filter((l) => /tpm\/tpm(\s|$)/.test(runCommand(l) ?? ''));
 }
 
 export interface SetLine extends ConfLine {
@@ -137,37 +109,18 @@ export interface SetLine extends ConfLine {
   unset: boolean;
 }
 
-function firstValue(raw: string): string {
-  const s = raw.trim();
-  if (s.startsWith("'")) {
-    const end = s.indexOf("'", 1);
-    return end < 0 ? s.slice(1) : s.slice(1, end);
-  }
-  if (s.startsWith('"')) {
-    let v = '';
-    for (let i = 1; i < s.length; i++) {
-      const c = s[i]!;
-      if (c === '\\' && i + 1 < s.length) v += s[++i]!;
-      else if (c === '"') return v;
-      else v += c;
-    }
-    return v;
-  }
-  return s.split(/\s+/)[0]!.replace(/;$/, '');
-}
-
 /** `set[-option] [-flags] NAME VALUE` lines (global and session options). */
 export function setLines(lines: ConfLine[]): SetLine[] {
   const out: SetLine[] = [];
   for (const l of lines) {
-    const m = l.text.match(/^(?:set|set-option|setw|set-window-option)\s+((?:-[A-Za-z]+\s+)*)(\S+)\s*(.*)$/);
-    if (!m) continue;
-    const flags = m[1]!.replace(/[\s-]/g, '');
+    if (!/^(set|set-option|setw|set-window-option)$/.test(l.args[0] ?? '')) continue;
+    const { flags, rest } = flagsOf(l.args, 't');
+    if (!rest[0]) continue;
     const unset = flags.includes('u');
     out.push({
       ...l,
-      name: unquoteWord(m[2]!),
-      value: unset ? undefined : firstValue(m[3]!),
+      name: rest[0],
+      value: unset ? undefined : (rest[1] ?? ''),
       append: flags.includes('a'),
       unset,
     });

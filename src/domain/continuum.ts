@@ -14,22 +14,19 @@
 // full path (`/opt/homebrew/bin/tmux …`) does not. continuum_restore.sh applies the
 // start-up rule again before restoring.
 import type { Facts, ProcessFact, ServerFact } from '../probe/facts.js';
+import { pluginPlace } from './config/tpm.js';
 import { optionValue } from './config.js';
 import { basename, shq, tilde } from './util.js';
 
 export const DEFAULT_SAVE_INTERVAL_MIN = 15;
 export const DEFAULT_RESTORE_MAX_DELAY_SEC = 10;
 
-export function pluginsDir(f: Facts): string {
-  return f.plugins.dir.replace(/\/+$/, '');
-}
-
 export function continuumDir(f: Facts): string {
-  return `${pluginsDir(f)}/tmux-continuum`;
+  return pluginPlace(f, 'tmux-continuum').dir;
 }
 
 export function continuumInstalled(f: Facts): boolean {
-  return f.plugins.entries.some((e) => e.name === 'tmux-continuum');
+  return !!pluginPlace(f, 'tmux-continuum').entry;
 }
 
 /** continuum's `#(…/continuum_save.sh)` is in status-right. */

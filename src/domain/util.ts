@@ -16,14 +16,6 @@ export function tilde(path: string, home: string): string {
   return path;
 }
 
-export function expandTilde(path: string, home: string): string {
-  if (path === '~') return home;
-  if (path.startsWith('~/')) return home.replace(/\/+$/, '') + path.slice(1);
-  return path
-    .replace(/^\$HOME(?=\/|$)/, home.replace(/\/+$/, ''))
-    .replace(/^\$\{HOME\}(?=\/|$)/, home.replace(/\/+$/, ''));
-}
-
 export function dirname(p: string): string {
   const s = p.replace(/\/+$/, '');
   const i = s.lastIndexOf('/');

@@ -1,7 +1,8 @@
 // The check API: the one type a check author needs. A check is a pure function of the
 // facts gathered in one probe pass; it never touches the network or the target.
-import type { Facts, TartFact } from '../probe/facts.js';
+import type { Facts } from '../probe/facts.js';
 import type { Target } from '../targets/target.js';
+import type { TartFact } from '../targets/tart.js';
 
 export type Status = 'pass' | 'info' | 'warn' | 'fail' | 'skip' | 'error';
 

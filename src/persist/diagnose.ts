@@ -1,6 +1,10 @@
 // Why the marker did not come back, from what persist saw around the restart (pure).
 import { type ParsedSave, parseSave } from '../domain/resurrect/savefile.js';
+import type { CheckOutcome } from '../engine/run.js';
 import type { ServerState } from './layout.js';
+
+/** The checks of the two tests continuum makes before it restores: no other tmux server, loaded in time. */
+const CONTINUUM_START_CHECKS = ['continuum.server-count', 'continuum.restore-window'];
 
 /** `last` in the save dir at one moment: a file, dangling, missing or other; its target and content. */
 export interface LastState {
@@ -38,6 +42,8 @@ export function diagnose(input: {
   startCommand: string;
   /** `pid command` of the user's processes continuum counts as tmux (besides the server), seen after the restore window */
   otherTmux?: string[];
+  /** the doctor's checks run on the restarted server (see explain.ts) */
+  checks?: CheckOutcome[];
 }): Diagnosis {
   const { session } = input;
   const s = input.lastAfterShutdown;
@@ -109,6 +115,9 @@ export function diagnose(input: {
     };
   }
   if (!sawRestore && !sawContinuum) {
+    const seenBy = input.checks?.find(
+      (c) => CONTINUUM_START_CHECKS.includes(c.id) && (c.status === 'fail' || c.status === 'warn'),
+    );
     const why: string[] = [];
     const fix: string[] = [];
     if (!a.tpmLoaded) {
@@ -135,6 +144,10 @@ export function diagnose(input: {
       fix.push(
         'end the other tmux server(s) of this user before tmux starts (tmux -S SOCKET kill-server), or run them as another user',
       );
+    } else if (seenBy) {
+      // the doctor's own checks of continuum's start-up tests, on the restarted server
+      why.push(`continuum did not start a restore: ${seenBy.summary} (${seenBy.id})`, ...seenBy.details);
+      fix.push(...seenBy.fix);
     } else {
       why.push(
         'continuum did not start a restore: at plugin load it saw another tmux server of this user (it counts `ps` lines starting with `tmux`: another server, or several tmux clients of a wrapper at once), or the plugins loaded later than @continuum-restore-max-delay after the server started',

@@ -3,9 +3,10 @@
 import type { CheckContext } from '../engine/check.js';
 import { loadChecks } from '../engine/discover.js';
 import { type CheckOutcome, DEFAULT_CHECK_TIMEOUT_MS, runChecks } from '../engine/run.js';
-import type { Facts, TartFact } from '../probe/facts.js';
+import type { Facts } from '../probe/facts.js';
 import { gatherFacts } from '../probe/gather.js';
 import type { Target } from '../targets/target.js';
+import type { TartFact } from '../targets/tart.js';
 import type { StepId } from './step.js';
 
 /** Which checks explain a failure at each step (those that exist are run). */
@@ -27,6 +28,7 @@ const EXPLAIN: Record<StepId, string[]> = {
   cleanup: [],
 };
 
+/** Runs the checks that explain a failure at step `id` on the target's facts (gathered here unless given). */
 export async function explainFailure(
   id: StepId,
   v: { target: Target; tart?: TartFact; checksDirs: string[]; tmuxSec: number; facts?: Facts },

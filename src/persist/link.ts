@@ -1,8 +1,9 @@
 // The one connection to the target a persist run holds at a time. A VM restart ends it and
 // the run connects again; interrupted or failed, the run still needs it to clean up.
-import type { TartFact } from '../probe/facts.js';
+
 import { type Connection, type ConnectOptions, connectWithWait, type WaitingEvent } from '../targets/connect.js';
 import type { Target } from '../targets/target.js';
+import type { TartFact } from '../targets/tart.js';
 
 export interface LinkOptions {
   connection: ConnectOptions;

@@ -165,6 +165,14 @@ export async function runPersist(opts: PersistOptions): Promise<PersistReport> {
         afterStart: rst.out.server,
         lastAfterShutdown: rst.out.lastAfterShutdown,
         onSettled: () => void (restoreSettled = true),
+        explain: (facts) =>
+          explainFailure('restore', {
+            target: connected(link),
+            tart: link.tart,
+            checksDirs: opts.checksDirs ?? [],
+            tmuxSec: t.tmuxSec,
+            facts,
+          }),
         signal,
       }),
     );
@@ -228,13 +236,14 @@ export async function runPersist(opts: PersistOptions): Promise<PersistReport> {
   // a failure is explained by the checks that look at its cause
   const { failed } = steps;
   if (failed && !steps.stop && link.target) {
-    const explained = await explainFailure(failed.id, {
-      target: link.target,
-      tart: link.tart,
-      checksDirs: opts.checksDirs ?? [],
-      tmuxSec: t.tmuxSec,
-      facts: steps.failedFacts,
-    }).catch(() => [] as CheckOutcome[]);
+    const explained =
+      steps.failedExplained ??
+      (await explainFailure(failed.id, {
+        target: link.target,
+        tart: link.tart,
+        checksDirs: opts.checksDirs ?? [],
+        tmuxSec: t.tmuxSec,
+      }).catch(() => [] as CheckOutcome[]));
     const notable = explained.filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'error');
     if (notable.length)
       failed.outcome.details.push(

@@ -4,7 +4,6 @@
 import type { DoctorEvent } from '../doctor.js';
 import type { Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
-import type { Facts } from '../probe/facts.js';
 import { Aborted, WaitTimeout } from '../shared/backoff.js';
 import { TargetError } from '../targets/target.js';
 import { Refusal, type StepDone, StepFailure, type StepId, type StepReport } from './step.js';
@@ -51,8 +50,8 @@ export class StepRunner {
   readonly outcomes: CheckOutcome[] = [];
   stop?: 'refused' | 'could-not-run' | 'interrupted';
   failed?: { id: StepId; outcome: CheckOutcome };
-  /** the target's facts the failed step gathered, for the checks that explain it */
-  failedFacts?: Facts;
+  /** the checks the failed step already ran to explain its failure */
+  failedExplained?: CheckOutcome[];
   private readonly entered = new Set<StepId>();
 
   constructor(
@@ -143,7 +142,7 @@ export class StepRunner {
         return undefined;
       }
       if (e instanceof StepFailure) {
-        this.failedFacts = e.facts;
+        this.failedExplained = e.explained;
         return fail('fail', { summary: e.message, details: e.details, fix: e.fix });
       }
       if (e instanceof WaitTimeout || e instanceof TargetError)

@@ -2,7 +2,7 @@
 // target, and the bounds it keeps. A step is a function of explicit inputs that returns its
 // report and its typed output; the runner (run.ts) threads one step's output into the next.
 
-import type { Facts } from '../probe/facts.js';
+import type { CheckOutcome } from '../engine/run.js';
 import { describeRun } from '../probe/gather.js';
 import { Aborted } from '../shared/backoff.js';
 import { type Target, TargetError } from '../targets/target.js';
@@ -17,8 +17,8 @@ export class StepFailure extends Error {
     message: string,
     readonly details: string[] = [],
     readonly fix: string[] = [],
-    /** the target's facts at the failure, when the step gathered them (the checks that explain it read them) */
-    readonly facts?: Facts,
+    /** the checks that explain the failure, when the step already ran them */
+    readonly explained?: CheckOutcome[],
   ) {
     super(message);
     this.name = 'StepFailure';

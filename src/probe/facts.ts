@@ -100,6 +100,24 @@ export interface PluginsFact {
   tpmScript?: FileEntry;
 }
 
+/** What the probe gathered to read the config as tmux does. */
+export interface ConfigTreeFact {
+  /** files the loaded configs source (followed by the probe, bounded), each capped */
+  files: TextFile[];
+  /** each glob a `source-file` names, as the probe expanded it → the files it matched */
+  globs: Record<string, string[]>;
+  /**
+   * tmux's own parse of every config file read (`source-file -n`, tmux >= 3.2) by the running
+   * server: its error lines verbatim (`/path:3: command bind-key: unknown flag -t`).
+   * Undefined when no server answered or tmux cannot parse without executing.
+   */
+  parseErrors?: string[];
+  /** formats in `%if`, `if -F`, `source -F` and run-shell lines, as the running server expands them */
+  formats: Record<string, string>;
+  /** further plugin dirs listed: TPM's path, the dirs run-shell lines and the server's plugin paths point into */
+  pluginDirs: PluginsFact[];
+}
+
 export interface SaveFileContent {
   name: string;
   size: number;
@@ -197,6 +215,8 @@ export interface Facts {
   sockets: SocketFact[];
   server: ServerFact | null;
   configs: TextFile[];
+  /** sourced files, parse errors, formats and plugin dirs (absent from probes that did not gather them) */
+  configTree?: ConfigTreeFact;
   plugins: PluginsFact;
   saveDirs: SaveDirFact[];
   /** shell startup/logout files: ~/.zlogout, ~/.bash_logout, ~/.zshrc, ~/.zprofile, ~/.zshenv, ~/.bashrc, ~/.bash_profile, ~/.profile */
@@ -224,12 +244,4 @@ export interface Facts {
   savedDirs: Array<{ dir: string; exists: boolean; sessionVim: boolean }>;
   /** continuum's lock dirs `/tmp/tmux-continuum-<server pid>-lock-<epoch/100>`; stale when the generation in the name is older than 200 s */
   continuumLocks: Array<{ path: string; stale: boolean }>;
-}
-
-/** Host-side facts about the Tart VM, gathered before connecting (only with --vm). */
-export interface TartFact {
-  vm: string;
-  tartPath: string;
-  state: string;
-  ip: string;
 }

@@ -6,6 +6,7 @@
 import { decodeKv, splitRecords } from '../remote/records.js';
 import type {
   ClientFact,
+  ConfigTreeFact,
   Facts,
   FileEntry,
   PluginEntry,
@@ -403,6 +404,7 @@ function build(out: Buffer | string, facts: Facts, warn: (w: string) => void): v
   buildSockets(records, facts, warn, timeout);
   buildFiles(records, facts, warn);
   buildPlugins(records, facts, warn);
+  buildCfgTree(records, facts, warn);
   buildSaves(records, facts, warn);
   buildSavedDirs(records, facts, warn);
   facts.scripts = buildMentions(records, 'scripts', 'script', 'scripts', warn);
@@ -663,7 +665,10 @@ function buildPlugins(records: Map<string, Buffer>, facts: Facts, warn: (w: stri
     warn('probe output has no plugins record: plugins not examined');
     return;
   }
-  const kv = decodeKv(records.get('plugins'));
+  facts.plugins = pluginsFrom(decodeKv(records.get('plugins')));
+}
+
+function pluginsFrom(kv: Map<string, string>): PluginsFact {
   const revs = new Map<string, string>();
   for (let i = 0; kv.has(`plugin.${i}.name`); i++) {
     const rev = (kv.get(`plugin.${i}.rev`) ?? '').trim();
@@ -682,7 +687,37 @@ function buildPlugins(records: Map<string, Buffer>, facts: Facts, warn: (w: stri
   };
   const tpm = parseLsEntry(kv.get('tpm.ls'));
   if (tpm) plugins.tpmScript = { ...tpm, name: 'tpm' };
-  facts.plugins = plugins;
+  return plugins;
+}
+
+/** @@cfgtree: sourced files, formats the server expanded, its parse of the files, and @@pdir.N plugin dirs. */
+function buildCfgTree(records: Map<string, Buffer>, facts: Facts, warn: (w: string) => void): void {
+  if (!records.has('cfgtree')) return;
+  const kv = decodeKv(records.get('cfgtree'));
+  const tree: ConfigTreeFact = { files: [], globs: {}, formats: {}, pluginDirs: [] };
+  const cap = toInt(kv.get('cap')) ?? 0;
+  for (let i = 0; kv.has(`f.${i}.path`); i++) {
+    const path = kv.get(`f.${i}.path`)!;
+    const exists = kv.get(`f.${i}.exists`) === '1';
+    const raw = Buffer.from(kv.get(`f.${i}.content`) ?? '', 'utf8');
+    const truncated = cap > 0 && raw.length > cap;
+    if (truncated) warn(`${path} (sourced by the config) is over ${cap} bytes; only the start was read`);
+    const content = (truncated ? raw.subarray(0, cap) : raw).toString('utf8');
+    tree.files.push({ path, exists, content, size: raw.length, truncated });
+  }
+  for (let i = 0; kv.has(`fmt.${i}.in`) || kv.has(`glob.${i}.pattern`); i++) {
+    if (kv.has(`fmt.${i}.in`)) tree.formats[kv.get(`fmt.${i}.in`)!] = kv.get(`fmt.${i}.out`) ?? '';
+    if (kv.has(`glob.${i}.pattern`))
+      tree.globs[kv.get(`glob.${i}.pattern`)!] = (kv.get(`glob.${i}.match`) ?? '').split('\n').filter(Boolean);
+  }
+  const rc = toInt(kv.get('parse.rc'));
+  const out = kv.get('parse.out') ?? '';
+  if (rc !== null && rc !== 137 && !/unknown flag -n|usage: source/.test(out))
+    tree.parseErrors = outputLines(out).filter((l) => /^.+:\d+: /.test(l));
+  const skipped = (kv.get('parse.skipped') ?? '').split('\n').filter(Boolean);
+  if (skipped.length) warn(`not parsed by tmux (a %if there could run a command while parsing): ${skipped.join(', ')}`);
+  for (let i = 0; records.has(`pdir.${i}`); i++) tree.pluginDirs.push(pluginsFrom(decodeKv(records.get(`pdir.${i}`))));
+  facts.configTree = tree;
 }
 
 function buildSaves(records: Map<string, Buffer>, facts: Facts, warn: (w: string) => void): void {

@@ -3,6 +3,7 @@
 // script. Values reach the shell only as parameters, each quoted by shellWord.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { shq } from '../shared/quote.js';
 
 const sources = new Map<string, string>();
 
@@ -22,8 +23,7 @@ export function shellWord(v: string | number): string {
     if (!Number.isFinite(v)) throw new RangeError(`not a finite number: ${v}`);
     return String(v);
   }
-  if (v.includes('\0')) throw new Error('a shell word cannot hold a NUL byte');
-  return `'${v.replace(/'/g, `'\\''`)}'`;
+  return shq(v);
 }
 
 export type ScriptParams = Record<string, string | number>;

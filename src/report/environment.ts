@@ -5,7 +5,8 @@
 import { resolveSaveDir, saveFilesIn } from '../domain/resurrect/savedir.js';
 import { parseSave } from '../domain/resurrect/savefile.js';
 import type { ReportEnvironment } from '../engine/report.js';
-import type { Facts, TartFact } from '../probe/facts.js';
+import type { Facts } from '../probe/facts.js';
+import type { TartFact } from '../targets/tart.js';
 
 /** Lines of a tmux config that decide whether sessions are saved and restored. */
 const RELEVANT =

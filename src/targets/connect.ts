@@ -1,9 +1,10 @@
 // Reaching a target, for every command: the doctor, --fix and persist connect the same way,
 // and wait for a target that is not up yet with the same backoff.
-import type { TartFact } from '../probe/facts.js';
+
 import { retry, WaitTimeout } from '../shared/backoff.js';
 import type { HostKeyPolicy } from './known-hosts.js';
 import { type Target, TargetError } from './target.js';
+import type { TartFact } from './tart.js';
 
 export type TargetSpec = { kind: 'local' } | { kind: 'ssh'; host: string } | { kind: 'vm'; name: string };
 

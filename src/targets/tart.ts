@@ -3,9 +3,16 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { TartFact } from '../probe/facts.js';
 import { onShutdown } from '../shared/lifecycle.js';
 import { TargetError } from './target.js';
+
+/** Host-side facts about the Tart VM, gathered before connecting (only with --vm). */
+export interface TartFact {
+  vm: string;
+  tartPath: string;
+  state: string;
+  ip: string;
+}
 
 interface TartListEntry {
   Name?: string;

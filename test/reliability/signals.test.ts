@@ -1,6 +1,6 @@
 // Ctrl-C / SIGTERM (issue #7): the spawned CLI, interrupted while its probe runs, closes
 // the SSH connection (the server sees it go), kills what it started on the target, and
-// exits 130 (SIGINT) or 143 (SIGTERM). src/lifecycle.ts's ordering and deadline are
+// exits 130 (SIGINT) or 143 (SIGTERM). src/shared/lifecycle.ts's ordering and deadline are
 // checked in-process below.
 
 import { writeFileSync } from 'node:fs';

@@ -91,6 +91,36 @@ describe('diagnose', () => {
     expect(other.details).toEqual([]);
   });
 
+  it("continuum's own start-up tests, as the doctor's checks saw them on the restarted server, name the cause", () => {
+    const outcome = (id: string, status: 'pass' | 'warn' | 'fail', summary: string) => ({
+      id,
+      category: 'continuum',
+      title: id,
+      status,
+      summary,
+      details: [`${id} evidence`],
+      fix: [`${id} fix`],
+      durationMs: 1,
+    });
+    const none = { ...base, settleKinds: [] };
+    const d = diagnose({
+      ...none,
+      checks: [
+        outcome('plugins.continuum', 'pass', 'auto-restore on'),
+        outcome('continuum.restore-window', 'fail', 'continuum loaded 14 s after the server started, past 10 s'),
+      ],
+    });
+    expect(d.cause).toBe('no-restore');
+    expect(d.summary).toBe(
+      'continuum did not restore: continuum did not start a restore: continuum loaded 14 s after the server started, past 10 s (continuum.restore-window)',
+    );
+    expect(d.details).toEqual(['continuum.restore-window evidence']);
+    expect(d.fix).toEqual(['continuum.restore-window fix']);
+    // checks that passed leave the general reason
+    const clear = diagnose({ ...none, checks: [outcome('continuum.server-count', 'pass', 'no other server')] });
+    expect(clear.summary).toMatch(/another tmux server/);
+  });
+
   it('a start command running plain `tmux` is named as the race continuum loses now and then', () => {
     const d = diagnose({ ...base, settleKinds: [], startCommand: 'tmux new-session -d' });
     expect(d.details.join('\n')).toMatch(/plain `tmux`.*tmux-continuum #90/);

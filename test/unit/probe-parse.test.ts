@@ -1216,3 +1216,47 @@ describe('gatherFacts', () => {
     expect(/^CAL_PROBE_VERSION=(\S+)$/m.exec(sh)?.[1]).toBe(PROBE_VERSION);
   });
 });
+
+describe('config tree record', () => {
+  const tree = (items: Record<string, string | number>, extra = '') =>
+    parseProbeOutput(`${kv('cfgtree', items)}${extra}@@end\n`).configTree!;
+
+  it('sourced files (cut at the cap), globs, formats, tmux parse errors and extra plugin dirs', () => {
+    const t = tree(
+      {
+        'f.0.path': `${HOME}/.tmux.d/a.conf`,
+        'f.0.exists': 1,
+        'f.0.content': `set -g @x '${HOSTILE}'\n`,
+        'f.1.path': `${HOME}/big.conf`,
+        'f.1.exists': 1,
+        'f.1.content': 'x'.repeat(101),
+        'f.2.path': `${HOME}/gone.conf`,
+        'f.2.exists': 0,
+        'glob.0.pattern': `${HOME}/.tmux.d/*.conf`,
+        'glob.0.match': `${HOME}/.tmux.d/a.conf`,
+        'fmt.1.in': '#{@root}/x.tmux',
+        'fmt.1.out': '/r/x.tmux',
+        'parse.rc': 1,
+        'parse.out': `${HOME}/.tmux.conf:5: command bind-key: unknown flag -t\n`,
+        cap: 100,
+      },
+      kv('pdir.0', { dir: '/r', exists: 1, ls: 'drwxr-xr-x 3 501 20 96 Jun  1 10:00 tmux-resurrect' }),
+    );
+    expect(t.files.map((f) => [f.path, f.exists, f.truncated])).toEqual([
+      [`${HOME}/.tmux.d/a.conf`, true, false],
+      [`${HOME}/big.conf`, true, true],
+      [`${HOME}/gone.conf`, false, false],
+    ]);
+    expect(t.files[0]!.content).toBe(`set -g @x '${HOSTILE}'\n`);
+    expect(t.files[1]!.content).toBe('x'.repeat(100));
+    expect(t.globs).toEqual({ [`${HOME}/.tmux.d/*.conf`]: [`${HOME}/.tmux.d/a.conf`] });
+    expect(t.formats).toEqual({ '#{@root}/x.tmux': '/r/x.tmux' });
+    expect(t.parseErrors).toEqual([`${HOME}/.tmux.conf:5: command bind-key: unknown flag -t`]);
+    expect(t.pluginDirs.map((d) => [d.dir, d.entries.map((e) => e.name)])).toEqual([['/r', ['tmux-resurrect']]]);
+  });
+
+  it('no parse verdict from a tmux that cannot parse without running (< 3.2), or without a server', () => {
+    expect(tree({ 'parse.rc': 1, 'parse.out': 'command source-file: unknown flag -n' }).parseErrors).toBeUndefined();
+    expect(tree({ count: 0 }).parseErrors).toBeUndefined();
+  });
+});

@@ -3,6 +3,8 @@
 
 import { logoutHooks } from '../../domain/resurrect/logout-hooks.js';
 import type { ParsedSave } from '../../domain/resurrect/savefile.js';
+import type { CheckOutcome } from '../../engine/run.js';
+import type { Facts } from '../../probe/facts.js';
 import { gatherFacts } from '../../probe/gather.js';
 import { abortable } from '../../shared/backoff.js';
 import type { Target } from '../../targets/target.js';
@@ -40,6 +42,8 @@ export interface RestoreInput {
   lastAfterShutdown?: LastState;
   /** called once the restore window was waited out: nothing will bring the marker back after that */
   onSettled: () => void;
+  /** the doctor's checks that explain a failed restore, run on these facts */
+  explain: (facts: Facts) => Promise<CheckOutcome[]>;
   /** only the wait is dropped on abort: it changes nothing on the target */
   signal?: AbortSignal;
 }
@@ -125,6 +129,7 @@ export async function verifyRestore(i: RestoreInput): Promise<StepDone<undefined
     tmuxTimeoutSec: Math.min(i.t.tmuxSec, 5),
     timeoutMs: 60_000,
   }).catch(() => undefined);
+  const checks = facts ? await i.explain(facts).catch(() => undefined) : undefined;
   const d = diagnose({
     session,
     savedName: i.savedName,
@@ -142,6 +147,7 @@ export async function verifyRestore(i: RestoreInput): Promise<StepDone<undefined
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l && !(after.pid !== undefined && l.startsWith(`${after.pid} `))),
+    checks,
   });
   throw new StepFailure(
     `${session} did not come back: ${d.summary}`,
@@ -153,6 +159,6 @@ export async function verifyRestore(i: RestoreInput): Promise<StepDone<undefined
       `cause: ${d.cause}`,
     ],
     d.fix,
-    facts,
+    checks,
   );
 }

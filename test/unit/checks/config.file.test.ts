@@ -34,6 +34,9 @@ describe('config.file', () => {
 
   it('fails when the tmux-resurrect @plugin line is missing, with the line to add', async () => {
     const f = setConf(TMUX_CONF.replace("set -g @plugin 'tmux-plugins/tmux-resurrect'\n", ''));
+    // the server shows what loaded: a plugin no line declares is not loaded there
+    delete f.server!.options['@resurrect-save-script-path'];
+    f.server!.options['status-right'] = '';
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
     expect(r.summary).toBe('no @plugin line for tmux-resurrect: TPM never loads it');
@@ -49,6 +52,9 @@ describe('config.file', () => {
         "set -ga @plugin 'tmux-plugins/tmux-continuum'",
       ),
     );
+    // the server shows what loaded: a plugin no line declares is not loaded there
+    delete f.server!.options['@resurrect-save-script-path'];
+    f.server!.options['status-right'] = '';
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
     expect(r.summary).toBe('no @plugin line for tmux-continuum: TPM never loads it');
@@ -70,6 +76,8 @@ describe('config.file', () => {
       x.exists = true;
       x.content = 'set -g status-style bg=blue\n';
       x.size = x.content.length;
+      delete f.server!.options['@resurrect-save-script-path'];
+      f.server!.options['status-right'] = '';
     });
     const results = await runOn(check, f);
     const r = verdict(results);
@@ -105,6 +113,9 @@ describe('config.file', () => {
     const f = setConf('set -g mouse on\n');
     f.configs[0]!.truncated = true;
     f.configs[0]!.size = 300_000;
+    // the server shows what loaded: a plugin no line declares is not loaded there
+    delete f.server!.options['@resurrect-save-script-path'];
+    f.server!.options['status-right'] = '';
     const r = verdict(await runOn(check, f));
     expect(r.status).toBe('warn');
     expect(r.summary).toContain("cut at the probe's cap");

@@ -29,6 +29,8 @@ describe('plugins.tpm', () => {
     const f = withFacts((f) => {
       delete f.plugins.tpmScript;
       f.plugins.entries = f.plugins.entries.filter((e) => e.name !== 'tpm');
+      // not installed, so not loaded: a server that shows TPM ran is believed
+      delete f.server!.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
     });
     const r = withStatus(await runOn(check, f), 'fail');
     expect(r.summary).toBe('TPM is not installed (~/.tmux/plugins/tpm/tpm missing)');
@@ -46,7 +48,10 @@ describe('plugins.tpm', () => {
   });
 
   it('fails when the config never runs TPM, showing the line', async () => {
-    const r = verdict(await runOn(check, withConf(TMUX_CONF.replace("run '~/.tmux/plugins/tpm/tpm'\n", ''))));
+    const f = withConf(TMUX_CONF.replace("run '~/.tmux/plugins/tpm/tpm'\n", ''));
+    // never run, so not loaded: a server that shows TPM ran is believed
+    delete f.server!.globalEnv.TMUX_PLUGIN_MANAGER_PATH;
+    const r = verdict(await runOn(check, f));
     expect(r.status).toBe('fail');
     expect(r.summary).toContain('no `run …/tpm/tpm` line');
     expect(fix$(r)).toBe("add as the last line of ~/.tmux.conf: run '~/.tmux/plugins/tpm/tpm'");
