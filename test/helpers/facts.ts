@@ -262,9 +262,15 @@ export async function runOn(check: Check, facts: Facts, extra: Partial<CheckCont
   return Array.isArray(r) ? r : [r];
 }
 
-/** The verdict the report shows for a check: its results folded the engine's way (the worst leads). */
+const RANK = { skip: 0, pass: 1, info: 2, warn: 3, fail: 4, error: 5 } as const;
+
+/**
+ * The verdict the report shows for a check: its worst result; when every result passes,
+ * the one pass the engine merges them into.
+ */
 export function verdict(results: Result[]): Result {
-  return foldResults(results);
+  if (results.every((r) => r.status === 'pass')) return foldResults(results);
+  return results.reduce((w, r) => (RANK[r.status] > RANK[w.status] ? r : w), results[0]!);
 }
 
 /** The first result with this status (throws when there is none, so tests fail clearly). */
