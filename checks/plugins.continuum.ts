@@ -18,6 +18,13 @@ const DEFAULT_INTERVAL = 15;
 export default defineCheck({
   id: 'plugins.continuum',
   category: 'plugins',
+  dependsOn: [
+    'plugins.tpm',
+    'plugins.resurrect',
+    'continuum.server-count',
+    'tmux.status-interval',
+    'tmux.control-mode',
+  ],
   title: 'tmux-continuum installed, auto-saving and set to auto-restore',
   explain:
     'continuum auto-saves through a `#(…/continuum_save.sh)` it puts in front of `status-right` when it loads — only ' +

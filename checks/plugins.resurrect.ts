@@ -25,6 +25,7 @@ function boundTo(server: ServerFact, key: string): string | undefined {
 export default defineCheck({
   id: 'plugins.resurrect',
   category: 'plugins',
+  dependsOn: ['plugins.tpm'],
   title: 'tmux-resurrect installed, its scripts executable, and loaded',
   explain:
     'Looks for tmux-resurrect in the plugins dir, checks that scripts/save.sh and scripts/restore.sh exist and are ' +

@@ -16,6 +16,7 @@ function list(keys: string[], max = 12): string {
 export default defineCheck({
   id: 'resurrect.pane-contents',
   category: 'resurrect',
+  dependsOn: ['resurrect.dir', 'resurrect.last'],
   title: 'the pane-contents archive is readable and matches `last`',
   explain:
     'With `@resurrect-capture-pane-contents on`, every save writes `pane_contents.tar.gz` next to the save files: a gzip ' +

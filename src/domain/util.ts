@@ -1,6 +1,6 @@
 // Helpers shared by the built-in checks. This folder is not a check: discovery only
 // imports the files directly in checks/, never a subdirectory.
-import type { Result, Status } from '../engine/check.js';
+import { type Result, SEVERITY } from '../engine/check.js';
 import type { Facts, FileEntry, ServerFact } from '../probe/facts.js';
 import { shWord as shq } from '../shared/quote.js';
 
@@ -82,11 +82,10 @@ export function ageText(seconds: number): string {
   return `${Math.round(h / 24)} days`;
 }
 
-const SEVERITY: Record<Status, number> = { error: 5, fail: 4, warn: 3, info: 2, pass: 1, skip: 0 };
-
 /**
  * One result per aspect a check looked at. All passing → one merged pass result; else
- * every result, worst first (the engine shows the worst one's summary as the verdict).
+ * every result, worst first. The engine's fold (foldResults) does the same, so a check can
+ * return its results as they are; this remains for the checks that still call it.
  */
 export function conclude(results: Result[]): Result | Result[] {
   if (results.length === 1) return results[0]!;
