@@ -2,7 +2,6 @@ import { loadedVia, pluginPlace } from '../src/domain/config/tpm.js';
 import { configLines, loadedConfigs, optionValue, setLines, tpmRunLines, where } from '../src/domain/config.js';
 import {
   ageText,
-  conclude,
   isExecutable,
   liveServer,
   loadPluginsNowFix,
@@ -140,7 +139,7 @@ export default defineCheck({
     const server = liveServer(f);
     if (!server) {
       results.push({ status: 'skip', summary: `loaded: ${noServerReason(f)}`, details: [ivDetail] });
-      return conclude(results);
+      return results;
     }
     const statusRight = server.options['status-right'] ?? '';
     const status = server.options.status ?? 'on';
@@ -250,6 +249,6 @@ export default defineCheck({
         details: loadedDetails,
       });
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -1,7 +1,6 @@
 import { directLoads, tpmDecls, tpmPlace, tpmRunLinesOf } from '../src/domain/config/tpm.js';
 import { configLines, loadedConfigs, tpmConfigPath, where } from '../src/domain/config.js';
 import {
-  conclude,
   dirname,
   isExecutable,
   liveServer,
@@ -164,6 +163,6 @@ export default defineCheck({
         });
       }
     }
-    return conclude(results);
+    return results;
   },
 });

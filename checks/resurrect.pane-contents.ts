@@ -2,7 +2,7 @@ import { optionValue } from '../src/domain/config.js';
 import { paneKey, readPaneArchive } from '../src/domain/resurrect/archive.js';
 import { historyOf } from '../src/domain/save-history.js';
 import { saveScript } from '../src/domain/saves.js';
-import { ageText, conclude, plural, shq, tilde } from '../src/domain/util.js';
+import { ageText, plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 const ARCHIVE = 'pane_contents.tar.gz';
@@ -123,7 +123,7 @@ export default defineCheck({
         summary: `the archive is readable (${plural(ar.panes.length, 'pane file')}), but \`last\` holds no panes to compare it with (see resurrect.history)`,
         details,
       });
-      return conclude(results);
+      return results;
     }
     const grouped = new Set(last.sessions.filter((s) => s.groupedWith !== undefined).map((s) => s.name));
     const want = new Set(
@@ -189,6 +189,6 @@ export default defineCheck({
         details,
       });
     }
-    return conclude(results);
+    return results;
   },
 });
