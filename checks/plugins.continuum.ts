@@ -95,10 +95,15 @@ export default defineCheck({
     const runLine = tpmRunLines(configLines(f, loadedConfigs(f)))[0];
     const beforeRun = runLine ? ` above ${where(runLine, home)} (the TPM run line)` : '';
     if (restore.value !== 'on') {
+      // the whole point: after a restart nothing brings the sessions back by itself
       results.push({
-        status: 'warn',
+        status: 'fail',
         summary: `auto-restore is off (@continuum-restore = ${restore.value === undefined ? 'unset, default off' : JSON.stringify(restore.value)}): sessions are not restored when the server starts`,
-        details: [`@continuum-restore: ${restore.value ?? '(unset)'} (${src(restore)})`],
+        details: [
+          restore.value === undefined
+            ? '@continuum-restore: unset in the running server and the config (default off)'
+            : `@continuum-restore: ${restore.value} (${src(restore)})`,
+        ],
         fix: [`set -g @continuum-restore 'on'   # in the config${beforeRun}`],
       });
     } else {
@@ -110,7 +115,7 @@ export default defineCheck({
     }
     if (f.noAutoRestore) {
       results.push({
-        status: 'warn',
+        status: 'fail',
         summary: 'auto-restore disabled by the halt file ~/tmux_no_auto_restore',
         details: [`${home.replace(/\/+$/, '')}/tmux_no_auto_restore exists`],
         fix: ['rm ~/tmux_no_auto_restore'],
@@ -121,7 +126,7 @@ export default defineCheck({
     const ivDetail = `@continuum-save-interval: ${iv.value ?? `(unset, default ${DEFAULT_INTERVAL})`} (${src(iv)})`;
     if (!Number.isInteger(interval) || interval < 0) {
       results.push({
-        status: 'warn',
+        status: 'fail',
         summary: `@continuum-save-interval is ${JSON.stringify(iv.value)}, not a number of minutes: continuum_save.sh fails its test and never saves`,
         details: [ivDetail],
         fix: [`set -g @continuum-save-interval '15'`],
