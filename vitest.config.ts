@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { enterMacosNamespace } from './test/harness/macos.js';
+
+// CAL_DOCTOR_TARGET=macos: the whole run moves into the macOS-like target's mount namespace
+enterMacosNamespace();
 
 export default defineConfig({
   test: {

@@ -10,14 +10,16 @@
 // Not a test: the numbers depend on the machine and on whatever else runs on it. Ratios
 // are computed from medians; every measurement of a round runs once, in an order rotated
 // from round to round, so a burst of load from elsewhere hits all of them alike.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { probeScript } from '../src/probe/gather.js';
+import { enterMacosNamespace, MACOS } from '../test/harness/macos.js';
 import { sshArgs, sshdAvailable } from '../test/harness/sshd.js';
 import { tmuxAvailable } from '../test/harness/tmux.js';
 import { cleanupAtExit, SYSTEM_PATH, which } from '../test/harness/util.js';
+import { countExecs, type ExecCount, STRACE } from '../test/helpers/execs.js';
 import { GNU_TIME, killLiveChildren, runOnce, type Sample, type Spec, type Stats, stats } from './measure.js';
 import { type BenchTarget, buildTarget, type HistoryName } from './target.js';
 
@@ -462,6 +464,8 @@ async function serve(t: BenchTarget, probeFile: string): Promise<number> {
 // ----------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
+  // CAL_DOCTOR_TARGET=macos: the whole bench runs against the macOS-like target
+  enterMacosNamespace();
   const o = parseOptions(process.argv.slice(2));
   const report = o.json === '-' ? (s: string) => process.stderr.write(s) : (s: string) => process.stdout.write(s);
   const log = o.quiet ? () => {} : (s: string) => process.stderr.write(`bench: ${s}\n`);
@@ -499,6 +503,10 @@ async function main(): Promise<number> {
       return 2;
     }
     if (o.serve) return await serve(t, probeFile);
+    // the programs one probe of this target starts (each costs on a Mac in a VM)
+    const execs: ExecCount | undefined = STRACE
+      ? await countExecs(readFileSync(probeFile, 'utf8'), t.home.env(), t.home.dir)
+      : undefined;
     const features = await detectFeatures(t);
     log(
       `multi-target mode: ${features.multiTarget ? 'yes' : 'no (8 processes instead)'}; --active: ${features.active ? 'yes' : features.activeNote}`,
@@ -528,6 +536,12 @@ async function main(): Promise<number> {
     report(`\ncal-doctor bench — ${o.reps} rounds, interleaved; ratios from medians\n`);
     report(
       `target: ${t.hosts.length} loopback sshd(s), tmux ${t.layout.sessions} sessions / ${t.layout.windows} windows / ${t.layout.panes} panes, real TPM/resurrect/continuum, ${t.historySizes.main} saves\n`,
+    );
+    report(
+      `target shells and tools: ${MACOS ? 'macOS-like (bash 3.2.57 as /bin/sh, BSD userland, zsh login shell, Homebrew tmux)' : 'this machine'}\n`,
+    );
+    report(
+      `probe process starts: ${execs ? `${execs.total} (${execs.byProgram.map(([p, n]) => `${n} ${p}`).join(', ')})` : 'not counted (needs strace)'}\n`,
     );
     report(`cli: ${CLI}\n`);
     report(
@@ -563,7 +577,13 @@ async function main(): Promise<number> {
         reps: o.reps,
         cli: CLI,
         basis: 'median',
-        target: { sshds: t.hosts.length, layout: t.layout, histories: t.historySizes },
+        target: {
+          sshds: t.hosts.length,
+          layout: t.layout,
+          histories: t.historySizes,
+          shells: MACOS ? 'macos-like' : 'host',
+          probeProcessStarts: execs ? { total: execs.total, byProgram: Object.fromEntries(execs.byProgram) } : null,
+        },
         features,
         measurements: Object.fromEntries(
           ms.map((m) => [

@@ -1,5 +1,6 @@
 import { optionValue } from '../src/domain/config.js';
 import { continuumDir, continuumInstalled } from '../src/domain/continuum.js';
+import { parseLaunchdJobs } from '../src/domain/launchd.js';
 import { basename, dirname, samePath, shq, tilde } from '../src/domain/util.js';
 import { defineCheck } from '../src/engine/check.js';
 
@@ -36,13 +37,23 @@ export default defineCheck({
     const boot = optionValue(f, '@continuum-boot').value;
     const plistPath = `${home.replace(/\/+$/, '')}/Library/LaunchAgents/${LABEL}`;
     const plist = (f.launchAgents ?? []).find((a) => samePath(a.path, plistPath) || basename(a.path) === LABEL);
-    const jobs = (f.launchctl ?? []).filter((l) => l.split(/\s+/).includes(LABEL) || l.includes(LABEL));
+    const jobs = parseLaunchdJobs(f.launchctl ?? []).filter((j) => j.label === LABEL);
     const details = [
       `@continuum-boot: ${boot ?? 'unset (off)'}`,
       `${tilde(plistPath, home)}: ${plist ? 'exists' : 'missing'}`,
       ...(f.launchctl === undefined
-        ? ['launchctl list: not read']
-        : [`launchctl list: ${jobs.length ? jobs.join('; ') : `no ${LABEL} job loaded`}`]),
+        ? ['launchd (GUI login domain): not read']
+        : [
+            `launchd (GUI login domain): ${
+              jobs.length
+                ? jobs
+                    .map(
+                      (j) => `${j.label} (${j.pid === null ? 'not running' : `pid ${j.pid}`}, last exit ${j.status})`,
+                    )
+                    .join('; ')
+                : `no ${LABEL} job loaded`
+            }`,
+          ]),
     ];
     if (boot !== 'on') {
       if (plist) {
@@ -97,11 +108,12 @@ export default defineCheck({
         fix: [`rm ${shq(plistPath)}`, reload],
       };
     }
-    const failed = jobs.map((l) => l.trim().split(/\s+/)).find((c) => c.length >= 3 && c[1] !== '0' && c[1] !== '-');
+    // a number other than 0 is the last exit status (`-` never exited, `(…)` flags)
+    const failed = jobs.find((j) => /^-?\d+$/.test(j.status) && j.status !== '0');
     if (failed) {
       return {
         status: 'warn',
-        summary: `launchd ran ${LABEL} and it exited with status ${failed[1]}: the start script failed at the last login (often macOS blocking the terminal automation)`,
+        summary: `launchd ran ${LABEL} and it exited with status ${failed.status}: the start script failed at the last login (often macOS blocking the terminal automation)`,
         details,
         fix: [
           'System Settings → Privacy & Security → Accessibility and Automation: allow the terminal app and osascript',

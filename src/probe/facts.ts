@@ -235,7 +235,7 @@ export interface Facts {
   crontab?: string;
   /** macOS: ~/Library/LaunchAgents/*.plist mentioning tmux (continuum's `Tmux.Start.plist` among them) */
   launchAgents: TextFile[];
-  /** macOS: `launchctl list` lines mentioning tmux (bounded call); undefined elsewhere */
+  /** macOS: lines of `launchctl print gui/UID` (the GUI login's jobs) mentioning tmux (bounded call); undefined elsewhere */
   launchctl?: string[];
   /**
    * Pane dirs saved in `last` (the resolved save dir's), checked on the target for a

@@ -943,7 +943,7 @@ function buildJobs(records: Map<string, Buffer>, facts: Facts, warn: (w: string)
   if (kv.get('launchd') === '1') {
     facts.launchAgents = buildMentions(records, 'agents', 'agent', 'LaunchAgents', warn);
     if (kv.get('launchctl.ran') !== '1') warn('launchctl not found: launchd jobs were not listed');
-    const lines = bounded('launchctl', 'launchctl list');
+    const lines = bounded('launchctl', `launchctl print gui/${facts.host.uid}`);
     if (lines !== undefined) facts.launchctl = outputLines(lines);
   }
   buildLocks(kv, facts, warn);

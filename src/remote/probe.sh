@@ -116,11 +116,11 @@ cal_meta() {
 	if [ -z "$cal_uid" ]; then
 		cal_uid=$(id -u 2>/dev/null)
 	fi
-	cal_os=$(uname -s 2>/dev/null)
-	cal_host=$(hostname 2>/dev/null) || cal_host=
-	if [ -z "$cal_host" ]; then
-		cal_host=$(uname -n 2>/dev/null)
-	fi
+	# one process for both: `Darwin name` (a node name holds no space)
+	_un=$(uname -sn 2>/dev/null)
+	cal_os=${_un%% *}
+	cal_host=${_un#"$cal_os"}
+	cal_host=${cal_host# }
 	_ver=
 	if [ "$cal_os" = Darwin ] && command -v sw_vers >/dev/null 2>&1; then
 		_ver=$(sw_vers -productVersion 2>/dev/null)
@@ -250,7 +250,26 @@ cal_server() {
 		cal_kv server "$@"
 		return 0
 	fi
-	cal_tmux display-message -p "#{version}$US#{pid}$US#{start_time}$US#{socket_path}"
+	# One client for every query (each process start costs, on a Mac in a VM most): the
+	# outputs come back between marker lines and are split here. A failing query ends
+	# tmux's command list and a cut output loses markers: then each runs on its own.
+	cal_queries
+	if [ "$_rc" -eq 137 ]; then
+		set -- "$@" "srv.display.rc=$_rc" "srv.display.out=$_o" "srv.display.timedout=1"
+		cal_srv_rc=$_rc
+		cal_kv server "$@"
+		return 0
+	fi
+	if [ "$_rc" -eq 0 ] && [ "$_ct" = 0 ] && cal_split_queries "$_o"; then
+		for _c in display rdir sessions clients env opts sopts hooks keys; do
+			eval "_v=\$_q_$_c"
+			set -- "$@" "srv.$_c.rc=0" "srv.$_c.out=$_v"
+		done
+		eval "cal_rdir_srv=\$_q_rdir"
+		cal_kv server "$@"
+		return 0
+	fi
+	cal_query display
 	set -- "$@" "srv.display.rc=$_rc" "srv.display.out=$_o"
 	cal_srv_rc=$_rc
 	if [ "$_rc" -ne 0 ]; then
@@ -263,16 +282,7 @@ cal_server() {
 			set -- "$@" "srv.$_c.skipped=1"
 			continue
 		fi
-		case $_c in
-		rdir) cal_tmux show-options -gqv @resurrect-dir ;;
-		sessions) cal_tmux list-sessions -F "#{session_id}$US#{session_windows}$US#{session_attached}$US#{session_created}$US#{session_name}" ;;
-		clients) cal_tmux list-clients -F "#{client_pid}$US#{client_control_mode}$US#{client_tty}$US#{client_session}" ;;
-		env) cal_tmux show-environment -g -s ;;
-		opts) cal_tmux show-options -g ;;
-		sopts) cal_tmux show-options -s ;;
-		hooks) cal_tmux show-hooks -g ;;
-		keys) cal_tmux list-keys -T prefix ;;
-		esac
+		cal_query "$_c"
 		set -- "$@" "srv.$_c.rc=$_rc" "srv.$_c.out=$_o"
 		if [ "$_rc" -eq 137 ]; then set -- "$@" "srv.$_c.timedout=1"; fi
 		if [ "$_ct" = 1 ]; then set -- "$@" "srv.$_c.trunc=1"; fi
@@ -281,6 +291,71 @@ cal_server() {
 		if [ "$_c" = opts ] && [ "$_rc" -eq 0 ]; then cal_srv_opts=$_o; fi
 	done
 	cal_kv server "$@"
+}
+
+# cal_query NAME: one query to the default server, as cal_tmux
+cal_query() {
+	case $1 in
+	display) cal_tmux display-message -p "#{version}$US#{pid}$US#{start_time}$US#{socket_path}" ;;
+	rdir) cal_tmux show-options -gqv @resurrect-dir ;;
+	sessions) cal_tmux list-sessions -F "$cal_fs" ;;
+	clients) cal_tmux list-clients -F "$cal_fc" ;;
+	env) cal_tmux show-environment -g -s ;;
+	opts) cal_tmux show-options -g ;;
+	sopts) cal_tmux show-options -s ;;
+	hooks) cal_tmux show-hooks -g ;;
+	keys) cal_tmux list-keys -T prefix ;;
+	esac
+}
+
+# cal_queries: every query of cal_query in one client, in its order, each after a line
+# `<US>CAL-<shell pid>-<name><US>` (cal_split_queries splits on them)
+cal_queries() {
+	_m=${US}CAL-$$-
+	cal_tmux display-message -p "#{version}$US#{pid}$US#{start_time}$US#{socket_path}" \
+		';' display-message -p "${_m}rdir$US" ';' show-options -gqv @resurrect-dir \
+		';' display-message -p "${_m}sessions$US" ';' list-sessions -F "$cal_fs" \
+		';' display-message -p "${_m}clients$US" ';' list-clients -F "$cal_fc" \
+		';' display-message -p "${_m}env$US" ';' show-environment -g -s \
+		';' display-message -p "${_m}opts$US" ';' show-options -g \
+		';' display-message -p "${_m}sopts$US" ';' show-options -s \
+		';' display-message -p "${_m}hooks$US" ';' show-hooks -g \
+		';' display-message -p "${_m}keys$US" ';' list-keys -T prefix
+}
+
+# cal_split_queries OUTPUT: sets _q_<name> to each query's output (trailing newlines
+# dropped, as $(...) drops them); fails when a marker is missing or turns up twice
+# (a value that forged one).
+cal_split_queries() {
+	_rest=$1
+	_prev=display
+	for _c in rdir sessions clients env opts sopts hooks keys; do
+		case $_rest in
+		*"$_m$_c$US"*) ;;
+		*) return 1 ;;
+		esac
+		_part=${_rest%%"$_m$_c$US"*}
+		_rest=${_rest#*"$_m$_c$US"}
+		_rest=${_rest#"$NL"}
+		cal_split_put "$_prev" "$_part" || return 1
+		_prev=$_c
+	done
+	cal_split_put "$_prev" "$_rest"
+}
+
+# cal_split_put NAME TEXT: _q_NAME=TEXT without trailing newlines, unless TEXT holds a marker
+cal_split_put() {
+	case $2 in
+	*"$_m"*) return 1 ;;
+	esac
+	_t=$2
+	while :; do
+		case $_t in
+		*"$NL") _t=${_t%"$NL"} ;;
+		*) break ;;
+		esac
+	done
+	eval "_q_$1=\$_t"
 }
 
 # ---------------------------------------------------------------------------------
@@ -402,6 +477,32 @@ cal_files() {
 
 # ---------------------------------------------------------------------------------
 # TPM plugins -> @@plugins
+# cal_ls_section LISTING DIR OTHER...: sets _ls_s to DIR's part of a several-dir ls
+# LISTING (framed by blank lines), without its header and trailing newlines; fails when a
+# header of DIR or OTHER is missing or occurs twice (a file name that forged one).
+cal_ls_section() {
+	_lx=$1
+	shift
+	for _h in "$@"; do
+		case $_lx in
+		*"$NL$NL$_h:$NL"*"$NL$NL$_h:$NL"*) return 1 ;;
+		*"$NL$NL$_h:$NL"*) ;;
+		*) return 1 ;;
+		esac
+	done
+	_ls_s=${_lx#*"$NL$NL$1:$NL"}
+	shift
+	for _h in "$@"; do
+		_ls_s=${_ls_s%%"$NL$NL$_h:$NL"*}
+	done
+	while :; do
+		case $_ls_s in
+		*"$NL") _ls_s=${_ls_s%"$NL"} ;;
+		*) break ;;
+		esac
+	done
+}
+
 cal_plugins() {
 	_xc=${XDG_CONFIG_HOME:-$HOME/.config}/tmux
 	if [ -f "$_xc/tmux.conf" ] && [ -d "$_xc/plugins" ]; then
@@ -417,7 +518,28 @@ cal_plugins_in() {
 	_pd=$2
 	set -- "$1" "dir=$_pd"
 	if [ -d "$_pd" ]; then
-		set -- "$@" "exists=1" "ls=$(LC_ALL=C ls -lan "$_pd" 2>&1)"
+		_rs=$_pd/tmux-resurrect/scripts
+		_cs=$_pd/tmux-continuum/scripts
+		# the three listings in one ls when all can be read, split on its `DIR:` headers
+		# (each exactly once, else one ls each)
+		_l1=
+		if [ -d "$_rs" ] && [ -d "$_cs" ] && [ -r "$_pd" ] && [ -r "$_rs" ] && [ -r "$_cs" ] &&
+			[ -x "$_rs" ] && [ -x "$_cs" ]; then
+			_l=$NL$NL$(LC_ALL=C ls -lan "$_pd" "$_rs" "$_cs" 2>&1)$NL$NL
+			if cal_ls_section "$_l" "$_pd" "$_rs" "$_cs"; then
+				_l1=$_ls_s
+				cal_ls_section "$_l" "$_rs" "$_pd" "$_cs"
+				_l2=$_ls_s
+				cal_ls_section "$_l" "$_cs" "$_pd" "$_rs"
+				_l3=$_ls_s
+			fi
+		fi
+		if [ -z "$_l1" ]; then
+			_l1=$(LC_ALL=C ls -lan "$_pd" 2>&1)
+			if [ -d "$_rs" ]; then _l2=$(LC_ALL=C ls -lan "$_rs" 2>&1); fi
+			if [ -d "$_cs" ]; then _l3=$(LC_ALL=C ls -lan "$_cs" 2>&1); fi
+		fi
+		set -- "$@" "exists=1" "ls=$_l1"
 		_n=0
 		for _p in "$_pd"/* "$_pd"/.[!.]* "$_pd"/..?*; do
 			[ -d "$_p" ] || continue
@@ -425,12 +547,8 @@ cal_plugins_in() {
 			set -- "$@" "plugin.$_n.name=${_p##*/}" "plugin.$_n.rev=$_rev"
 			_n=$((_n + 1))
 		done
-		if [ -d "$_pd/tmux-resurrect/scripts" ]; then
-			set -- "$@" "resurrect.ls=$(LC_ALL=C ls -lan "$_pd/tmux-resurrect/scripts" 2>&1)"
-		fi
-		if [ -d "$_pd/tmux-continuum/scripts" ]; then
-			set -- "$@" "continuum.ls=$(LC_ALL=C ls -lan "$_pd/tmux-continuum/scripts" 2>&1)"
-		fi
+		if [ -d "$_rs" ]; then set -- "$@" "resurrect.ls=$_l2"; fi
+		if [ -d "$_cs" ]; then set -- "$@" "continuum.ls=$_l3"; fi
 		if [ -e "$_pd/tpm/tpm" ] || [ -L "$_pd/tpm/tpm" ]; then
 			set -- "$@" "tpm.ls=$(LC_ALL=C ls -lnd "$_pd/tpm/tpm" 2>&1)"
 		fi
@@ -1111,7 +1229,9 @@ cal_jobs() {
 	if [ "$cal_os" != Darwin ]; then
 		set -- "$@" "launchd=0" "launchctl.ran=0"
 	elif command -v launchctl >/dev/null 2>&1; then
-		_o=$(cal_bounded "$cal_t" cal_capture launchctl list 2>&1)
+		# the GUI login's domain, where LaunchAgents (continuum's Tmux.Start.plist) are
+		# loaded: `launchctl list` over SSH shows the SSH session's domain instead
+		_o=$(cal_bounded "$cal_t" cal_capture launchctl print "gui/$cal_uid" 2>&1)
 		_rc=$?
 		# only the lines that mention tmux (no grep when none does); a failure's message whole
 		if [ "$_rc" -eq 0 ]; then
@@ -1158,6 +1278,8 @@ main() {
 '
 	TAB='	'
 	US=$(printf '\037')
+	cal_fs="#{session_id}$US#{session_windows}$US#{session_attached}$US#{session_created}$US#{session_name}"
+	cal_fc="#{client_pid}$US#{client_control_mode}$US#{client_tty}$US#{client_session}"
 	case ${CAL_TMUX_TIMEOUT:-} in
 	'' | *[!0-9]*) cal_t=2 ;;
 	*) cal_t=$CAL_TMUX_TIMEOUT ;;

@@ -1,9 +1,10 @@
 // The Homebrew case (TESTING.md): a non-login session's PATH is a directory of the tools a
 // POSIX probe needs *without* tmux; tmux lives in <HOME>/brew/bin (our /opt/homebrew/bin),
 // which only the home's login profiles add to PATH.
-import { appendFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Home } from './home.js';
+import { BREW_LINE, type Home } from './home.js';
+import { targetPath } from './macos.js';
 import { SYSTEM_PATH, TMUX, which } from './util.js';
 
 /** What a POSIX probe (and TPM/resurrect, if they run from that PATH) may call; never tmux. */
@@ -82,7 +83,7 @@ export function installBrew(home: Home): Brew {
   if (!existsSync(toolsDir)) {
     mkdirSync(toolsDir);
     for (const tool of PROBE_TOOLS) {
-      const real = which(tool, SYSTEM_PATH);
+      const real = which(tool, targetPath(SYSTEM_PATH));
       if (real) symlinkSync(real, join(toolsDir, tool));
     }
     mkdirSync(brewBin, { recursive: true });
@@ -91,6 +92,9 @@ export function installBrew(home: Home): Brew {
     // .bash_profile (and not .profile when it exists), sh/dash -l read .profile
     const line = `\n# Homebrew\nexport PATH="${brewBin}:$PATH"\n`;
     for (const profile of ['.zprofile', '.bash_profile', '.profile']) appendFileSync(join(home.dir, profile), line);
+    // the macOS pass's healthy home also has it in .zshenv: the Homebrew case has not
+    const zshenv = join(home.dir, '.zshenv');
+    if (existsSync(zshenv)) writeFileSync(zshenv, readFileSync(zshenv, 'utf8').replace(BREW_LINE, ''));
   }
   home.path = toolsDir;
   return { toolsDir, brewBin, tmux };

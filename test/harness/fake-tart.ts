@@ -4,9 +4,9 @@
 // guest shutdown does (SIGTERM; pane shells get SIGHUP) and `tart run` only marks the VM
 // running again (tmux is started by whoever logs in first).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTempDir } from './util.js';
+import { makeTempDir, TMUX } from './util.js';
 
 export interface FakeVm {
   name: string;
@@ -61,7 +61,12 @@ export function fakeTart(vms: FakeVm[]): FakeTart {
   setVms(vms);
   return {
     pathDir: FAKE_TART_DIR,
-    env: { FAKE_TART_STATE: statePath, FAKE_TART_LOG: logPath, PATH: `${FAKE_TART_DIR}:${process.env.PATH ?? ''}` },
+    // its guest shutdown calls tmux, which in the macOS pass is on no PATH of this process
+    env: {
+      FAKE_TART_STATE: statePath,
+      FAKE_TART_LOG: logPath,
+      PATH: `${FAKE_TART_DIR}:${process.env.PATH ?? ''}${TMUX ? `:${dirname(TMUX)}` : ''}`,
+    },
     setVms,
     vms: () => JSON.parse(readFileSync(statePath, 'utf8')) as FakeVm[],
     calls: () =>

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { VENDOR_PLUGINS } from '../plugins.js';
+import { HOMEBREW_BIN, MACOS, targetPath } from './macos.js';
 import {
   cleanupAtExit,
   makeTempDir,
@@ -92,7 +93,8 @@ export function makeHome(opts: MakeHomeOptions = {}): Home {
     pluginsDir,
     saveDir: join(dir, '.local', 'share', 'tmux', 'resurrect'),
     plugins,
-    path: SYSTEM_PATH,
+    // the macOS pass: what a zsh that read .zshenv has (installBrew takes Homebrew out)
+    path: targetPath(MACOS ? `${HOMEBREW_BIN}:${SYSTEM_PATH}` : SYSTEM_PATH),
     shell: opts.shell ?? which('zsh', SYSTEM_PATH) ?? which('bash', SYSTEM_PATH) ?? '/bin/sh',
     pids: new Set(),
     env() {
@@ -124,14 +126,26 @@ function populate(
   writeFileSync(join(dir, '.tmux.conf'), opts.config ?? defaultTmuxConf());
   // an interactive zsh with no rc file starts zsh-newuser-install in the pane
   writeFileSync(join(dir, '.zshrc'), '');
+  // macOS pass: Homebrew's `brew shellenv` line in the login profiles (zsh: .zprofile; bash
+  // and sh: .profile) and, as on a Mac where non-login SSH commands find tmux, in .zshenv
+  // (sshd runs them through the login shell, zsh); installBrew takes it out of .zshenv.
+  // A test's own file keeps the line first.
+  const profiles: Record<string, string> = MACOS
+    ? { '.zprofile': BREW_LINE, '.profile': BREW_LINE, '.zshenv': BREW_LINE }
+    : {};
+  for (const [rel, content] of Object.entries(profiles)) writeFileSync(join(dir, rel), content);
   for (const [rel, spec] of Object.entries(opts.files ?? {})) {
-    const { content, mode } = typeof spec === 'string' ? { content: spec, mode: 0o644 } : spec;
+    const given = typeof spec === 'string' ? { content: spec, mode: 0o644 } : spec;
+    const { content, mode } = { ...given, content: (profiles[rel] ?? '') + given.content };
     const path = join(dir, rel);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, content, { mode });
     chmodSync(path, mode);
   }
 }
+
+/** Homebrew's PATH line, as the macOS pass writes it into a home's shell files (once on PATH). */
+export const BREW_LINE = `case ":$PATH:" in *":${HOMEBREW_BIN}:"*) ;; *) export PATH="${HOMEBREW_BIN}:$PATH" ;; esac\n`;
 
 function makeWritable(path: string): void {
   const st = statSync(path);

@@ -5,6 +5,7 @@ import { accessSync, constants, mkdtempSync, readdirSync, readFileSync } from 'n
 import { createServer } from 'node:net';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { HOMEBREW_BIN, MACOS } from './macos.js';
 
 export interface RunOutput {
   code: number | null;
@@ -69,7 +70,8 @@ export function which(cmd: string, path: string = process.env.PATH ?? ''): strin
 
 /** The test machine's own binaries, resolved once (the harness never relies on a test PATH). */
 export const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
-export const TMUX = which('tmux', `${process.env.PATH ?? ''}:${SYSTEM_PATH}`);
+// the macOS pass hides /usr/bin/tmux: there tmux is Homebrew's
+export const TMUX = which('tmux', `${process.env.PATH ?? ''}:${SYSTEM_PATH}${MACOS ? `:${HOMEBREW_BIN}` : ''}`);
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -1004,9 +1004,9 @@ describe('forensics records', () => {
     expect(absent.probe.warnings.join('\n')).toMatch(/launchctl not found/);
     const hung = mac({ 'launchctl.ran': 1, 'launchctl.rc': 137, 'launchctl.timedout': 1 });
     expect(hung.launchctl).toBeUndefined();
-    expect(hung.probe.warnings.join('\n')).toMatch(/`launchctl list` did not finish within 4s/);
+    expect(hung.probe.warnings.join('\n')).toMatch(/`launchctl print gui\/\d+` did not finish within 4s/);
     const failed = mac({ 'launchctl.ran': 1, 'launchctl.rc': 3, 'launchctl.out': '' });
-    expect(failed.probe.warnings.join('\n')).toMatch(/`launchctl list` failed: exit 3/);
+    expect(failed.probe.warnings.join('\n')).toMatch(/`launchctl print gui\/\d+` failed: exit 3/);
     const quiet = mac({ 'launchctl.ran': 1, 'launchctl.rc': 0, 'launchctl.out': '' });
     expect(quiet.launchctl).toEqual([]);
     expect(quiet.launchAgents).toEqual([]);

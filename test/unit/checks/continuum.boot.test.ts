@@ -79,6 +79,15 @@ describe('continuum.boot', () => {
     expect(fix$(r)).toContain('Privacy & Security');
   });
 
+  it("reads the GUI domain's services block (`launchctl print gui/UID`): loaded, and a failed last run", async () => {
+    const ok = verdict(await runOn(check, boot(plist(TERMINAL), ['\t\t0      -        Tmux.Start.plist'])));
+    expect(ok.status).toBe('pass');
+    expect(text$(ok)).toContain('Tmux.Start.plist (not running, last exit -)');
+    const failed = verdict(await runOn(check, boot(plist(TERMINAL), ['\t\t0      78       Tmux.Start.plist'])));
+    expect(failed.status).toBe('warn');
+    expect(failed.summary).toContain('exited with status 78');
+  });
+
   it('is informational when the plist is not loaded yet', async () => {
     const r = verdict(await runOn(check, boot(plist(TERMINAL), [])));
     expect(r.status).toBe('info');

@@ -1,0 +1,38 @@
+// Process starts cost several times more on a Mac in a VM than on Linux: a probe of a healthy
+// target starts at most MAX_EXECS programs, with every fact and every bound kept. It started
+// 64 to 75 (more with the macOS pass's dotfiles) before the server's queries shared one tmux
+// client and one watchdog; most of the rest is one base64 (and one head) per record.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeScript } from '../../src/probe/gather.js';
+import { parseProbeOutput } from '../../src/probe/parse.js';
+import { type Home, makeHome } from '../harness/home.js';
+import { killServer, type Server, save, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
+import { countExecs, STRACE } from '../helpers/execs.js';
+
+const MAX_EXECS = 60;
+
+describe.skipIf(!tmuxAvailable() || !STRACE)('probe process starts (needs tmux, the plugins and strace)', () => {
+  let home: Home;
+  let server: Server;
+  beforeAll(async () => {
+    home = makeHome();
+    server = await startServerLogin(home);
+    await save(home);
+  });
+  afterAll(async () => {
+    if (home) await killServer(home);
+    home?.cleanup();
+  });
+
+  it(`a healthy target: every fact gathered with at most ${MAX_EXECS} programs started`, async () => {
+    const r = await countExecs(probeScript(2), home.env(), home.dir);
+    expect(r.code).toBe(0);
+    const facts = parseProbeOutput(r.stdout);
+    expect(facts.server?.sessions.length).toBe(2);
+    expect(facts.saveDirs.some((d) => d.last?.resolves && d.last.file)).toBe(true);
+    expect(facts.processes.some((p) => p.pid === server.pid)).toBe(true);
+    expect(facts.plugins.resurrectScripts.length).toBeGreaterThan(0);
+    expect(facts.plugins.continuumScripts.length).toBeGreaterThan(0);
+    expect(r.total, `programs started: ${JSON.stringify(r.byProgram)}`).toBeLessThanOrEqual(MAX_EXECS);
+  });
+});
