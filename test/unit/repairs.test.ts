@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -27,6 +29,7 @@ import { CONTENT, type DirOptions, genSaveDir, nameAt, type SaveSpec } from '../
 const MIN = 60;
 const DAY = 86_400;
 const SYSTEM_PATH = '/usr/bin:/bin';
+const SHELLCHECK = spawnSync('sh', ['-c', 'command -v shellcheck'], { encoding: 'utf8' }).stdout.trim() || undefined;
 const BASH_32 = new URL('../../../shared/tools/macos-sh/bash-3.2.57', import.meta.url).pathname;
 const BSD_BIN = new URL('../../../shared/tools/bsd-userland/bin', import.meta.url).pathname;
 /** The shells a target runs the repairs with; macOS's (bash 3.2.57 over BSD tools) when ../shared has it. */
@@ -471,6 +474,57 @@ describe('applyRepairs reporting', () => {
     expect(out[0]!.status).toBe('failed');
     expect(Date.now() - started).toBeLessThan(4000);
   });
+
+  it.skipIf(!SHELLCHECK)(
+    'every repair, with hostile names, passes shellcheck -s sh as the target runs it (skipped without shellcheck)',
+    () => {
+      const hostile = `${HOME}/it's "a" $(touch x) \`y\` \\ 日本`;
+      const withRisk = withFacts((f) => {
+        f.saveDirs[0] = genSaveDir(
+          [
+            { at: NOW - 3 * DAY, kind: 'valid' },
+            ...Array.from({ length: 6 }, (_, i) => ({ at: NOW - i * MIN, kind: 'state-only' as const })),
+          ],
+          { path: hostile },
+        );
+        f.server!.options['@resurrect-dir'] = hostile;
+        f.saveDirs[0]!.role = 'option';
+      });
+      const missing = withFacts((f) => {
+        f.server!.options['@resurrect-dir'] = hostile;
+        f.saveDirs = [
+          {
+            role: 'option',
+            path: hostile,
+            exists: false,
+            writable: false,
+            files: [],
+            listingTruncated: false,
+            recent: [],
+          },
+        ];
+      });
+      const readOnly = withFacts((f) => {
+        f.saveDirs[0]!.writable = false;
+      });
+      const plans = [withRisk, missing, readOnly].flatMap((f) => planRepairs(ctxOf(f)));
+      expect(plans.filter((p) => p.script).map((p) => p.id)).toEqual([
+        'resurrect.relink-last',
+        'resurrect.keep-valid-save',
+        'resurrect.create-save-dir',
+        'resurrect.save-dir-mode',
+      ]);
+      const dir = mkdtempSync(join(tmpdir(), 'cal-repairs-sc-'));
+      roots.push(dir);
+      for (const p of plans.filter((x) => x.script)) {
+        const file = join(dir, `${p.id}.sh`);
+        writeFileSync(file, remoteSource('lib.sh') + p.script);
+        // SC2317: the library functions a repair does not call
+        const r = spawnSync(SHELLCHECK!, ['-s', 'sh', '-e', 'SC2317', '-f', 'gcc', file], { encoding: 'utf8' });
+        expect([p.id, r.stdout]).toEqual([p.id, '']);
+      }
+    },
+  );
 
   it('no plan script removes or rewrites anything but its own temp link', () => {
     const f = withFacts((f) => {
