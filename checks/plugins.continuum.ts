@@ -2,7 +2,6 @@ import { loadedVia, pluginPlace } from '../src/domain/config/tpm.js';
 import { configLines, loadedConfigs, optionValue, setLines, tpmRunLines, where } from '../src/domain/config.js';
 import {
   ageText,
-  conclude,
   isExecutable,
   liveServer,
   loadPluginsNowFix,
@@ -18,6 +17,13 @@ const DEFAULT_INTERVAL = 15;
 export default defineCheck({
   id: 'plugins.continuum',
   category: 'plugins',
+  dependsOn: [
+    'plugins.tpm',
+    'plugins.resurrect',
+    'continuum.server-count',
+    'tmux.status-interval',
+    'tmux.control-mode',
+  ],
   title: 'tmux-continuum installed, auto-saving and set to auto-restore',
   explain:
     'continuum auto-saves through a `#(…/continuum_save.sh)` it puts in front of `status-right` when it loads — only ' +
@@ -133,7 +139,7 @@ export default defineCheck({
     const server = liveServer(f);
     if (!server) {
       results.push({ status: 'skip', summary: `loaded: ${noServerReason(f)}`, details: [ivDetail] });
-      return conclude(results);
+      return results;
     }
     const statusRight = server.options['status-right'] ?? '';
     const status = server.options.status ?? 'on';
@@ -243,6 +249,6 @@ export default defineCheck({
         details: loadedDetails,
       });
     }
-    return conclude(results);
+    return results;
   },
 });
