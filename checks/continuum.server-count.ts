@@ -90,7 +90,7 @@ export default defineCheck({
       ...(c.extra.length
         ? [
             `see what they are: ps -o pid,ppid,etime,command -p ${c.extra.map((p) => p.pid).join(',')}`,
-            'a second server: save what you need from it, then end it (`tmux -L NAME kill-server`, or `kill PID`)',
+            'a second server answers and may be in use: see its sessions with `tmux -L NAME list-sessions` (or `-S SOCKET`); whether to end it is your call — continuum counts it while it runs',
           ]
         : []),
       'start the server with one tmux command (`tmux new-session -d`, or a plain `tmux`), not a wrapper or rc file that runs several tmux commands at once; keep status-line scripts of other plugins from calling `tmux` while plugins load',
