@@ -11,8 +11,8 @@ import {
   shq,
   timeoutSeconds,
 } from '../src/domain/util.js';
+import type { Facts } from '../src/engine/check.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import type { Facts } from '../src/probe/facts.js';
 
 function answeringSockets(f: Facts): string[] {
   const out: string[] = [];
