@@ -18,8 +18,8 @@ import { pluginPlace } from './config/tpm.js';
 import { optionValue } from './config.js';
 import { basename, shq, tilde } from './util.js';
 
-export const DEFAULT_SAVE_INTERVAL_MIN = 15;
-export const DEFAULT_RESTORE_MAX_DELAY_SEC = 10;
+const DEFAULT_SAVE_INTERVAL_MIN = 15;
+const DEFAULT_RESTORE_MAX_DELAY_SEC = 10;
 
 export function continuumDir(f: Facts): string {
   return pluginPlace(f, 'tmux-continuum').dir;
@@ -55,7 +55,7 @@ export interface IntOption {
 }
 
 /** A whole-number option the way continuum reads it (`get_tmux_option NAME DEFAULT`: empty = default). */
-export function intOption(f: Facts, name: string, def: number): IntOption {
+function intOption(f: Facts, name: string, def: number): IntOption {
   const o = optionValue(f, name);
   const raw = o.value;
   if (raw === undefined || raw === '') return { value: def, source: `${name} not set, default ${def}` };
@@ -74,7 +74,7 @@ export function restoreMaxDelay(f: Facts): IntOption {
 }
 
 /** A `ps` command line continuum counts: it starts with `tmux` and is not `tmux source…`. */
-export function countedByContinuum(command: string): boolean {
+function countedByContinuum(command: string): boolean {
   return command.startsWith('tmux') && !command.startsWith('tmux source');
 }
 

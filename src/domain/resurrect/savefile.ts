@@ -44,7 +44,7 @@ export interface SavedPane {
   line: number;
 }
 
-export interface SavedWindow {
+interface SavedWindow {
   session: string;
   index: number;
   name: string;
@@ -61,14 +61,14 @@ export interface SavedWindow {
   line: number;
 }
 
-export interface SavedSession {
+interface SavedSession {
   name: string;
   windows: SavedWindow[];
   /** grouped_session: the session it is grouped with */
   groupedWith?: string;
 }
 
-export interface SaveProblem {
+interface SaveProblem {
   /** 1-based line number */
   line: number;
   reason: string;
