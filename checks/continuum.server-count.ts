@@ -1,15 +1,15 @@
 import { loadedVia } from '../src/domain/config/tpm.js';
 import {
+  continuumAbsence,
   continuumCount,
   continuumHooked,
-  continuumInstalled,
   describeCounted,
   lastSaveTimestamp,
   restoreMaxDelay,
   tpmLoaded,
   wireNowFix,
 } from '../src/domain/continuum.js';
-import { ageText, liveServer, noServerReason, plural } from '../src/domain/util.js';
+import { ageText, liveServer, plural } from '../src/domain/util.js';
 import { defineCheck } from '../src/engine/check.js';
 
 export default defineCheck({
@@ -26,12 +26,10 @@ export default defineCheck({
     'by what continuum leaves behind: no `continuum_save.sh` in status-right and no @continuum-save-last-timestamp. ' +
     'Fix: start the server with a single tmux command and stop the extra processes; then wire continuum from inside ' +
     'tmux (prefix : run-shell …/continuum.tmux), since a `tmux run-shell` typed in a shell is itself one more client.',
+  appliesTo: (ctx) => continuumAbsence(ctx.facts) ?? true,
   run(ctx) {
     const f = ctx.facts;
-    if (!continuumInstalled(f))
-      return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)' };
-    const server = liveServer(f);
-    if (!server) return { status: 'skip', summary: noServerReason(f) };
+    const server = liveServer(f)!;
 
     const c = continuumCount(f, server);
     const hooked = continuumHooked(server);

@@ -16,7 +16,7 @@
 import type { Facts, ProcessFact, ServerFact } from '../probe/facts.js';
 import { pluginPlace } from './config/tpm.js';
 import { optionValue } from './config.js';
-import { basename, shq, tilde } from './util.js';
+import { basename, liveServer, noServerReason, shq, tilde } from './util.js';
 
 const DEFAULT_SAVE_INTERVAL_MIN = 15;
 const DEFAULT_RESTORE_MAX_DELAY_SEC = 10;
@@ -27,6 +27,13 @@ export function continuumDir(f: Facts): string {
 
 export function continuumInstalled(f: Facts): boolean {
   return !!pluginPlace(f, 'tmux-continuum').entry;
+}
+
+/** Why a check of a running continuum has nothing to look at (not installed, no server), if so. */
+export function continuumAbsence(f: Facts): string | undefined {
+  if (!continuumInstalled(f)) return 'tmux-continuum is not installed (see plugins.continuum)';
+  if (!liveServer(f)) return noServerReason(f);
+  return undefined;
 }
 
 /** continuum's `#(…/continuum_save.sh)` is in status-right. */
