@@ -62,11 +62,14 @@ describe.skipIf(!canRun)(
     ];
     const localEnv = () => ({ ...home.env(), HOME: home.dir });
     const modes: Array<[string, () => { args: string[]; env?: Record<string, string>; home?: string }]> = [
-      ['ssh, plain report', () => ({ args: sshArgs() })],
+      // --all: every check's row, so the report shows it reached them all
+      ['ssh, plain report', () => ({ args: [...sshArgs(), '--all'] })],
       ['ssh, --json', () => ({ args: [...sshArgs(), '--json'] })],
       [
         'ssh, --verbose with a third-party checks dir',
-        () => ({ args: [...sshArgs(), '--verbose', '--checks-dir', join(REPO, 'test/fixtures/checks-extra')] }),
+        () => ({
+          args: [...sshArgs(), '--all', '--verbose', '--checks-dir', join(REPO, 'test/fixtures/checks-extra')],
+        }),
       ],
       [
         '--local, --json (the CLI itself runs in the target HOME)',
