@@ -710,7 +710,7 @@ cal_cfg_add() {
 }
 
 # cal_cfg_kv ITEM...: appends items to the cfgtree record being built, each ended by a
-# \001 that becomes the NUL of a kv item when the record is written (and dropped inside)
+# \001 that the record is split on when it is written (and dropped inside)
 cal_cfg_kv() {
 	for _it in "$@"; do
 		case $_it in
@@ -913,7 +913,14 @@ cal_cfgtree() {
 	set +f
 	IFS=$_oldifs
 	cal_cfg_kv "count=$cal_cfg_n" "pdirs=$cal_pdir_n" "cap=$CAL_CAP_CFG"
-	printf '%s' "$cal_cfg_rec" | tr '\001' '\000' | base64 | { printf '@@cfgtree\n'; cat; }
+	_oldifs=$IFS
+	IFS=$cal_soh
+	set -f
+	# shellcheck disable=SC2086 # the items, split on the \001 that ends each
+	set -- $cal_cfg_rec
+	set +f
+	IFS=$_oldifs
+	cal_kv cfgtree "$@"
 }
 
 # ---------------------------------------------------------------------------------
@@ -963,6 +970,9 @@ cal_savels() (
 	LC_ALL=C
 	export LC_ALL
 	CDPATH=
+	# a subshell: a held record would not reach the parent's batch
+	# shellcheck disable=SC2034 # read by lib.sh's cal_kv
+	cal_batch=
 	_sn=$1
 	_ln=${3##*/}
 	if ! cd -P -- "$2" 2>/dev/null; then
@@ -1086,56 +1096,52 @@ cal_saves() {
 # dropped and `\ ` read back as a space (what restore's `read` makes of it), each
 # distinct dir (at most CAL_SAVED_MAX) tested with `[ -d ]` and for a Session.vim
 # (resurrect's vim and nvim session strategies test `-e`). A dir is data: it is only
-# ever quoted, tested and printed, never evaluated. The record is written by the
-# pipeline itself (its loop runs in a subshell), NUL-ended items like cal_kv's.
+# ever quoted, tested and printed, never evaluated.
 cal_saved() {
 	_lf=$2/last
-	cal_key saved
-	{
-		printf '%s\0' "role=$1" "dir=$2"
-		# -f: a FIFO named last would block sed
-		if [ -f "$_lf" ] && [ -r "$_lf" ]; then
-			printf '%s\0' "last=1"
-			# one sed for grep '^pane<TAB>' | sed 's/\\ / /g' | cut -f 8 | sed 's/^://'
-			# (lines with fewer than 8 fields print nothing; `\ ` never makes a tab);
-			# only the capped head, as for the content: a huge `last` costs no more
-			head -c "$CAL_CAP_LAST" <"$_lf" 2>/dev/null |
-				LC_ALL=C sed -n -e 's/\\ / /g' \
-					-e "s/^pane$TAB\\([^$TAB]*$TAB\\)\\{6\\}:\\{0,1\\}\\([^$TAB]*\\).*/\\2/p" 2>/dev/null |
-				cal_saved_dirs
-		else
-			printf '%s\0' "last=0"
-		fi
-	} | base64
-}
-
-# cal_saved_dirs: reads dirs, one a line; prints the kv items of the distinct ones
-cal_saved_dirs() {
-	_n=0
-	_seen=$NL
-	while IFS= read -r _sd || [ -n "$_sd" ]; do
-		[ -n "$_sd" ] || continue
-		case $_seen in
-		*"$NL$_sd$NL"*) continue ;;
-		esac
-		if [ "$_n" -ge "$CAL_SAVED_MAX" ]; then
-			printf '%s\0' "more=1"
-			break
-		fi
-		_seen=$_seen$_sd$NL
-		_x=0
-		_v=0
-		# only absolute dirs: a relative one would be looked up from wherever the probe runs
-		case $_sd in
-		/*)
-			if [ -d "$_sd" ]; then _x=1; fi
-			if [ -e "$_sd/Session.vim" ]; then _v=1; fi
-			;;
-		esac
-		printf '%s\0' "dir.$_n=$_sd" "dir.$_n.exists=$_x" "dir.$_n.vim=$_v"
-		_n=$((_n + 1))
-	done
-	printf '%s\0' "count=$_n"
+	set -- "role=$1" "dir=$2"
+	# -f: a FIFO named last would block sed
+	if [ -f "$_lf" ] && [ -r "$_lf" ]; then
+		# one sed for grep '^pane<TAB>' | sed 's/\\ / /g' | cut -f 8 | sed 's/^://'
+		# (lines with fewer than 8 fields print nothing; `\ ` never makes a tab);
+		# only the capped head, as for the content: a huge `last` costs no more
+		_sds=$(head -c "$CAL_CAP_LAST" <"$_lf" 2>/dev/null |
+			LC_ALL=C sed -n -e 's/\\ / /g' \
+				-e "s/^pane$TAB\\([^$TAB]*$TAB\\)\\{6\\}:\\{0,1\\}\\([^$TAB]*\\).*/\\2/p" 2>/dev/null)
+		set -- "$@" "last=1"
+		_n=0
+		_seen=$NL
+		_oldifs=$IFS
+		IFS=$NL
+		set -f
+		for _sd in $_sds; do
+			case $_seen in
+			*"$NL$_sd$NL"*) continue ;;
+			esac
+			if [ "$_n" -ge "$CAL_SAVED_MAX" ]; then
+				set -- "$@" "more=1"
+				break
+			fi
+			_seen=$_seen$_sd$NL
+			_x=0
+			_v=0
+			# only absolute dirs: a relative one would be looked up from wherever the probe runs
+			case $_sd in
+			/*)
+				if [ -d "$_sd" ]; then _x=1; fi
+				if [ -e "$_sd/Session.vim" ]; then _v=1; fi
+				;;
+			esac
+			set -- "$@" "dir.$_n=$_sd" "dir.$_n.exists=$_x" "dir.$_n.vim=$_v"
+			_n=$((_n + 1))
+		done
+		set +f
+		IFS=$_oldifs
+		set -- "$@" "count=$_n"
+	else
+		set -- "$@" "last=0"
+	fi
+	cal_kv saved "$@"
 }
 
 # ---------------------------------------------------------------------------------
@@ -1296,6 +1302,10 @@ main() {
 		return 0
 	fi
 	HOME=${HOME:-}
+	# kv records go out in a few batches, one base64 each: after the phases that call
+	# tmux (a hung server or a cut-off run keeps what came before), and at the end
+	# shellcheck disable=SC2034 # read by lib.sh's cal_kv
+	cal_batch=1
 
 	cal_meta
 	# ls and grep must print their plain formats whatever the user's environment says
@@ -1321,10 +1331,12 @@ main() {
 	cal_answered=
 	if [ "${cal_srv_rc:-1}" -eq 0 ]; then cal_answered=1; fi
 	cal_sockets
+	cal_flush
 	cal_files
 	cal_plugins
 	cal_cfgtree
 	cal_saves
+	cal_flush
 	cal_scripts
 	if [ "$cal_os" = Darwin ]; then
 		# no -I: a binary plist holds its strings as plain bytes
@@ -1336,7 +1348,8 @@ main() {
 	fi
 	cal_jobs
 	cal_ps
-	cal_kv end "ok=1"
+	cal_flush
+	cal_key end
 }
 
 main </dev/null

@@ -9,7 +9,7 @@ import { type Home, makeHome } from '../harness/home.js';
 import { killServer, type Server, save, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
 import { countExecs, STRACE } from '../helpers/execs.js';
 
-const MAX_EXECS = 60;
+const MAX_EXECS = 30;
 
 describe.skipIf(!tmuxAvailable() || !STRACE)('probe process starts (needs tmux, the plugins and strace)', () => {
   let home: Home;
