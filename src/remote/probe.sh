@@ -736,6 +736,38 @@ cal_pdir() {
 	cal_pdir_n=$((cal_pdir_n + 1))
 }
 
+# cal_srv_paths: sets _srp to the plugin paths the server's options name, one a line:
+# @resurrect-save-script-path, and the dir of continuum_save.sh in status-right's `#(…)`
+cal_srv_paths() {
+	_srp=
+	_oldifs=$IFS
+	IFS=$NL
+	set -f
+	for _l in $cal_srv_opts; do
+		case $_l in
+		'@resurrect-save-script-path '*)
+			_x=${_l#@resurrect-save-script-path }
+			_x=${_x#\"}
+			_x=${_x%\"}
+			case $_x in
+			*\"*) ;;
+			*) _srp=$_srp$NL$_x ;;
+			esac
+			;;
+		'status-right '*'#('*'/scripts/continuum_save.sh)'*)
+			_x=${_l%/scripts/continuum_save.sh)*}
+			_x=${_x##*#\(}
+			case $_x in
+			*\)*) ;;
+			*) _srp=$_srp$NL$_x ;;
+			esac
+			;;
+		esac
+	done
+	set +f
+	IFS=$_oldifs
+}
+
 cal_cfgtree() {
 	cal_soh=$(printf '\001')
 	cal_cfg_seen=
@@ -893,8 +925,7 @@ cal_cfgtree() {
 	# plugin dirs: TPM's path, where run-shell lines and the server's plugin paths point
 	cal_pdir_n=0
 	cal_pdirs=$NL${cal_plugins_dir%/}
-	_srp=$(printf '%s\n' "$cal_srv_opts" | sed -n -e 's/^@resurrect-save-script-path "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' \
-		-e 's/^status-right .*#(\([^)]*\)\/scripts\/continuum_save\.sh).*/\1/p' 2>/dev/null)
+	cal_srv_paths
 	_tpp=${cal_srv_env#*"${NL}TMUX_PLUGIN_MANAGER_PATH=\""}
 	if [ "$_tpp" = "$cal_srv_env" ]; then _tpp=; fi
 	_tpp=${_tpp%%\"*}
@@ -964,49 +995,65 @@ cal_recent() {
 # @@save.N.ls, the `ls -ln` lines of DIR's entries as `./NAME`: the newest CAL_LS_SAVES
 # save files (`tmux_resurrect_*.txt` by name, and names sort by time), the save file LAST
 # (`last`'s target, as readlink gave it) when it is an older one, and every other entry.
-# Older saves are only counted: `ls -lant` of a 10,000-save dir is 1 MB of output. Runs in
-# a subshell of its own (it changes directory); names only ever travel as arguments.
-cal_savels() (
-	LC_ALL=C
-	export LC_ALL
-	CDPATH=
-	# a subshell: a held record would not reach the parent's batch
-	# shellcheck disable=SC2034 # read by lib.sh's cal_kv
-	cal_batch=
-	_sn=$1
-	_ln=${3##*/}
-	if ! cd -P -- "$2" 2>/dev/null; then
-		# not searchable: the old listing (names without ./, no counts)
-		cal_key "save.$_sn.ls"
-		# shellcheck disable=SC2012 # ls -l is the listing we want; BSD find has no -printf
-		ls -lant "$2" 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
-		exit 0
+# Older saves are only counted: `ls -lant` of a 10,000-save dir is 1 MB of output. The
+# listing runs in a subshell of its own (it changes directory); names only ever travel as
+# arguments.
+cal_savels() {
+	_vn=$1
+	_vd=$2
+	_vl=${3##*/}
+	if [ ! -x "$_vd" ]; then
+		cal_savels_ls "$_vn" "$_vd"
+		return 0
 	fi
-	set -- ./tmux_resurrect_*.txt
+	set -- "$_vd"/tmux_resurrect_*.txt
 	if [ ! -e "$1" ] && [ ! -L "$1" ]; then
 		set --
 	fi
 	_total=$#
 	if [ $# -gt "$CAL_LS_SAVES" ]; then
 		shift $(($# - CAL_LS_SAVES))
-		case $_ln in
+		case $_vl in
 		tmux_resurrect_*.txt)
-			if [ -e "./$_ln" ] || [ -L "./$_ln" ]; then
+			if [ -e "$_vd/$_vl" ] || [ -L "$_vd/$_vl" ]; then
 				for _x in "$@" ""; do
-					if [ "$_x" = "./$_ln" ]; then break; fi
-					if [ -z "$_x" ]; then set -- "./$_ln" "$@"; fi
+					if [ "$_x" = "$_vd/$_vl" ]; then break; fi
+					if [ -z "$_x" ]; then set -- "$_vd/$_vl" "$@"; fi
 				done
 			fi
 			;;
 		esac
 	fi
-	cal_kv "save.$_sn.listing" "total=$_total" "listed=$#" "max=$CAL_LS_SAVES"
-	cal_key "save.$_sn.ls"
-	{
+	cal_kv "save.$_vn.listing" "total=$_total" "listed=$#" "max=$CAL_LS_SAVES"
+	_a=$#
+	while [ "$_a" -gt 0 ]; do
+		_x=$1
+		shift
+		_a=$((_a - 1))
+		set -- "$@" "./${_x##*/}"
+	done
+	cal_savels_ls "$_vn" "$_vd" "$@"
+}
+
+# cal_savels_ls N DIR NAME...: @@save.N.ls, the NAMEs and every entry of DIR that is not a
+# save file; when DIR cannot be entered, `ls -lant` of it (names without ./, no counts)
+cal_savels_ls() {
+	cal_key "save.$1.ls"
+	(
+		LC_ALL=C
+		export LC_ALL
+		CDPATH=
+		_vd=$2
+		shift 2
+		if ! cd -P -- "$_vd" 2>/dev/null; then
+			# shellcheck disable=SC2012 # ls -l is the listing we want; BSD find has no -printf
+			ls -lant "$_vd"
+			exit 0
+		fi
 		if [ $# -gt 0 ]; then ls -lnd "$@"; fi
 		find . ! -name . -prune ! -name 'tmux_resurrect_*.txt' -exec ls -lnd {} +
-	} 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
-)
+	) 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
+}
 
 # cal_savedir N ROLE DIR
 cal_savedir() {
@@ -1272,10 +1319,21 @@ cal_jobs() {
 # ---------------------------------------------------------------------------------
 # processes -> @@ps
 cal_ps() {
-	# shellcheck disable=SC2009 # pgrep cannot print ppid/uid/etime
-	_o=$(ps -A -ww -o pid= -o ppid= -o uid= -o etime= -o command= 2>/dev/null |
-		grep -e '[t]mux' -e '[r]esurrect' -e '[c]ontinuum' 2>/dev/null)
-	cal_cap "$_o"
+	# the lines that mention tmux, resurrect or continuum (pgrep cannot print
+	# ppid/uid/etime), picked here rather than by a grep
+	_ps=$(ps -A -ww -o pid= -o ppid= -o uid= -o etime= -o command= 2>/dev/null)
+	_o=
+	_oldifs=$IFS
+	IFS=$NL
+	set -f
+	for _l in $_ps; do
+		case $_l in
+		*tmux* | *resurrect* | *continuum*) _o=$_o$NL$_l ;;
+		esac
+	done
+	set +f
+	IFS=$_oldifs
+	cal_cap "${_o#"$NL"}"
 	cal_kv ps "out=$_cv" "trunc=$_ct"
 }
 
