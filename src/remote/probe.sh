@@ -994,7 +994,7 @@ cal_recent() {
 # cal_savels N DIR LAST: @@save.N.listing (kv: how many save files, how many listed) and
 # @@save.N.ls, the `ls -ln` lines of DIR's entries as `./NAME`: the newest CAL_LS_SAVES
 # save files (`tmux_resurrect_*.txt` by name, and names sort by time), the save file LAST
-# (`last`'s target, as readlink gave it) when it is an older one, and every other entry.
+# (`last`'s target, as ls shows it) when it is an older one, and every other entry.
 # Older saves are only counted: `ls -lant` of a 10,000-save dir is 1 MB of output. The
 # listing runs in a subshell of its own (it changes directory); names only ever travel as
 # arguments.
@@ -1065,10 +1065,17 @@ cal_savedir() {
 		if [ -w "$_d" ]; then set -- "$@" "writable=1"; fi
 		_lf=$_d/last
 		_lt=
-		if [ -L "$_lf" ]; then _lt=$(readlink "$_lf" 2>/dev/null); fi
+		_ll=
+		if [ -e "$_lf" ] || [ -L "$_lf" ]; then _ll=$(LC_ALL=C ls -lnd "$_lf" 2>&1); fi
+		# the link's target as ls prints it after the name (no readlink process)
+		if [ -L "$_lf" ]; then
+			case $_ll in
+			*" $_lf -> "*) _lt=${_ll#*" $_lf -> "} ;;
+			esac
+		fi
 		cal_savels "$_sn" "$_d" "$_lt"
 		if [ -e "$_lf" ] || [ -L "$_lf" ]; then
-			set -- "$@" "last.exists=1" "last.ls=$(LC_ALL=C ls -lnd "$_lf" 2>&1)" "last.cap=$CAL_CAP_LAST"
+			set -- "$@" "last.exists=1" "last.ls=$_ll" "last.cap=$CAL_CAP_LAST"
 			if [ -L "$_lf" ]; then
 				set -- "$@" "last.islink=1" "last.target=$_lt"
 			fi
