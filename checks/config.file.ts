@@ -11,7 +11,7 @@ import {
   userConfigPaths,
   where,
 } from '../src/domain/config.js';
-import { conclude, liveServer, samePath, tilde } from '../src/domain/util.js';
+import { liveServer, samePath, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 const REQUIRED: Array<{ name: PluginName; line: string }> = [
@@ -192,6 +192,6 @@ export default defineCheck({
       };
     }
     results[0]!.details = [...(results[0]!.details ?? []), ...optDetails];
-    return conclude(results);
+    return results;
   },
 });

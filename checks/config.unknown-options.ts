@@ -1,5 +1,5 @@
 import { configLines, loadedConfigs, type SetLine, setLines, where } from '../src/domain/config.js';
-import { conclude, liveServer, plural } from '../src/domain/util.js';
+import { liveServer, plural } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 /**
@@ -116,6 +116,7 @@ interface Seen {
 export default defineCheck({
   id: 'config.unknown-options',
   category: 'config',
+  dependsOn: ['config.file'],
   title: 'every @resurrect-*/@continuum-* option is one the plugins read',
   explain:
     "tmux accepts any `@name` user option, so a misspelled `@continuum-restor 'on'` or `@resurect-dir` is set without " +
@@ -217,6 +218,6 @@ export default defineCheck({
     }
     if (known.length)
       results.push({ status: 'pass', summary: `${plural(known.length, 'known option')}`, details: known });
-    return conclude(results);
+    return results;
   },
 });

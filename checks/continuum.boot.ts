@@ -17,6 +17,7 @@ function plistStrings(content: string): { label?: string; program?: string; runA
 export default defineCheck({
   id: 'continuum.boot',
   category: 'continuum',
+  dependsOn: ['plugins.continuum'],
   title: 'macOS: @continuum-boot has a working LaunchAgent',
   explain:
     "With `@continuum-boot 'on'`, continuum writes ~/Library/LaunchAgents/Tmux.Start.plist each time it loads on macOS; " +

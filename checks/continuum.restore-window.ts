@@ -7,6 +7,7 @@ import { defineCheck } from '../src/engine/check.js';
 export default defineCheck({
   id: 'continuum.restore-window',
   category: 'continuum',
+  dependsOn: ['plugins.continuum'],
   title: 'continuum loaded within its restore window after server start',
   explain:
     'continuum auto-restores only if the plugin is loaded within @continuum-restore-max-delay seconds (default 10) of ' +

@@ -13,6 +13,7 @@ import { defineCheck, type Result } from '../src/engine/check.js';
 export default defineCheck({
   id: 'continuum.saves-happening',
   category: 'continuum',
+  dependsOn: ['plugins.continuum'],
   title: "continuum's auto-saves actually write save files",
   explain:
     'continuum_save.sh starts save.sh in the background and advances @continuum-save-last-timestamp right away, ' +

@@ -2,7 +2,6 @@ import { loadedVia, pluginPlace } from '../src/domain/config/tpm.js';
 import { configLines, loadedConfigs, optionValue, setLines, tpmRunLines, where } from '../src/domain/config.js';
 import {
   ageText,
-  conclude,
   isExecutable,
   liveServer,
   loadPluginsNowFix,
@@ -18,6 +17,13 @@ const DEFAULT_INTERVAL = 15;
 export default defineCheck({
   id: 'plugins.continuum',
   category: 'plugins',
+  dependsOn: [
+    'plugins.tpm',
+    'plugins.resurrect',
+    'continuum.server-count',
+    'tmux.status-interval',
+    'tmux.control-mode',
+  ],
   title: 'tmux-continuum installed, auto-saving and set to auto-restore',
   explain:
     'continuum auto-saves through a `#(…/continuum_save.sh)` it puts in front of `status-right` when it loads — only ' +
@@ -89,10 +95,15 @@ export default defineCheck({
     const runLine = tpmRunLines(configLines(f, loadedConfigs(f)))[0];
     const beforeRun = runLine ? ` above ${where(runLine, home)} (the TPM run line)` : '';
     if (restore.value !== 'on') {
+      // the whole point: after a restart nothing brings the sessions back by itself
       results.push({
-        status: 'warn',
+        status: 'fail',
         summary: `auto-restore is off (@continuum-restore = ${restore.value === undefined ? 'unset, default off' : JSON.stringify(restore.value)}): sessions are not restored when the server starts`,
-        details: [`@continuum-restore: ${restore.value ?? '(unset)'} (${src(restore)})`],
+        details: [
+          restore.value === undefined
+            ? '@continuum-restore: unset in the running server and the config (default off)'
+            : `@continuum-restore: ${restore.value} (${src(restore)})`,
+        ],
         fix: [`set -g @continuum-restore 'on'   # in the config${beforeRun}`],
       });
     } else {
@@ -104,7 +115,7 @@ export default defineCheck({
     }
     if (f.noAutoRestore) {
       results.push({
-        status: 'warn',
+        status: 'fail',
         summary: 'auto-restore disabled by the halt file ~/tmux_no_auto_restore',
         details: [`${home.replace(/\/+$/, '')}/tmux_no_auto_restore exists`],
         fix: ['rm ~/tmux_no_auto_restore'],
@@ -115,7 +126,7 @@ export default defineCheck({
     const ivDetail = `@continuum-save-interval: ${iv.value ?? `(unset, default ${DEFAULT_INTERVAL})`} (${src(iv)})`;
     if (!Number.isInteger(interval) || interval < 0) {
       results.push({
-        status: 'warn',
+        status: 'fail',
         summary: `@continuum-save-interval is ${JSON.stringify(iv.value)}, not a number of minutes: continuum_save.sh fails its test and never saves`,
         details: [ivDetail],
         fix: [`set -g @continuum-save-interval '15'`],
@@ -133,7 +144,7 @@ export default defineCheck({
     const server = liveServer(f);
     if (!server) {
       results.push({ status: 'skip', summary: `loaded: ${noServerReason(f)}`, details: [ivDetail] });
-      return conclude(results);
+      return results;
     }
     const statusRight = server.options['status-right'] ?? '';
     const status = server.options.status ?? 'on';
@@ -243,6 +254,6 @@ export default defineCheck({
         details: loadedDetails,
       });
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -1,6 +1,5 @@
 import { loadedVia, pluginPlace } from '../src/domain/config/tpm.js';
 import {
-  conclude,
   isExecutable,
   liveServer,
   loadPluginsNowFix,
@@ -25,6 +24,7 @@ function boundTo(server: ServerFact, key: string): string | undefined {
 export default defineCheck({
   id: 'plugins.resurrect',
   category: 'plugins',
+  dependsOn: ['plugins.tpm'],
   title: 'tmux-resurrect installed, its scripts executable, and loaded',
   explain:
     'Looks for tmux-resurrect in the plugins dir, checks that scripts/save.sh and scripts/restore.sh exist and are ' +
@@ -86,7 +86,7 @@ export default defineCheck({
     const server = liveServer(f);
     if (!server) {
       results.push({ status: 'skip', summary: `loaded: ${noServerReason(f)}` });
-      return conclude(results);
+      return results;
     }
     const savePath = server.options['@resurrect-save-script-path'];
     const expected = `${rdir}/scripts/save.sh`;
@@ -106,7 +106,7 @@ export default defineCheck({
         details: [cause, `prefix C-s: ${boundTo(server, 'C-s') ?? 'unbound'}`],
         fix: tpmLoaded ? [`tmux run-shell ${shq(`${rdir}/resurrect.tmux`)}`] : loadPluginsNowFix(f, primaryTmux(f)),
       });
-      return conclude(results);
+      return results;
     }
     const loadedDetails = [
       `@resurrect-save-script-path = ${savePath}`,
@@ -161,6 +161,6 @@ export default defineCheck({
     } else {
       results.push({ status: 'pass', summary: 'loaded (save script path set, C-s/C-r bound)', details: loadedDetails });
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -1,7 +1,6 @@
 import { directLoads, tpmDecls, tpmPlace, tpmRunLinesOf } from '../src/domain/config/tpm.js';
 import { configLines, loadedConfigs, tpmConfigPath, where } from '../src/domain/config.js';
 import {
-  conclude,
   dirname,
   isExecutable,
   liveServer,
@@ -19,6 +18,7 @@ import { defineCheck, type Result } from '../src/engine/check.js';
 export default defineCheck({
   id: 'plugins.tpm',
   category: 'plugins',
+  dependsOn: ['config.file', 'tmux.server'],
   title: 'TPM installed, run last in the config, and loaded',
   explain:
     'Checks that TPM is installed (`~/.tmux/plugins/tpm/tpm`, executable), that the config runs it with a ' +
@@ -26,7 +26,7 @@ export default defineCheck({
     "TPM sets TMUX_PLUGIN_MANAGER_PATH in the server's global environment (`tmux show-environment -g | grep PLUGIN`). " +
     "TPM is what loads tmux-resurrect and tmux-continuum. It runs through `run-shell` with the server's environment and " +
     'calls `tmux`, so a server started from a non-login SSH shell (no /opt/homebrew/bin on its PATH) never loads it: no ' +
-    'prefix C-s, no auto-save, empty saves (BUG-005). Fix: put tmux on the non-login PATH (~/.zshenv), then give the running ' +
+    'prefix C-s, no auto-save, empty saves. Fix: put tmux on the non-login PATH (~/.zshenv), then give the running ' +
     'server the PATH and run TPM again, or save and restart the server from a login shell.',
   run(ctx) {
     const f = ctx.facts;
@@ -163,6 +163,6 @@ export default defineCheck({
         });
       }
     }
-    return conclude(results);
+    return results;
   },
 });

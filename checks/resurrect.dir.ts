@@ -1,6 +1,6 @@
 import { hookedSets } from '../src/domain/config/hooks.js';
 import { resolveSaveDir, saveFilesIn, savesNotListed } from '../src/domain/resurrect/savedir.js';
-import { conclude, plural, shq, tilde } from '../src/domain/util.js';
+import { plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { SaveDirFact } from '../src/probe/facts.js';
 
@@ -42,7 +42,7 @@ export default defineCheck({
             : []),
         ],
       });
-      return conclude(results);
+      return results;
     }
 
     const details = [
@@ -101,6 +101,6 @@ export default defineCheck({
     if (results.length === 0) {
       results.push({ status: 'pass', summary: `${tilde(d.path, home)}: owned by ${f.host.user}, writable`, details });
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -39,6 +39,7 @@ const TAG: Record<Exclude<Gen, 'unknown' | '4.x'>, string> = { '2.x': 'v2.4.0', 
 export default defineCheck({
   id: 'resurrect.format',
   category: 'resurrect',
+  dependsOn: ['resurrect.last'],
   title: '`last` is in the line format the installed tmux-resurrect reads',
   explain:
     'tmux-resurrect changed its save-file lines twice: 3.0 moved the window name from the pane lines to the window lines, ' +

@@ -1,7 +1,7 @@
 import { entryVerdict, type SaveHistory, stampOf, timeline } from '../src/domain/resurrect/history.js';
 import { ago, historyOf, keepCommand, moveAsideRelinkCommand, retentionLine } from '../src/domain/save-history.js';
 import { relinkCommand, restoreScript, saveScript } from '../src/domain/saves.js';
-import { conclude, plural, shq, tilde } from '../src/domain/util.js';
+import { plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 function lastText(h: SaveHistory): string {
@@ -23,6 +23,7 @@ function lastText(h: SaveHistory): string {
 export default defineCheck({
   id: 'resurrect.history',
   category: 'resurrect',
+  dependsOn: ['resurrect.dir', 'resurrect.save-triggers'],
   title: 'save history: the newest valid save, the bad saves after it, and retention',
   explain:
     'Reads every `tmux_resurrect_*.txt` in the save dir: the time from its name, its size, and what it holds (valid, ' +
@@ -85,7 +86,7 @@ export default defineCheck({
           `relink \`last\` to it: ${relinkCommand(dir, 'NAME')}, then restore: prefix C-r, or tmux run-shell ${shq(restoreScript(f))}`,
         ],
       });
-      return conclude(results);
+      return results;
     }
     if (!v) {
       // nothing to go back to
@@ -103,7 +104,7 @@ export default defineCheck({
           `check it: ls -l ${shq(dir)} and cat ${shq(`${dir}/last`)} (it must hold \`pane\` lines)`,
         ],
       });
-      return conclude(results);
+      return results;
     }
 
     const vAge = ago(f, v);
@@ -122,7 +123,7 @@ export default defineCheck({
           `check it on the target: grep -c '^pane' ${shq(`${dir}/${v.name}`)} (0 = restore has nothing to rebuild)`,
         ],
       });
-      return conclude(results);
+      return results;
     }
     if (!h.lastUsable) {
       const relink = h.last.state === 'not-link' ? moveAsideRelinkCommand(dir, v.name) : relinkCommand(dir, v.name);
@@ -139,7 +140,7 @@ export default defineCheck({
           'and stop the bad saves: see resurrect.save-triggers',
         ],
       });
-      return conclude(results);
+      return results;
     }
 
     // `last` restores something
@@ -184,6 +185,6 @@ export default defineCheck({
         details,
       });
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -2,7 +2,7 @@ import { optionValue } from '../src/domain/config.js';
 import { logoutHooks } from '../src/domain/resurrect/logout-hooks.js';
 import { parseSaveName, resolveSaveDir, saveFilesIn, savesNotListed } from '../src/domain/resurrect/savedir.js';
 import { describeClass, type ParsedSave, parseSave } from '../src/domain/resurrect/savefile.js';
-import { ageText, conclude, liveServer, plural, shq, tilde } from '../src/domain/util.js';
+import { ageText, liveServer, plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { Facts, SaveDirFact } from '../src/probe/facts.js';
 
@@ -86,10 +86,11 @@ function preview(text: string, max = 5): string[] {
 export default defineCheck({
   id: 'resurrect.last',
   category: 'resurrect',
+  dependsOn: ['resurrect.dir', 'resurrect.save-triggers'],
   title: 'the `last` save holds sessions, windows and panes',
   explain:
     '`last` in the save dir is the symlink restore reads. This check follows it and parses the file: it must hold at ' +
-    'least one `pane` line. A file with only `state` lines (BUG-005\'s "state state state") is a save of a server with ' +
+    'least one `pane` line. A file with only `state` lines is a save of a server with ' +
     'no sessions, or of another server; a 0-byte file is a save run by a server that started without plugins or ' +
     'without tmux on its PATH; a dangling `last` is what racing logout-hook saves leave. Each of those restores ' +
     'nothing. Counts of sessions, windows and panes are the evidence, and live sessions missing from the save are ' +
@@ -116,9 +117,11 @@ export default defineCheck({
     ];
     if (!last) {
       const c = goodCandidate(d, undefined, f.host.tzOffset);
+      // with sessions open, a restart now loses them all
+      const open = liveServer(f)?.sessions.length ?? 0;
       return {
-        status: 'warn',
-        summary: `no \`last\` in ${tilde(d.path, home)}: restore has nothing to read`,
+        status: open ? 'fail' : 'warn',
+        summary: `no \`last\` in ${tilde(d.path, home)}: restore has nothing to read${open ? ` — a restart now loses the ${plural(open, 'open session')}` : ''}`,
         details: dirDetails,
         fix: c ? relinkFix(f, d, c) : ['save once: prefix C-s'],
       };
@@ -162,7 +165,7 @@ export default defineCheck({
     const file = last.file;
     if (!file) {
       results.push({ status: 'warn', summary: '`last` resolves but its content was not read', details });
-      return conclude(results);
+      return results;
     }
     const p = parseSave(file.content, { truncated: file.truncated });
     const name = file.name || target || 'last';
@@ -263,6 +266,6 @@ export default defineCheck({
         break;
       }
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -2,7 +2,7 @@ import { optionValue } from '../src/domain/config.js';
 import { paneKey, readPaneArchive } from '../src/domain/resurrect/archive.js';
 import { historyOf } from '../src/domain/save-history.js';
 import { saveScript } from '../src/domain/saves.js';
-import { ageText, conclude, plural, shq, tilde } from '../src/domain/util.js';
+import { ageText, plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 const ARCHIVE = 'pane_contents.tar.gz';
@@ -16,6 +16,7 @@ function list(keys: string[], max = 12): string {
 export default defineCheck({
   id: 'resurrect.pane-contents',
   category: 'resurrect',
+  dependsOn: ['resurrect.dir', 'resurrect.last'],
   title: 'the pane-contents archive is readable and matches `last`',
   explain:
     'With `@resurrect-capture-pane-contents on`, every save writes `pane_contents.tar.gz` next to the save files: a gzip ' +
@@ -122,7 +123,7 @@ export default defineCheck({
         summary: `the archive is readable (${plural(ar.panes.length, 'pane file')}), but \`last\` holds no panes to compare it with (see resurrect.history)`,
         details,
       });
-      return conclude(results);
+      return results;
     }
     const grouped = new Set(last.sessions.filter((s) => s.groupedWith !== undefined).map((s) => s.name));
     const want = new Set(
@@ -188,6 +189,6 @@ export default defineCheck({
         details,
       });
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -1,7 +1,7 @@
 import { optionValue } from '../src/domain/config.js';
 import type { SavedPane } from '../src/domain/resurrect/savefile.js';
 import { lastSave } from '../src/domain/saves.js';
-import { basename, conclude, liveServer, plural, shq } from '../src/domain/util.js';
+import { basename, liveServer, plural, shq } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 /** resurrect's default list (scripts/variables.sh) */
@@ -84,6 +84,7 @@ function execFix(cmd: string): string {
 export default defineCheck({
   id: 'resurrect.processes',
   category: 'resurrect',
+  dependsOn: ['resurrect.last'],
   title: 'the programs saved in `last` are ones restore will start again',
   explain:
     "resurrect saves each pane's program as the full command of the pane process's children (`ps -ao ppid,args`) and " +
@@ -229,6 +230,6 @@ export default defineCheck({
         details,
       };
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -1,5 +1,5 @@
 import { lastSave } from '../src/domain/saves.js';
-import { conclude, liveServer, plural, shq } from '../src/domain/util.js';
+import { liveServer, plural, shq } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 interface Win {
@@ -15,6 +15,7 @@ const UTF8 = /utf-?8/i;
 export default defineCheck({
   id: 'resurrect.risky-names',
   category: 'resurrect',
+  dependsOn: ['resurrect.last'],
   title: 'no session, window or pane in `last` that restore loses or mis-targets',
   explain:
     'restore.sh addresses windows as `session:N`. When window N does not exist yet, tmux resolves that target by window ' +
@@ -170,6 +171,6 @@ export default defineCheck({
         ],
       };
     }
-    return conclude(results);
+    return results;
   },
 });

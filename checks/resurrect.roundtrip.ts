@@ -211,6 +211,7 @@ export default defineCheck({
   timeoutMs: CHECK_TIMEOUT_MS,
   id: 'resurrect.roundtrip',
   category: 'resurrect',
+  dependsOn: ['plugins.resurrect'],
   title: 'a real save and restore works in an isolated tmux server (login and non-login environment)',
   explain:
     'Only with --active. Starts a throwaway tmux server on a socket of its own in a fresh temp dir, with a generated config that ' +
@@ -221,7 +222,7 @@ export default defineCheck({
     'the server, restores into a fresh one with restore.sh and compares sessions, windows, panes and dirs. It does this twice at ' +
     'once: from a login shell (`$SHELL -l`, the PATH ~/.zprofile gives) and from the bare environment of a non-login `ssh host cmd`, ' +
     'starting tmux by full path when that PATH has none. If only the login run passes, resurrect works only when tmux is on the ' +
-    "server's PATH: a server started from a non-login shell (Homebrew tmux, BUG-005) writes empty saves. Fix: put Homebrew on " +
+    "server's PATH: a server started from a non-login shell (Homebrew tmux) writes empty saves. Fix: put Homebrew on " +
     'the PATH of non-login shells (`eval "$(/opt/homebrew/bin/brew shellenv)"` in ~/.zshenv) and restart the server from a login ' +
     'shell. Everything is removed afterwards, on failure, timeout and interrupt too.',
   appliesTo(ctx) {

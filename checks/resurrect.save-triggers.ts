@@ -1,6 +1,6 @@
 import { historyOf } from '../src/domain/save-history.js';
 import { diagnose, type SaveTrigger } from '../src/domain/triggers.js';
-import { conclude, liveServer, plural, tilde } from '../src/domain/util.js';
+import { liveServer, plural, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 function triggerLine(t: SaveTrigger): string {
@@ -10,6 +10,7 @@ function triggerLine(t: SaveTrigger): string {
 export default defineCheck({
   id: 'resurrect.save-triggers',
   category: 'resurrect',
+  dependsOn: ['plugins.resurrect', 'resurrect.dir'],
   title: 'what triggers saves, and which of them wrote the bad ones',
   explain:
     'Finds every way a save is triggered: continuum in status-right, tmux hooks running save.sh (session-closed, ' +
@@ -53,8 +54,9 @@ export default defineCheck({
       });
     }
     for (const t of dx.risky) {
+      // a save hook that fires as sessions close destroys the saves it was meant to make
       results.push({
-        status: 'warn',
+        status: 'fail',
         summary: `${t.where} saves ${t.kind === 'logout-hook' ? "from every pane's logout" : `on the tmux ${t.hook} hook`}: it fires as panes/sessions close and will clobber \`last\` (no bad save from it yet)`,
         details: [
           triggerLine(t),
@@ -86,6 +88,6 @@ export default defineCheck({
         r.details = [...have, ...more, ...notes];
       }
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -22,6 +22,7 @@ function shrunk(last: ParsedSave, good: ParsedSave): boolean {
 export default defineCheck({
   id: 'resurrect.shrunken-save',
   category: 'resurrect',
+  dependsOn: ['resurrect.dir'],
   title: '`last` is not a blank start-up layout saved over a good one',
   explain:
     'A save is only as good as the server it saw. Pressing prefix C-s instead of C-r after a restart, or an auto-save ' +

@@ -1,5 +1,5 @@
 import { allSaveProcesses, etimeSeconds, lastSave, saveHelperProcesses, saveProcesses } from '../src/domain/saves.js';
-import { ageText, conclude, liveServer, plural, shq } from '../src/domain/util.js';
+import { ageText, liveServer, plural, shq } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 /** a save of a few dozen panes takes seconds; one running this long is stuck */
@@ -73,7 +73,7 @@ export default defineCheck({
         fix: [`rmdir ${stale.map((l) => shq(l.path)).join(' ')}`, ...afterFix.slice(0, 1)],
       });
     }
-    if (results.length) return conclude(results);
+    if (results.length) return results;
     const view = lastSave(f);
     return {
       status: 'pass',

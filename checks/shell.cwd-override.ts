@@ -1,6 +1,6 @@
 import { optionValue, where } from '../src/domain/config.js';
 import { allRcFiles, codeLines, paneRcFiles, paneShell } from '../src/domain/shell-rc.js';
-import { conclude, shq, tilde } from '../src/domain/util.js';
+import { shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { TextFile } from '../src/probe/facts.js';
 
@@ -125,6 +125,6 @@ export default defineCheck({
         details,
       };
     }
-    return conclude(results);
+    return results;
   },
 });

@@ -1,6 +1,6 @@
 import semver from 'semver';
 import { parseTmuxVersion, type TmuxVersion } from '../src/domain/tmux/version.js';
-import { asDashV, conclude, liveServer, primaryTmux, samePath } from '../src/domain/util.js';
+import { asDashV, liveServer, primaryTmux, samePath } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 interface BadVersion {
@@ -53,6 +53,7 @@ const KNOWN_BAD: BadVersion[] = [
 export default defineCheck({
   id: 'tmux.known-bad-versions',
   category: 'tmux',
+  dependsOn: ['tmux.version'],
   title: 'tmux is not a release known to break resurrect or continuum',
   explain:
     "Some tmux releases have bugs that break saving or restoring even though they pass the plugins' own version " +
@@ -101,7 +102,7 @@ export default defineCheck({
         });
       }
     }
-    if (results.length) return conclude(results);
+    if (results.length) return results;
     const shown = seen.map((s) => s.v?.display ?? s.raw).filter((x, i, a) => a.indexOf(x) === i);
     return {
       status: 'pass',

@@ -1,7 +1,7 @@
 import { optionValue } from '../src/domain/config.js';
 import { lastSave, restoreScript } from '../src/domain/saves.js';
 import { allRcFiles, codeLines } from '../src/domain/shell-rc.js';
-import { conclude, liveServer, plural, shq, tilde } from '../src/domain/util.js';
+import { liveServer, plural, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 type Kind = 'create' | 'attach' | 'start' | 'build' | 'run' | 'other';
@@ -206,7 +206,7 @@ export default defineCheck({
         });
       }
     }
-    if (results.length) return conclude(results);
+    if (results.length) return results;
     if (launches.length === 0) {
       return {
         status: 'pass',

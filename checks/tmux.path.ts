@@ -1,12 +1,4 @@
-import {
-  conclude,
-  dirname,
-  nonLoginPathFix,
-  pathLine,
-  restartFromLoginShell,
-  samePath,
-  shq,
-} from '../src/domain/util.js';
+import { dirname, nonLoginPathFix, pathLine, restartFromLoginShell, samePath, shq } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { Facts } from '../src/probe/facts.js';
 
@@ -36,7 +28,7 @@ export default defineCheck({
     'Looks up `tmux` the way `ssh vm tmux …` does (a non-login shell) and the way a terminal login does (`$SHELL -l`). ' +
     'On macOS Homebrew is put on PATH by ~/.zprofile, which only login shells read: `ssh vm tmux` then fails, and a server ' +
     'started by full path from such a shell has no Homebrew PATH in its environment, so TPM cannot call `tmux`, no plugin ' +
-    'loads and `run-shell save.sh` writes a 0-byte `last` (BUG-005). Fix: put the PATH in ~/.zshenv ' +
+    'loads and `run-shell save.sh` writes a 0-byte `last`. Fix: put the PATH in ~/.zshenv ' +
     '(`eval "$(/opt/homebrew/bin/brew shellenv)"`), then restart the tmux server from a login shell.',
   run(ctx) {
     const f = ctx.facts;
@@ -103,6 +95,6 @@ export default defineCheck({
         fix: installFix(f),
       });
     }
-    return conclude(results);
+    return results;
   },
 });

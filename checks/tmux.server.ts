@@ -1,6 +1,5 @@
 import {
   ageText,
-  conclude,
   dirname,
   loadPluginsNowFix,
   nonLoginPathFix,
@@ -28,13 +27,14 @@ function answeringSockets(f: Facts): string[] {
 export default defineCheck({
   id: 'tmux.server',
   category: 'tmux',
+  dependsOn: ['tmux.path'],
   title: 'one responsive tmux server, with tmux on its PATH',
   explain:
     'Asks the default tmux server for its sessions, its global environment and the other sockets of this user. ' +
     'resurrect saves what this server holds: a server with no sessions saves a state-only file (`state` and nothing else), ' +
     "which becomes `last`. `run-shell` (how TPM, continuum and prefix C-s run the plugin scripts) uses the server's " +
     'global environment, so a server started from a non-login SSH shell, without /opt/homebrew/bin on PATH, cannot run ' +
-    'tmux from its scripts: no plugin loads and saves come out empty (BUG-005). continuum also stops auto-saving when it ' +
+    'tmux from its scripts: no plugin loads and saves come out empty. continuum also stops auto-saving when it ' +
     'sees a second tmux server. Fix: give the server the PATH and reload TPM (`tmux set-environment -g PATH …; tmux run-shell ' +
     '~/.tmux/plugins/tpm/tpm`), or save, `tmux kill-server` and start it from a login shell.',
   run(ctx) {
@@ -161,6 +161,6 @@ export default defineCheck({
         }
       }
     }
-    return conclude(results);
+    return results;
   },
 });

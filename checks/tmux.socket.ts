@@ -1,4 +1,4 @@
-import { basename, conclude, dirname, plural, samePath } from '../src/domain/util.js';
+import { basename, dirname, plural, samePath } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { Facts, ProcessFact } from '../src/probe/facts.js';
 
@@ -46,8 +46,9 @@ export default defineCheck({
     'deleted — a /tmp cleaner, a script removing /tmp/tmux-*, a VM snapshot — the server keeps running with all ' +
     'sessions, but every tmux command, save.sh included, says "no server running"; a new `tmux` then starts a second, ' +
     'empty server on the same path (tmux-resurrect #115, tmux #1036). This check matches the tmux server processes of ' +
-    'the user in `ps` (daemonised, parent pid 1) with the sockets that answer. Fix: `kill -USR1 PID` makes tmux ' +
-    'create its socket again; then save at once.',
+    'the user in `ps` (daemonised, parent pid 1) with the sockets that answer; a server whose socket is only inferred ' +
+    'from its command line may be listening under another TMUX_TMPDIR, so it never advises ending one. Fix: ' +
+    '`kill -USR1 PID` makes tmux create its socket again (it ends nothing); then save at once.',
   run(ctx) {
     const f = ctx.facts;
     const servers = serverProcesses(f);
@@ -84,13 +85,15 @@ export default defineCheck({
         ...socketDetails,
       ];
       if (isDefault && alive && defaultPid !== null) {
+        // its socket is only inferred from its command line: started with another
+        // TMUX_TMPDIR it is a healthy server elsewhere, so nothing here may end it
         results.push({
-          status: 'warn',
-          summary: `tmux server pid ${p.pid} lost its socket to a newer server (pid ${defaultPid}) on ${inferred}: its sessions are unreachable and never saved`,
+          status: 'info',
+          summary: `tmux server pid ${p.pid} does not answer on ${inferred}, where pid ${defaultPid} answers: either it lost that socket to the newer server, or it listens elsewhere (another TMUX_TMPDIR) — cal-doctor could not tell which`,
           details,
           fix: [
-            `to get its sessions back: save and end the newer server first (tmux run-shell …/save.sh; tmux kill-server), then: kill -USR1 ${p.pid}   # tmux re-creates its socket`,
-            `if nothing in it matters: kill ${p.pid}`,
+            `see where it listens: lsof -a -U -p ${p.pid}   # Linux: ls -l /proc/${p.pid}/fd and tr '\\0' '\\n' < /proc/${p.pid}/environ | grep TMUX_TMPDIR`,
+            `if it listens nowhere, its sessions are unreachable: kill -USR1 ${p.pid}   # makes it re-create its socket; ends nothing`,
           ],
         });
       } else {
@@ -118,6 +121,6 @@ export default defineCheck({
       };
     }
     if (ok.length) results.push({ status: 'pass', summary: `${plural(ok.length, 'server')} answering`, details: ok });
-    return conclude(results);
+    return results;
   },
 });

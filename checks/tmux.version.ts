@@ -1,13 +1,5 @@
 import { meetsMinimum, parseTmuxVersion, sameVersion, type TmuxVersion } from '../src/domain/tmux/version.js';
-import {
-  asDashV,
-  conclude,
-  liveServer,
-  primaryTmux,
-  restartFromLoginShell,
-  samePath,
-  shq,
-} from '../src/domain/util.js';
+import { asDashV, liveServer, primaryTmux, restartFromLoginShell, samePath, shq } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 import type { TmuxBinary } from '../src/probe/facts.js';
 
@@ -133,6 +125,6 @@ export default defineCheck({
         details,
       });
     }
-    return conclude(results);
+    return results;
   },
 });

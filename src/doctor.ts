@@ -1,8 +1,11 @@
 // One doctor run: resolve the target, gather facts in one probe pass, run the checks.
+
+import { causeTree } from './engine/causes.js';
 import type { Check, CheckContext } from './engine/check.js';
 import { loadChecks, selectChecks } from './engine/discover.js';
 import { type Report, summarize } from './engine/report.js';
 import { type CheckOutcome, DEFAULT_CHECK_TIMEOUT_MS, runChecks } from './engine/run.js';
+import { didYouMean } from './engine/suggest.js';
 import { gatherFacts } from './probe/gather.js';
 import { describeEnvironment } from './report/environment.js';
 import {
@@ -60,8 +63,11 @@ async function selectedChecks(opts: DoctorOptions, report: Report, emit: (e: Doc
   const { checks, problems } = await loadChecks(opts.checksDirs ?? []);
   if (problems.length) report.loadProblems = problems;
   const { selected, unknown } = selectChecks(checks, opts.only ?? [], opts.skip ?? []);
-  if (unknown.length)
-    throw new TargetError(`unknown check id or category: ${unknown.join(', ')}`, 'see `cal-doctor list`');
+  if (unknown.length) {
+    const known = [...checks.map((c) => c.id), ...new Set(checks.map((c) => c.category))];
+    const words = unknown.map((u) => u + didYouMean(u, known));
+    throw new TargetError(`unknown check id or category: ${words.join(', ')}`, 'see `cal-doctor list`');
+  }
   emit({ type: 'checks', checks: selected.map(({ id, category, title }) => ({ id, category, title })) });
   return selected;
 }
@@ -109,6 +115,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
       emit({ type: 'result', outcome }),
     );
     report.summary = summarize(report.checks);
+    report.causes = causeTree(report.checks);
     if (opts.afterChecks) {
       emit({ type: 'phase', phase: 'repairing', label: target.label });
       await opts.afterChecks(ctx, target, report);

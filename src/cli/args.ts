@@ -69,6 +69,8 @@ export interface ParsedArgs {
   outputs: OutputSpec[];
   redact: boolean;
   verbose: boolean;
+  /** every check's row, not only the problems */
+  all: boolean;
   color?: boolean;
   ci: boolean;
   strict: boolean;
@@ -203,6 +205,7 @@ function toParsed(command: Command, a: RawArgs): ParsedArgs {
     outputs: many(a.output).map(parseOutput),
     redact: bool('redact'),
     verbose: bool('verbose'),
+    all: bool('all'),
     color: a.color as boolean | undefined,
     ci: bool('ci'),
     strict: bool('strict'),

@@ -29,10 +29,18 @@ async function explainCheck(a: ParsedArgs): Promise<number> {
   const { checks } = await loadChecks(a.checksDir);
   const c = checks.find((x) => x.id === a.id);
   if (!c) {
-    err(`cal-doctor: no check with id ${a.id}; see \`cal-doctor list\`\n`);
+    const { didYouMean } = await import('../engine/suggest.js');
+    const hint = didYouMean(
+      a.id ?? '',
+      checks.map((x) => x.id),
+      (s) => `cal-doctor explain ${s}`,
+    );
+    err(`cal-doctor: no check with id ${a.id}${hint}; see \`cal-doctor list\`\n`);
     return 2;
   }
-  out(`${c.id} (${c.category}): ${c.title}\n\n${c.explain.trim()}\n`);
+  const { renderExplain } = await import('./explain.js');
+  const { widthOf } = await import('../report/table.js');
+  out(renderExplain(c, widthOf({ width: process.stdout.isTTY ? process.stdout.columns : undefined })));
   return 0;
 }
 

@@ -3,6 +3,7 @@
 // in the report (`repairs`). The repairs themselves live in src/fix/repairs.ts.
 import type { DoctorOptions } from '../doctor.js';
 import type { RepairEntry } from '../engine/report.js';
+import { followCauses } from '../fix/order.js';
 import type { Repair, RepairOutcome } from '../fix/repairs.js';
 import { UsageError } from './args.js';
 
@@ -37,7 +38,7 @@ export function fixHook(
   timeoutMs: number,
 ): NonNullable<DoctorOptions['afterChecks']> {
   return async (ctx, target, report) => {
-    const plan = mod.planRepairs(ctx);
+    const plan = followCauses(mod.planRepairs(ctx), report);
     if (!apply) {
       report.repairs = plan.map((r) => entry(r, 'planned'));
       return;

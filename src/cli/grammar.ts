@@ -1,7 +1,8 @@
 // The yargs grammar: help with examples, shell completion, and the error messages for a
 // command line the quick parser (args.ts) leaves alone. Loaded only for those.
 import yargs from 'yargs';
-import { type Command, OPTION_GROUPS, type RawArgs, UsageError } from './options.js';
+import { closest } from '../engine/suggest.js';
+import { type Command, OPTION_GROUPS, OPTIONS, type RawArgs, UsageError } from './options.js';
 
 const EXAMPLES: Array<[string, string]> = [
   ['$0', 'check the Tart VM "cal-dev" (IP from `tart ip cal-dev`, user admin)'],
@@ -21,7 +22,10 @@ const EXAMPLES: Array<[string, string]> = [
   ['CAL_PW=admin $0 --password-env CAL_PW', 'password auth (never pass a password in argv)'],
   ['$0 list', 'every check: id, category, title'],
   ['$0 explain tmux.path', 'what a check looks at, why, and how to fix'],
-  ['$0 completion >> ~/.bashrc', 'shell completion (bash; zsh when $SHELL is zsh)'],
+  [
+    '$0 completion bash >> ~/.bashrc',
+    'shell completion for bash, zsh or fish (check ids after --only, --skip, explain)',
+  ],
 ];
 
 /** yargs offers the default command as `$0` and one-letter aliases as `--i`; nobody types those. */
@@ -57,7 +61,11 @@ function grammar(argv: string[], onCommand: (c: Command) => void) {
       (b) => b.positional('id', { type: 'string', describe: 'check id, e.g. tmux.path' }),
       () => onCommand('explain'),
     )
-    .completion('completion', 'print a shell completion script (bash, or zsh when $SHELL is zsh)', hideDefaultCommand);
+    .completion(
+      'completion',
+      'print a shell completion script: completion bash|zsh|fish (default: $SHELL)',
+      hideDefaultCommand,
+    );
   for (const { title, options } of OPTION_GROUPS) {
     y = y.group(Object.keys(options), title);
     for (const [name, spec] of Object.entries(options))
@@ -73,8 +81,24 @@ function grammar(argv: string[], onCommand: (c: Command) => void) {
     .wrap(Math.min(120, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw new UsageError(msg || err?.message || 'invalid arguments');
+      throw new UsageError(withSuggestions(msg || err?.message || 'invalid arguments'));
     });
+}
+
+const COMMANDS = ['list', 'explain', 'persist', 'completion'];
+
+/** yargs' `Unknown argument(s): lcoal, expalin` with the flag or command each was probably meant to be. */
+function withSuggestions(msg: string): string {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (!m) return msg;
+  const flags = Object.entries(OPTIONS).flatMap(([name, spec]) => [name, ...(spec.alias ? [spec.alias] : [])]);
+  const words = m[1]!.split(', ').map((w) => {
+    const flag = closest(w, flags);
+    const command = closest(w, COMMANDS);
+    const hint = command && (!flag || command.length >= flag.length) ? command : flag ? `--${flag}` : undefined;
+    return hint ? `${w} (did you mean ${hint}?)` : w;
+  });
+  return `unknown argument${words.length > 1 ? 's' : ''}: ${words.join(', ')}`;
 }
 
 export interface GrammarResult {
@@ -90,7 +114,25 @@ export interface GrammarResult {
 export async function parseWithYargs(argv: string[]): Promise<GrammarResult> {
   let command: Command = 'run';
   const y = grammar(argv, (c) => void (command = c));
-  if (argv[0] === 'completion' || argv.includes('--get-yargs-completions')) {
+  if (argv[0] === 'completion' && !argv.includes('--get-yargs-completions')) {
+    const { completionScript, SHELLS, selfCommand } = await import('./completion.js');
+    const asked = argv[1] ?? (process.env.SHELL ?? '').split('/').pop() ?? '';
+    const shell = (SHELLS as readonly string[]).includes(asked) ? (asked as (typeof SHELLS)[number]) : 'bash';
+    process.stdout.write(completionScript(shell, selfCommand(process.argv[1] ?? 'cal-doctor')));
+    return { command: 'completion', raw: {} };
+  }
+  const at = argv.indexOf('--get-yargs-completions');
+  if (at >= 0) {
+    const { idCompletions } = await import('./completion.js');
+    const { loadChecks } = await import('../engine/discover.js');
+    const ids = (await loadChecks([])).checks.map((c) => c.id);
+    const words = idCompletions(argv.slice(at + 1), ids);
+    if (words) {
+      process.stdout.write(words.map((w) => `${w}\n`).join(''));
+      return { command: 'completion', raw: {} };
+    }
+  }
+  if (argv[0] === 'completion' || at >= 0) {
     try {
       await y.parseAsync();
     } catch {

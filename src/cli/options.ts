@@ -104,7 +104,8 @@ export const OPTION_GROUPS: Array<{ title: string; options: Record<string, Optio
         default: false,
         describe: 'replace the user, host names and home path with <user>, <host>, <home>',
       },
-      verbose: { type: 'boolean', alias: 'v', default: false, describe: 'show evidence for passing checks too' },
+      all: { type: 'boolean', default: false, describe: 'list every check, not only the problems' },
+      verbose: { type: 'boolean', alias: 'v', default: false, describe: 'show all evidence, for passing checks too' },
       color: { type: 'boolean', describe: 'force colours on/off (--no-color; NO_COLOR is honoured)' },
       ci: {
         type: 'boolean',

@@ -1,8 +1,8 @@
 // The default command: run the doctor on every target, show it (live UI at a terminal,
 // else the chosen format on stdout), write the --output files, and exit with the worst
 // target's code.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { DoctorEvent, DoctorOptions } from '../doctor.js';
 import { type Report, worstExitCode } from '../engine/report.js';
 import { colorWanted } from '../report/color.js';
@@ -85,7 +85,13 @@ export async function writeOutputs(a: ParsedArgs, run: Run): Promise<boolean> {
   let ok = true;
   for (const o of a.outputs) {
     try {
-      const text = await render(o.format, run, { color: false, verbose: a.verbose, strict: a.strict, width: 120 });
+      const text = await render(o.format, run, {
+        color: false,
+        verbose: a.verbose,
+        all: a.all,
+        strict: a.strict,
+        width: 120,
+      });
       await mkdir(dirname(o.file), { recursive: true });
       await writeFile(o.file, text);
     } catch (e) {
@@ -96,7 +102,35 @@ export async function writeOutputs(a: ParsedArgs, run: Run): Promise<boolean> {
   return ok;
 }
 
+/**
+ * Each --output file can be written: its missing dirs are made and the file is opened for
+ * appending (and removed again when it did not exist). Done before the run, so a bad path
+ * costs no probe; the dirs are made one at a time (a recursive mkdir under /proc never returns).
+ */
+export async function checkOutputs(outputs: ParsedArgs['outputs']): Promise<void> {
+  for (const o of outputs) {
+    const file = resolve(o.file);
+    const missing: string[] = [];
+    let p = dirname(file);
+    while (!(await stat(p).catch(() => undefined)) && dirname(p) !== p) {
+      missing.unshift(p);
+      p = dirname(p);
+    }
+    try {
+      for (const d of missing) await mkdir(d);
+      const existed = !!(await stat(file).catch(() => undefined));
+      await (await open(file, 'a')).close();
+      if (!existed) await unlink(file);
+    } catch (e) {
+      throw new UsageError(
+        `--output ${o.file}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
+    }
+  }
+}
+
 export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
+  await checkOutputs(a.outputs);
   const { targets, many } = await targetsOf(a);
   const base = doctorOptions(a);
   if (a.fix) {
@@ -111,7 +145,7 @@ export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
   if (live) {
     // ink (and React) load only for a person at a terminal; pipes and CI get the plain table.
     const { runLive } = await import('../report/live.js');
-    reports = await runLive(labels, (onEvent) => runDoctors(base, targets, { concurrency: a.concurrency, onEvent }), a);
+    reports = await runLive(labels, (onEvent) => runDoctors(base, targets, { concurrency: a.concurrency, onEvent }));
   } else {
     reports = await runDoctors(base, targets, { concurrency: a.concurrency, onEvent: progressLines(labels, many) });
   }
@@ -122,10 +156,16 @@ export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
     startedAt,
     durationMs: Date.now() - startedAt.getTime(),
   };
-  if (!live) {
-    const color = colorFor(a, process.stdout);
-    out(await render(a.format, run, { color, verbose: a.verbose, strict: a.strict, width: process.stdout.columns }));
-  }
+  // the live UI cleared its frame: the report itself is the same text as when piped
+  out(
+    await render(a.format, run, {
+      color: colorFor(a, process.stdout),
+      verbose: a.verbose,
+      all: a.all,
+      strict: a.strict,
+      width: process.stdout.isTTY ? process.stdout.columns : undefined,
+    }),
+  );
   // machine-readable stdout: the could-not-run lines also go to stderr
   if (a.format !== 'table') {
     for (const r of run.reports) {

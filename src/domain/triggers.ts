@@ -473,10 +473,10 @@ export function diagnose(f: Facts, h: SaveHistory | undefined): Diagnosis {
     const tmux = primaryTmux(f);
     const serverPath = server.globalEnv.PATH;
     const pathLacks = !!tmux && tmux.includes('/') && !pathHasDir(serverPath ?? '', dirname(tmux));
-    if (tpmLoaded === false || pathLacks) {
+    if (pathLacks) {
       causes.push({
         id: 'server-without-path',
-        summary: `cause: the tmux server was started without Homebrew's PATH (${pathLacks ? `its PATH lacks ${dirname(tmux!)}` : 'TPM never loaded'}), so \`run-shell save.sh\` cannot call tmux and writes a 0-byte save that still becomes \`last\``,
+        summary: `cause: the tmux server was started without Homebrew's PATH (its PATH lacks ${dirname(tmux!)}), so \`run-shell save.sh\` cannot call tmux and writes a 0-byte save that still becomes \`last\``,
         details: [
           `server global PATH: ${serverPath ?? '(not set)'}`,
           `TMUX_PLUGIN_MANAGER_PATH: ${server.globalEnv.TMUX_PLUGIN_MANAGER_PATH ?? '(not set: TPM did not load)'}`,

@@ -1,6 +1,5 @@
-// Helpers shared by the built-in checks. This folder is not a check: discovery only
-// imports the files directly in checks/, never a subdirectory.
-import type { Result, Status } from '../engine/check.js';
+// Small helpers of the domain: paths, the live server, wording of ages and counts, and the
+// PATH fixes several checks and repairs share.
 import type { Facts, FileEntry, ServerFact } from '../probe/facts.js';
 import { shWord as shq } from '../shared/quote.js';
 
@@ -80,30 +79,6 @@ export function ageText(seconds: number): string {
   const h = Math.round(m / 60);
   if (h < 48) return `${h} h`;
   return `${Math.round(h / 24)} days`;
-}
-
-const SEVERITY: Record<Status, number> = { error: 5, fail: 4, warn: 3, info: 2, pass: 1, skip: 0 };
-
-/**
- * One result per aspect a check looked at. All passing → one merged pass result; else
- * every result, worst first (the engine shows the worst one's summary as the verdict).
- */
-export function conclude(results: Result[]): Result | Result[] {
-  if (results.length === 1) return results[0]!;
-  const passes = results.filter((r) => r.status === 'pass');
-  const merged: Result[] =
-    passes.length > 1
-      ? [
-          {
-            status: 'pass',
-            summary: passes.map((r) => r.summary).join('; '),
-            details: passes.flatMap((r) => r.details ?? []),
-          },
-        ]
-      : passes;
-  const rest = results.filter((r) => r.status !== 'pass');
-  const all = [...merged, ...rest].sort((a, b) => SEVERITY[b.status] - SEVERITY[a.status]);
-  return all.length === 1 ? all[0]! : all;
 }
 
 /** The file a non-login shell of the user's shell reads, where PATH must be set for `ssh host cmd`. */

@@ -6,6 +6,9 @@ import type { TartFact } from '../targets/tart.js';
 
 export type Status = 'pass' | 'info' | 'warn' | 'fail' | 'skip' | 'error';
 
+/** The one severity order: a check's verdict is its worst result. */
+export const SEVERITY: Readonly<Record<Status, number>> = { skip: 0, pass: 1, info: 2, warn: 3, fail: 4, error: 5 };
+
 export interface Result {
   status: Status;
   /** one line: the verdict in words */
@@ -38,6 +41,12 @@ export interface Check {
   title: string;
   /** what it looks at, why it matters, how to fix: shown by `explain ID` */
   explain: string;
+  /**
+   * Ids of the checks whose failure would explain this one's: a problem here while one of
+   * them failed (or, for a warning here, warned) is folded under it in the report, so the
+   * report leads with the cause. Unknown or unselected ids are ignored.
+   */
+  dependsOn?: string[];
   /** return false or a reason string to skip (not applicable to this target) */
   appliesTo?(ctx: CheckContext): boolean | string;
   /**

@@ -1,4 +1,5 @@
 // The report: the one object every output format is rendered from.
+import type { Cause } from './causes.js';
 import type { CheckOutcome } from './run.js';
 
 export interface ReportSummary {
@@ -58,6 +59,8 @@ export interface Report {
   durationMs: number;
   summary: ReportSummary;
   checks: CheckOutcome[];
+  /** the root causes in the order to fix them, each with the problems it explains */
+  causes?: Cause[];
   /** set when the doctor could not run at all (exit 2) */
   error?: { message: string; hint?: string };
   /** checks that could not be loaded (bad third-party module, duplicate id) */

@@ -1,11 +1,12 @@
 // `cal-doctor --fix`: the repair plan, and applying it (`--fix --yes`).
 //
 // The only writes cal-doctor ever makes are the scripts below, each run on the target through
-// Target.runScript. Every script re-checks on the target the condition the plan saw (the facts
-// may be minutes old: continuum may have saved since), does nothing when the repair is already
-// in place, never changes or removes a save file, and prints one line: `applied: …`,
-// `already-ok: …` or `failed: …`. Everything that is not safely automatic (dotfiles, the tmux
-// config, the running server, anything needing sudo) is advice: the exact edit, printed.
+// Target.runScript (src/remote/repair-*.sh). Every script re-checks on the target the condition
+// the plan saw (the facts may be minutes old: continuum may have saved since), does nothing when
+// the repair is already in place, never changes or removes a save file, and reports one outcome
+// (records `status`: applied, already-ok or failed, and `message`). Everything that is not
+// safely automatic (dotfiles, the tmux config, the running server, anything needing sudo) is
+// advice: the exact edit, printed.
 
 import { configLines, loadedConfigs, pluginDecls, tpmConfigPath, tpmRunLines, where } from '../domain/config.js';
 import { historyOf, keepDir, moveAsideRelinkCommand } from '../domain/save-history.js';
@@ -22,6 +23,8 @@ import {
 } from '../domain/util.js';
 import type { CheckContext } from '../engine/check.js';
 import type { Facts } from '../probe/facts.js';
+import { scriptBody, withLib } from '../remote/assemble.js';
+import { splitRecords } from '../remote/records.js';
 import { shq } from '../shared/quote.js';
 import type { Target } from '../targets/target.js';
 
@@ -31,7 +34,11 @@ export interface Repair {
   title: string;
   /** true: applied by --fix --yes; false: advice printed only (exact edit) */
   automatic: boolean;
-  /** the POSIX sh the target runs (automatic only); every value quoted with single quotes */
+  /**
+   * the repair's POSIX sh (automatic only): its parameter lines (every value single-quoted)
+   * and its src/remote/repair-*.sh. The target runs it after lib.sh, whose cal_result ends it
+   * with the records `status` and `message`.
+   */
   script?: string;
   /** how to undo, a command */
   undo?: string;
@@ -46,80 +53,31 @@ export interface RepairOutcome {
   undo?: string;
 }
 
-/** The script's prologue: `say STATUS MESSAGE` prints the one result line. */
-const PROLOGUE = ['set -u', 'say() { _s=$1; shift; printf \'%s: %s\\n\' "$_s" "$*"; }'].join('\n');
-
 function relinkScript(
   dir: string,
   candidate: string,
   seen: { kind: 'link'; target: string } | { kind: 'none' },
 ): string {
-  const lines = [
-    PROLOGUE,
-    `d=${shq(dir)}`,
-    `c=${shq(candidate)}`,
-    "tab=$(printf '\\t')",
-    'cd "$d" || { say failed "cannot cd to $d"; exit 1; }',
-    // already done?
-    'if [ -L last ] && [ "$(readlink last)" = "$c" ] && [ -f "$c" ]; then say already-ok "last already points to $c"; exit 0; fi',
-    // the candidate must still be a save with panes (it is never modified, only linked to)
-    'if [ ! -f "$c" ] || [ -L "$c" ]; then say failed "$c is gone or not a regular file: nothing relinked; run cal-doctor again"; exit 1; fi',
-    'if ! grep -q "^pane$tab" "$c"; then say failed "$c holds no pane lines: nothing relinked"; exit 1; fi',
-  ];
-  if (seen.kind === 'link') {
-    lines.push(
-      `was=${shq(seen.target)}`,
-      'if [ ! -L last ] || [ "$(readlink last)" != "$was" ]; then now=$(readlink last 2>/dev/null || echo "not a symlink"); say failed "last changed since the probe (now: $now, was: $was): a save ran meanwhile; nothing relinked, run cal-doctor again"; exit 1; fi',
-    );
-  } else {
-    lines.push(
-      'if [ -e last ] || [ -L last ]; then say failed "a last appeared since the probe: a save ran meanwhile; nothing relinked, run cal-doctor again"; exit 1; fi',
-    );
-  }
-  lines.push(
-    'if [ -d last ]; then say failed "last is a directory: not touched"; exit 1; fi',
-    // atomic: a restore running meanwhile sees the old or the new link, never none
-    'tmp=".last.cal-doctor.$$"',
-    'ln -s "$c" "$tmp" || { say failed "cannot create a symlink in $d"; exit 1; }',
-    'if mv -f "$tmp" last; then say applied "last -> $c"; else rm -f "$tmp"; say failed "could not replace last"; exit 1; fi',
+  return scriptBody(
+    {
+      CAL_DIR: dir,
+      CAL_CANDIDATE: candidate,
+      CAL_SEEN: seen.kind,
+      CAL_WAS: seen.kind === 'link' ? seen.target : '',
+    },
+    'repair-relink.sh',
   );
-  return `${lines.join('\n')}\n`;
 }
 
-function createDirScript(dir: string): string {
-  return `${[
-    PROLOGUE,
-    `d=${shq(dir)}`,
-    'if [ -d "$d" ]; then say already-ok "$d exists"; exit 0; fi',
-    'if [ -e "$d" ] || [ -L "$d" ]; then say failed "$d exists but is not a directory: not touched"; exit 1; fi',
-    'mkdir -p "$d" && chmod 700 "$d" || { say failed "could not create $d"; exit 1; }',
-    'if [ ! -O "$d" ]; then say failed "$d was created but is not owned by $(id -un)"; exit 1; fi',
-    'say applied "created $d (mode 700, owner $(id -un))"',
-  ].join('\n')}\n`;
-}
+const createDirScript = (dir: string): string => scriptBody({ CAL_DIR: dir }, 'repair-create-dir.sh');
 
-function chmodDirScript(dir: string): string {
-  return `${[
-    PROLOGUE,
-    `d=${shq(dir)}`,
-    'if [ ! -d "$d" ]; then say failed "$d is not a directory"; exit 1; fi',
-    'if [ -w "$d" ] && [ -x "$d" ]; then say already-ok "$d is writable"; exit 0; fi',
-    'if [ ! -O "$d" ]; then say failed "$d is not owned by $(id -un): needs sudo chown (see the advice)"; exit 1; fi',
-    'chmod u+rwx "$d" && say applied "chmod u+rwx $d" || { say failed "chmod u+rwx $d failed"; exit 1; }',
-  ].join('\n')}\n`;
-}
+const chmodDirScript = (dir: string): string => scriptBody({ CAL_DIR: dir }, 'repair-chmod-dir.sh');
 
 function keepScript(dir: string, name: string, keep: string): string {
-  return `${[
-    PROLOGUE,
-    `src=${shq(`${dir.replace(/\/+$/, '')}/${name}`)}`,
-    `k=${shq(keep)}`,
-    `n=${shq(name)}`,
-    'if [ -f "$k/$n" ] && cmp -s "$src" "$k/$n"; then say already-ok "$k/$n already holds a copy"; exit 0; fi',
-    'if [ -e "$k/$n" ]; then say failed "$k/$n exists and differs: not overwritten"; exit 1; fi',
-    'if [ ! -f "$src" ]; then say failed "$src is gone (deleted by a save since the probe?)"; exit 1; fi',
-    'mkdir -p "$k" && cp -p "$src" "$k/$n" && say applied "copied to $k/$n (the original stays where it is)" || { say failed "copy to $k failed"; exit 1; }',
-  ].join('\n')}\n`;
+  return scriptBody(
+    { CAL_SRC: `${dir.replace(/\/+$/, '')}/${name}`, CAL_KEEP: keep, CAL_NAME: name },
+    'repair-keep.sh',
+  );
 }
 
 /** Exact config edits for TPM (missing/misplaced run line) and PATH. */
@@ -298,7 +256,26 @@ function modeToOctal(mode: string): string {
   return out;
 }
 
-const STATUS_LINE = /^(applied|already-ok|failed): (.*)$/;
+type ScriptStatus = Exclude<RepairOutcome['status'], 'advice'>;
+const STATUSES: readonly string[] = ['applied', 'already-ok', 'failed'] satisfies ScriptStatus[];
+
+/** The script's outcome when it reported one to its end that agrees with its exit status (failed: 1, else 0). */
+function outcomeOf(stdout: Buffer, code: number | null): { status: ScriptStatus; message: string } | undefined {
+  const { records, ended } = splitRecords(stdout);
+  const status = records.get('status')?.toString('utf8');
+  const message = records.get('message')?.toString('utf8');
+  if (!ended || status === undefined || !STATUSES.includes(status) || message === undefined) return undefined;
+  if (code !== (status === 'failed' ? 1 : 0)) return undefined;
+  return { status: status as ScriptStatus, message };
+}
+
+/** What the script printed, for a failure report: its status and message decoded, else the text as it came. */
+function shown(stdout: Buffer): string {
+  const { records } = splitRecords(stdout);
+  const status = records.get('status')?.toString('utf8');
+  if (status !== undefined) return `${status}: ${records.get('message')?.toString('utf8') ?? ''}`.trim();
+  return stdout.toString('utf8').trim();
+}
 
 export async function applyRepairs(
   target: Target,
@@ -313,33 +290,20 @@ export async function applyRepairs(
       continue;
     }
     try {
-      const res = await target.runScript(r.script, { timeoutMs });
-      const stdout = res.stdout.toString('utf8');
-      const lines = stdout
-        .split('\n')
-        .map((l) => l.trim())
-        .filter(Boolean);
-      const status = [...lines]
-        .reverse()
-        .map((l) => STATUS_LINE.exec(l))
-        .find((m) => m);
-      if (status && res.code === (status[1] === 'failed' ? 1 : 0)) {
-        const st = status[1] as 'applied' | 'already-ok' | 'failed';
-        out.push({
-          id: r.id,
-          status: st,
-          message: status[2]!,
-          ...(st === 'applied' && r.undo ? { undo: r.undo } : {}),
-        });
+      const res = await target.runScript(withLib(r.script), { timeoutMs });
+      const o = outcomeOf(res.stdout, res.code);
+      if (o) {
+        out.push({ id: r.id, ...o, ...(o.status === 'applied' && r.undo ? { undo: r.undo } : {}) });
       } else {
         const why =
           res.code === null
             ? `killed${res.signal ? ` (${res.signal})` : ''} after ${timeoutMs} ms or disconnected`
             : `exit ${res.code}`;
+        const printed = shown(res.stdout);
         out.push({
           id: r.id,
           status: 'failed',
-          message: `${why}${stdout.trim() ? `; output: ${stdout.trim()}` : ''}${res.stderr.trim() ? `; stderr: ${res.stderr.trim()}` : ''}`,
+          message: `${why}${printed ? `; output: ${printed}` : ''}${res.stderr.trim() ? `; stderr: ${res.stderr.trim()}` : ''}`,
         });
       }
     } catch (e) {

@@ -44,3 +44,16 @@ function paramLines(params: ScriptParams): string {
 export function assembleScript(params: ScriptParams, ...files: string[]): string {
   return paramLines(params) + [remoteSource('lib.sh'), ...files.map(remoteSource)].join('');
 }
+
+/**
+ * A script without the library, as a user reviews it before it runs (the --fix plan): its
+ * parameters, then the .sh files named. `withLib` makes it runnable.
+ */
+export function scriptBody(params: ScriptParams, ...files: string[]): string {
+  return paramLines(params) + files.map(remoteSource).join('');
+}
+
+/** A scriptBody as a target runs it: lib.sh (functions only, so it may precede the parameters), then the body. */
+export function withLib(body: string): string {
+  return remoteSource('lib.sh') + body;
+}

@@ -226,3 +226,14 @@ cal_killtree() {
 	# shellcheck disable=SC2086
 	kill -9 $_kt $cal_desc 2>/dev/null
 }
+
+# cal_result STATUS MESSAGE: ends a script whose outcome is one status and one message (the
+# --fix repairs): records `status` and `message`, then `end`; exit status 1 when STATUS is
+# `failed`, else 0.
+cal_result() {
+	cal_str status "$1"
+	cal_str message "$2"
+	cal_key end
+	if [ "$1" = failed ]; then exit 1; fi
+	exit 0
+}

@@ -9,7 +9,7 @@ import type { Builder, TestSuite } from 'junit-report-builder';
 import junit from 'junit-report-builder';
 import type { Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
-import { errorLines, heading } from './view.js';
+import { causeOrder, errorLines, heading } from './view.js';
 
 export interface JunitOptions {
   verbose?: boolean;
@@ -79,7 +79,7 @@ function addSuite(builder: Builder, r: Report, opts: JunitOptions): void {
       .error(message, 'could-not-run', xmlText([message, ...rest].join('\n')));
     return;
   }
-  for (const c of r.checks) addCheck(suite, c, opts);
+  for (const c of causeOrder(r)) addCheck(suite, c, opts);
 }
 
 /** junit-report-builder's module.exports is the builder itself (its d.ts calls it the default). */

@@ -1,7 +1,7 @@
 // The live terminal UI (ink): checks appear grouped by category with a spinner while the
-// probe runs, then resolve to ✓ / ! / ✗, problems expand with evidence and fix, and a
-// summary line closes. With many targets, one such section per target. Only imported on
-// the TTY path, so pipes and CI never load React.
+// probe runs and resolve to ✓ / ! / ✗. Once done the frame is cleared and the caller
+// prints the report, the same text as the plain one, in colour. With many targets, one
+// such section per target. Only imported on the TTY path, so pipes and CI never load React.
 
 import { Box, render, Text } from 'ink';
 import type React from 'react';
@@ -10,7 +10,7 @@ import type { DoctorEvent } from '../doctor.js';
 import type { Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
 import { SYMBOL } from './symbols.js';
-import { byCategory, detailed, heading, manySummaryLine, repairsView, summaryLine } from './view.js';
+import { byCategory } from './view.js';
 
 type Row = Pick<CheckOutcome, 'id' | 'category' | 'title'> & { outcome?: CheckOutcome };
 
@@ -33,13 +33,6 @@ const COLOR: Record<string, string> = {
   info: 'gray',
   skip: 'gray',
 };
-const REPAIR_COLOR: Record<string, string> = {
-  applied: 'green',
-  failed: 'red',
-  planned: 'cyan',
-  'already-ok': 'gray',
-  advice: 'gray',
-};
 
 function Spinner(): React.ReactElement {
   const [i, setI] = useState(0);
@@ -50,52 +43,54 @@ function Spinner(): React.ReactElement {
   return <Text color="cyan">{FRAMES[i]}</Text>;
 }
 
-function CheckRow({ row }: { row: Row }): React.ReactElement {
+function CheckRow({ row, idWidth, width }: { row: Row; idWidth: number; width: number }): React.ReactElement {
   const o = row.outcome;
+  // the id is never cut: its column is as wide as the longest id; the text after it is
+  // cut to the line (the final report, printed in full, replaces this frame)
+  const room = width - 2 - idWidth;
   return (
     <Box>
-      <Box width={2}>{o ? <Text color={COLOR[o.status]}>{SYMBOL[o.status]}</Text> : <Spinner />}</Box>
-      <Box width={24}>
+      <Box width={2} flexShrink={0}>
+        {o ? <Text color={COLOR[o.status]}>{SYMBOL[o.status]}</Text> : <Spinner />}
+      </Box>
+      <Box width={idWidth} flexShrink={0}>
         <Text>{row.id}</Text>
       </Box>
-      <Text dimColor={!o}>{o ? o.summary : row.title}</Text>
-    </Box>
-  );
-}
-
-function Problem({ c, verbose }: { c: CheckOutcome; verbose: boolean }): React.ReactElement {
-  return (
-    <Box flexDirection="column" marginTop={1}>
-      <Text>
-        <Text color={COLOR[c.status]}>{SYMBOL[c.status]}</Text> <Text bold>{c.id}</Text>: {c.summary}
-      </Text>
-      {(verbose || c.status !== 'pass') && c.details.map((d, i) => <Text key={i} dimColor>{`    ${d}`}</Text>)}
-      {c.fix.length > 0 && <Text color="cyan">{'    fix:'}</Text>}
-      {c.fix.map((f, i) => (
-        <Text key={i}>{`      ${f}`}</Text>
-      ))}
-    </Box>
-  );
-}
-
-function Repairs({ report }: { report: Report }): React.ReactElement | null {
-  const view = repairsView(report);
-  if (!view) return null;
-  return (
-    <Box flexDirection="column" marginTop={1}>
-      <Text bold>{view.title}</Text>
-      {view.items.map((item, i) => (
-        <Box key={i} flexDirection="column">
-          <Text>
-            <Text color={REPAIR_COLOR[item.status]}>{item.mark}</Text> {item.head}
+      {room >= 12 && (
+        <Box width={room}>
+          <Text dimColor={!o} wrap="truncate-end">
+            {o ? o.summary : row.title}
           </Text>
-          {item.blocks.map((b, j) => (
-            <Box key={j} flexDirection="column">
-              <Text color="cyan">{`    ${b.label}:`}</Text>
-              {b.lines.map((l, k) => (
-                <Text key={k}>{`      ${l}`}</Text>
-              ))}
-            </Box>
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+/**
+ * While the doctor runs: the checks by category, each spinning until its result arrives.
+ * Once the report is in, nothing: the caller prints the report itself (src/report/table.ts),
+ * so the screen ends exactly as the plain report does, at any width.
+ */
+export function LiveReport({ state, width = 100 }: { state: LiveState; width?: number }): React.ReactElement | null {
+  if (state.report) return null;
+  const idWidth = Math.max(0, ...state.rows.map((r) => r.id.length)) + 2;
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate-end">
+        cal-doctor — {state.label}
+      </Text>
+      <Box>
+        <Spinner />
+        <Text wrap="truncate-end"> {state.waiting ? `waiting: ${state.waiting}` : `${state.phase}…`}</Text>
+      </Box>
+      {byCategory(state.rows).map((group) => (
+        <Box key={group.category} flexDirection="column" marginTop={1}>
+          <Text bold underline>
+            {group.category}
+          </Text>
+          {group.checks.map((row) => (
+            <CheckRow key={row.id} row={row} idWidth={idWidth} width={width} />
           ))}
         </Box>
       ))}
@@ -103,69 +98,13 @@ function Repairs({ report }: { report: Report }): React.ReactElement | null {
   );
 }
 
-export function LiveReport({ state, verbose = false }: { state: LiveState; verbose?: boolean }): React.ReactElement {
-  const r = state.report;
-  const problems = r ? detailed(r, verbose) : [];
-  return (
-    <Box flexDirection="column">
-      <Text bold>cal-doctor — {r ? heading(r) : state.label}</Text>
-      {!r && (
-        <Box>
-          <Spinner />
-          <Text> {state.waiting ? `waiting: ${state.waiting}` : `${state.phase}…`}</Text>
-        </Box>
-      )}
-      {r?.error && (
-        <Box flexDirection="column">
-          <Text color="red">✗ cannot run: {r.error.message}</Text>
-          {r.error.hint && <Text>{`  ${r.error.hint}`}</Text>}
-        </Box>
-      )}
-      {!r?.error &&
-        byCategory(state.rows).map((group) => (
-          <Box key={group.category} flexDirection="column" marginTop={1}>
-            <Text bold underline>
-              {group.category}
-            </Text>
-            {group.checks.map((row) => (
-              <CheckRow key={row.id} row={row} />
-            ))}
-          </Box>
-        ))}
-      {problems.map((c) => (
-        <Problem key={c.id} c={c} verbose={verbose} />
-      ))}
-      {r && !r.error && (
-        <Box marginTop={1}>
-          <Text bold>{summaryLine(r)}</Text>
-        </Box>
-      )}
-      {r && <Repairs report={r} />}
-    </Box>
-  );
-}
-
-/** Several targets: a section each, then the line for the whole run once all are done. */
-export function LiveRun({
-  states,
-  verbose = false,
-  strict = false,
-}: {
-  states: LiveState[];
-  verbose?: boolean;
-  strict?: boolean;
-}): React.ReactElement {
-  if (states.length === 1) return <LiveReport state={states[0]!} verbose={verbose} />;
-  const reports = states.map((s) => s.report);
-  const done = reports.every((r): r is Report => !!r);
+/** Several targets: a section each while they run. */
+export function LiveRun({ states, width = 100 }: { states: LiveState[]; width?: number }): React.ReactElement {
   return (
     <Box flexDirection="column">
       {states.map((s, i) => (
-        <Box key={i} flexDirection="column" marginBottom={1}>
-          <LiveReport state={s} verbose={verbose} />
-        </Box>
+        <LiveReport key={i} state={s} width={width} />
       ))}
-      {done && <Text bold>{manySummaryLine(reports as Report[], strict)}</Text>}
     </Box>
   );
 }
@@ -199,10 +138,9 @@ export function reduce(state: LiveState, e: DoctorEvent): LiveState {
 export async function runLive(
   labels: string[],
   run: (onEvent: (index: number, e: DoctorEvent) => void) => Promise<Report[]>,
-  opts: { verbose?: boolean; strict?: boolean } = {},
 ): Promise<Report[]> {
   let states: LiveState[] = labels.map((label) => ({ phase: 'starting', label, rows: [] }));
-  const view = () => <LiveRun states={states} verbose={opts.verbose} strict={opts.strict} />;
+  const view = () => <LiveRun states={states} width={process.stdout.columns || 100} />;
   const app = render(view(), { exitOnCtrlC: true, patchConsole: false });
   const redraw = () => app.rerender(view());
   try {

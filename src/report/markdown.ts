@@ -3,8 +3,9 @@
 // history) sits in fenced blocks whose fence is longer than any backtick run inside.
 import { exitCode, type Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
+import { paint } from './color.js';
 import { SYMBOL } from './symbols.js';
-import { detailed, errorLines, heading, manySummaryLine, repairsView, summaryLine } from './view.js';
+import { detailed, errorLines, heading, manySummaryLine, repairsView, summaryLine, verdictLine } from './view.js';
 
 export interface MarkdownOptions {
   verbose?: boolean;
@@ -67,6 +68,7 @@ function pluginsLine(r: Report): string {
 
 function checkBlock(c: CheckOutcome, h: string): string[] {
   const out = ['', `${h} ${SYMBOL[c.status]} ${c.status}: ${code(c.id)} — ${inline(c.summary)}`];
+  if (c.causedBy?.length) out.push('', `A symptom of ${c.causedBy.map(code).join(', ')}.`);
   if (c.details.length) out.push('', 'Evidence:', '', ...fence(c.details));
   if (c.fix.length) out.push('', 'Fix:', '', ...fence(c.fix));
   return out;
@@ -88,6 +90,7 @@ function renderOne(r: Report, level: number, opts: MarkdownOptions): string[] {
     row('save dir', code(env.saves.dir));
     if (env.tart) row('Tart VM', `${env.tart.vm} (${env.tart.state}, ${env.tart.ip})`);
   }
+  if (!r.error) row('verdict', verdictLine(r, paint(false)));
   row('result', r.error ? 'could not run (exit 2)' : `${summaryLine(r)} (exit ${exitCode(r, opts.strict)})`);
   if (r.error) {
     out.push('', ...fence(errorLines(r)));

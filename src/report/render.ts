@@ -19,6 +19,8 @@ export interface RenderOptions {
   /** colour codes (table only; never in files) */
   color?: boolean;
   verbose?: boolean;
+  /** table: every check's row, not only the problems */
+  all?: boolean;
   strict?: boolean;
   width?: number;
 }

@@ -1,66 +1,170 @@
-// The plain report: a table grouped by category, the summary line, then every problem
-// with its evidence and fix. Used when piped, in CI, and as the ink UI's final frame.
-import Table from 'cli-table3';
+// The plain report, the one a person reads (piped, in CI, and as the live UI's final
+// frame): one verdict line, the root causes in the order to fix them — each with its fix,
+// its evidence and the symptoms it explains — then one count line for what passed and
+// what was skipped. `--all` lists every check. Laid out for any width (src/report/layout.ts).
 import type { Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
 import type { Paint } from './color.js';
+import { fixLines, hang } from './layout.js';
 import { symbol } from './symbols.js';
-import { byCategory, detailed, errorLines, heading, manySummaryLine, repairsView, summaryLine } from './view.js';
+import { byCategory, errorLines, heading, manySummaryLine, repairsView, summaryLine, verdictLine } from './view.js';
 
 export { summaryLine } from './view.js';
 
 export interface TableOptions {
   verbose?: boolean;
+  /** every check's row, not only the problems */
+  all?: boolean;
   width?: number;
   strict?: boolean;
 }
 
-function problemBlock(c: CheckOutcome, p: Paint, verbose: boolean): string[] {
-  const lines = [`${symbol(c.status, p)} ${p.bold(c.id)}: ${c.summary}`];
-  if (c.details.length && (verbose || c.status !== 'pass')) lines.push(...c.details.map((d) => `    ${p.dim(d)}`));
-  if (c.fix.length) lines.push(`    ${p.cyan('fix:')}`, ...c.fix.map((f) => `      ${f}`));
-  return lines;
+/** Evidence lines shown per cause without --verbose. */
+const EVIDENCE_LINES = 8;
+
+/** Terminal width, else COLUMNS, else 100; never narrower than a check id needs. */
+export function widthOf(opts: { width?: number }, env: NodeJS.ProcessEnv = process.env): number {
+  const cols = Number(env.COLUMNS);
+  const w = opts.width || (Number.isInteger(cols) && cols > 0 ? cols : 100);
+  return Math.max(40, w);
 }
 
-export function repairLines(r: Report, p: Paint): string[] {
+function evidence(c: CheckOutcome, p: Paint, width: number, indent: number, verbose: boolean): string[] {
+  if (!c.details.length) return [];
+  const shown = verbose ? c.details : c.details.slice(0, EVIDENCE_LINES);
+  const pad = ' '.repeat(indent);
+  const out = [`${pad}${p.cyan('evidence:')}`];
+  for (const d of shown) {
+    // keep the evidence's own indentation (nested details), wrap under it
+    const lead = /^ */.exec(d)![0].length;
+    out.push(...hang(pad + '  '.padEnd(2 + lead), d.trimStart(), width, indent + 4 + lead).map((l) => p.dim(l)));
+  }
+  const more = c.details.length - shown.length;
+  if (more > 0) out.push(p.dim(`${pad}  (${more} more line${more === 1 ? '' : 's'}: --verbose)`));
+  return out;
+}
+
+function fixes(c: CheckOutcome, p: Paint, width: number, indent: number, label: string): string[] {
+  if (!c.fix.length) return [];
+  const out = [`${' '.repeat(indent)}${p.cyan(label)}`];
+  for (const f of c.fix) out.push(...fixLines(f, width, indent + 2));
+  return out;
+}
+
+/** `✗ plugins.resurrect: summary`, wrapped under the summary's start. */
+function row(c: CheckOutcome, p: Paint, width: number, indent: number): string[] {
+  return hang(`${' '.repeat(indent)}${symbol(c.status, p)} ${p.bold(c.id)}:`, c.summary, width, indent + 4);
+}
+
+function causeBlock(
+  r: Report,
+  n: number,
+  id: string,
+  symptoms: string[],
+  p: Paint,
+  o: Required<TableOptions>,
+): string[] {
+  const byId = new Map(r.checks.map((c) => [c.id, c]));
+  const c = byId.get(id)!;
+  const num = `${n}.`;
+  const out = [`${p.bold(num)} ${symbol(c.status, p)} ${p.bold(c.id)}`];
+  const ind = num.length + 1;
+  out.push(...hang(' '.repeat(ind), c.summary, o.width, ind));
+  out.push(...fixes(c, p, o.width, ind, 'fix:'));
+  out.push(...evidence(c, p, o.width, ind, o.verbose));
+  if (symptoms.length) {
+    out.push(
+      `${' '.repeat(ind)}${p.cyan(`explains ${symptoms.length === 1 ? 'this symptom' : `these ${symptoms.length} symptoms`}:`)}`,
+    );
+    for (const s of symptoms) {
+      const sc = byId.get(s)!;
+      out.push(...row(sc, p, o.width, ind + 2));
+      if (o.all) out.push(...fixes(sc, p, o.width, ind + 4, 'then:'));
+    }
+  }
+  return out;
+}
+
+/** `--all`: every check, grouped by category, id column as wide as the longest id that fits. */
+function allRows(r: Report, p: Paint, o: Required<TableOptions>): string[] {
+  const idw = Math.max(...r.checks.map((c) => c.id.length));
+  const inline = o.width - (idw + 4) >= 24;
+  const out: string[] = [];
+  for (const g of byCategory(r.checks)) {
+    out.push('', p.bold(g.category));
+    for (const c of g.checks) {
+      const lead = `${symbol(c.status, p)} ${c.id}`;
+      if (inline) out.push(...hang(`${lead}${' '.repeat(idw - c.id.length + 2)}`, c.summary, o.width, idw + 4));
+      else out.push(lead, ...hang('    ', c.summary, o.width, 4));
+      if (o.verbose && c.status === 'pass')
+        out.push(...c.details.flatMap((d) => hang('      ', d, o.width, 8).map((l) => p.dim(l))));
+    }
+  }
+  return out;
+}
+
+export function repairLines(r: Report, p: Paint, width = 100): string[] {
   const view = repairsView(r);
   if (!view) return [];
-  const out = ['', p.bold(view.title)];
+  const out = ['', ...hang('', p.bold(view.title), width, 0)];
   for (const item of view.items) {
     const mark =
       item.status === 'failed' ? p.red(item.mark) : item.status === 'applied' ? p.green(item.mark) : p.dim(item.mark);
-    out.push(`${mark} ${item.head}`);
-    for (const b of item.blocks) out.push(`    ${p.cyan(`${b.label}:`)}`, ...b.lines.map((l) => `      ${l}`));
+    out.push(...hang(`${mark} `, item.head, width, 2));
+    for (const b of item.blocks) {
+      out.push(`    ${p.cyan(`${b.label}:`)}`);
+      // a script or an undo is code: each line whole; advice may be prose with a command in it
+      for (const l of b.lines) out.push(...(b.code ? [`      ${l}`] : fixLines(l, width, 6)));
+    }
   }
   return out;
 }
 
 export function renderTable(r: Report, p: Paint, opts: TableOptions = {}): string {
-  const out: string[] = [`cal-doctor ${r.version} — ${heading(r)}`];
+  const o: Required<TableOptions> = {
+    verbose: !!opts.verbose,
+    all: !!opts.all,
+    strict: !!opts.strict,
+    width: widthOf(opts),
+  };
+  const out: string[] = hang('', `cal-doctor ${r.version} — ${heading(r)}`, o.width, 2);
   if (r.error) {
     const [first, ...rest] = errorLines(r);
-    out.push(p.red(`✗ ${first}`), ...rest.map((l) => `  ${l}`));
+    out.push(...hang(`${p.red('✗')} `, first!, o.width, 2), ...rest.flatMap((l) => hang('  ', l, o.width, 2)));
     return `${out.join('\n')}\n`;
   }
-  const width = Math.max(60, Math.min(opts.width ?? 100, 160));
-  const table = new Table({
-    head: ['', 'check', 'result'],
-    style: { head: p.enabled ? ['bold'] : [], border: p.enabled ? ['grey'] : [] },
-    colWidths: [3, 24, width - 31],
-    wordWrap: true,
+  out.push(...hang('', verdictLine(r, p), o.width, 2));
+  const causes = r.causes ?? [];
+  causes.forEach((c, i) => {
+    out.push('', ...causeBlock(r, i + 1, c.id, c.symptoms, p, o));
   });
-  for (const group of byCategory(r.checks)) {
-    table.push([{ colSpan: 3, content: p.bold(group.category) }]);
-    for (const c of group.checks) table.push([symbol(c.status, p), c.id, c.summary]);
+  const notes = r.checks.filter((c) => c.status === 'info');
+  if (notes.length && !o.all) {
+    out.push('', p.bold('Worth knowing'));
+    for (const c of notes) out.push(...row(c, p, o.width, 0));
   }
-  out.push(table.toString(), summaryLine(r));
-  const shown = detailed(r, opts.verbose);
-  if (shown.length) {
-    out.push('', p.bold(opts.verbose ? 'Details' : 'Problems'));
-    for (const c of shown) out.push(...problemBlock(c, p, !!opts.verbose));
+  if (o.all) out.push(...allRows(r, p, o));
+  else {
+    const line = (status: 'pass' | 'skip', word: string) => {
+      const ids = r.checks.filter((c) => c.status === status);
+      if (!ids.length) return [];
+      return hang(`${symbol(status, p)} `, `${ids.length} ${word} (--all lists them)`, o.width, 2);
+    };
+    out.push('', ...line('pass', 'passed'), ...line('skip', 'skipped: not applicable here'));
   }
-  out.push(...repairLines(r, p));
-  for (const lp of r.loadProblems ?? []) out.push(p.yellow(`! could not load check ${lp.file}: ${lp.reason}`));
+  out.push(...repairLines(r, p, o.width));
+  for (const lp of r.loadProblems ?? [])
+    out.push(...hang(`${p.yellow('!')} `, `could not load check ${lp.file}: ${lp.reason}`, o.width, 2));
+  out.push('', ...hang('', summaryLine(r), o.width, 0));
+  if (!r.repairs && causes.length)
+    out.push(
+      ...hang(
+        '',
+        'Next: add --fix for every step in this order (changes nothing); explain ID for one check',
+        o.width,
+        6,
+      ),
+    );
   return `${out.join('\n')}\n`;
 }
 

@@ -3,6 +3,7 @@
 import type { Status } from '../engine/check.js';
 import { exitCode, type RepairEntry, type Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
+import type { Paint } from './color.js';
 
 const PROBLEM: ReadonlySet<Status> = new Set<Status>(['warn', 'fail', 'error']);
 
@@ -10,9 +11,19 @@ export function isProblem(c: Pick<CheckOutcome, 'status'>): boolean {
   return PROBLEM.has(c.status);
 }
 
-/** The checks whose evidence is shown: the problems, or with --verbose every check. */
+/**
+ * The checks in the order to read and fix them: each root cause followed by its symptoms,
+ * then everything else in the checks' own order.
+ */
+export function causeOrder(r: Report): CheckOutcome[] {
+  const ids = (r.causes ?? []).flatMap((c) => [c.id, ...c.symptoms]);
+  const first = ids.map((id) => r.checks.find((c) => c.id === id)).filter((c): c is CheckOutcome => !!c);
+  return [...first, ...r.checks.filter((c) => !ids.includes(c.id))];
+}
+
+/** The checks whose evidence is shown, in cause order: the problems, or with --verbose every check. */
 export function detailed(r: Report, verbose = false): CheckOutcome[] {
-  return r.checks.filter((c) => verbose || isProblem(c));
+  return causeOrder(r).filter((c) => verbose || isProblem(c));
 }
 
 /** Checks grouped by category, in the order the categories first appear. */
@@ -28,10 +39,40 @@ export function byCategory<T extends Pick<CheckOutcome, 'category'>>(
   return [...groups].map(([category, list]) => ({ category, checks: list }));
 }
 
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Every check counted once: `24 passed, 3 info, 1 warning, 2 failed, 1 skipped`. */
 export function summaryLine(r: Report): string {
   const s = r.summary;
-  const extra = [s.skipped ? `${s.skipped} skipped` : '', s.errors ? `${s.errors} errors` : ''].filter(Boolean);
-  return [`${s.passed} passed, ${s.warnings} warnings, ${s.failed} failed`, ...extra].join(', ');
+  const extra = [
+    s.skipped ? `${s.skipped} skipped` : '',
+    s.errors ? count(s.errors, 'crashed check', 'crashed checks') : '',
+  ].filter(Boolean);
+  return [
+    `${s.passed} passed`,
+    ...(s.info ? [`${s.info} info`] : []),
+    count(s.warnings, 'warning'),
+    `${s.failed} failed`,
+    ...extra,
+  ].join(', ');
+}
+
+/**
+ * The one line that answers "will my sessions survive a restart?", from the root causes:
+ * a failure means they will not (or a mechanism the config asks for is broken), a warning
+ * that it works but is fragile, a crashed check that the doctor could not tell.
+ */
+export function verdictLine(r: Report, p: Paint): string {
+  const causes = r.causes ?? [];
+  const n = (s: Status) => causes.filter((c) => c.status === s).length;
+  const warns = n('warn') ? `, ${count(n('warn'), 'warning')}` : '';
+  if (n('fail'))
+    return `${p.red('✗')} ${p.bold(`Sessions will NOT survive a restart: ${count(n('fail'), 'cause')} to fix`)}${warns}`;
+  if (n('error'))
+    return `${p.red('‼')} ${p.bold(`Could not tell whether sessions survive a restart: ${count(n('error'), 'check')} crashed`)}${warns}`;
+  if (n('warn'))
+    return `${p.yellow('!')} ${p.bold(`Sessions should survive a restart, but ${count(n('warn'), 'thing makes', 'things make')} it fragile`)}`;
+  return `${p.green('✓')} ${p.bold('Sessions should survive a restart: no check found a problem')}`;
 }
 
 /** `vm cal-dev (admin@192.168.64.3) (Darwin 15.3)` */

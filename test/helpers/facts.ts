@@ -2,6 +2,7 @@
 // loaded, a valid `last`), and helpers to derive broken variants from it in tests.
 import { readFileSync } from 'node:fs';
 import type { Check, CheckContext, Result } from '../../src/engine/check.js';
+import { foldResults } from '../../src/engine/run.js';
 import type { Facts, FileEntry, SaveDirFact, SaveFileContent } from '../../src/probe/facts.js';
 import { RESURRECT_FIXTURES } from './fixtures.js';
 
@@ -263,8 +264,12 @@ export async function runOn(check: Check, facts: Facts, extra: Partial<CheckCont
 
 const RANK = { skip: 0, pass: 1, info: 2, warn: 3, fail: 4, error: 5 } as const;
 
-/** The verdict the report shows for a check: its worst result. */
+/**
+ * The verdict the report shows for a check: its worst result; when every result passes,
+ * the one pass the engine merges them into.
+ */
 export function verdict(results: Result[]): Result {
+  if (results.every((r) => r.status === 'pass')) return foldResults(results);
   return results.reduce((w, r) => (RANK[r.status] > RANK[w.status] ? r : w), results[0]!);
 }
 

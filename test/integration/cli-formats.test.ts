@@ -10,6 +10,7 @@ import { Lexer, type Token, type Tokens } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSave } from '../../src/domain/resurrect/savefile.js';
 import type { Report } from '../../src/engine/report.js';
+import { causeOrder } from '../../src/report/view.js';
 import { type Home, makeHome } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, makeStateOnlySave, readLast, save, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
@@ -81,7 +82,8 @@ describe.skipIf(!canRun)('output formats end to end (needs sshd, tmux and the ve
     expect(suites).toHaveLength(1);
     const cases = suites[0]!.testcase as Node[];
     const report = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
-    expect(cases.map((c) => [c['@classname'], c['@name']])).toEqual(report.checks.map((c) => [c.category, c.id]));
+    // in the report's cause order: each root cause, then its symptoms, then the rest
+    expect(cases.map((c) => [c['@classname'], c['@name']])).toEqual(causeOrder(report).map((c) => [c.category, c.id]));
     for (const c of report.checks.filter((x) => x.status === 'fail')) {
       const f = cases.find((x) => x['@name'] === c.id)!.failure as Node;
       expect(f['@message']).toBe(c.summary);
@@ -137,7 +139,7 @@ describe.skipIf(!canRun)('output formats end to end (needs sshd, tmux and the ve
     expect(res.code).toBe(0);
     expect(res.stdout).not.toMatch(ESC);
     expect(res.stdout).toMatch(/^cal-doctor \S+ — /);
-    expect(res.stdout).toMatch(/^\d+ passed, \d+ warnings, 0 failed/m);
+    expect(res.stdout).toMatch(/^\d+ passed, (\d+ info, )?\d+ warnings?, 0 failed/m);
     const junit = readFileSync(join(out, 'report.xml'), 'utf8');
     expect(XMLValidator.validate(junit)).toBe(true);
     expect(
@@ -149,15 +151,16 @@ describe.skipIf(!canRun)('output formats end to end (needs sshd, tmux and the ve
     expect(readFileSync(join(out, 'bug'), 'utf8')).toMatch(/^## cal-doctor report: /);
   });
 
-  it('piped: the plain table, no escape codes, no spinner; --verbose adds passing evidence', async () => {
+  it('piped: the plain report, no escape codes, no spinner; --all lists every check, --verbose adds passing evidence', async () => {
     const plain = await doctor(['--only', STEADY_CHECKS]);
     expect(plain.stdout).not.toMatch(ESC);
     expect(plain.stdout).not.toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
-    expect(plain.stdout).toMatch(/│ ✓ │ tmux\.path/);
-    expect(plain.stdout).not.toMatch(/^Details$/m);
-    const verbose = await doctor(['--only', STEADY_CHECKS, '--verbose']);
-    expect(verbose.stdout).toMatch(/^Details$/m);
-    expect(verbose.stdout).toMatch(/^✓ tmux\.path: /m);
+    expect(plain.stdout).toMatch(/^✓ 7 passed \(--all lists them\)$/m);
+    const all = await doctor(['--only', STEADY_CHECKS, '--all']);
+    expect(all.stdout).toMatch(/^✓ tmux\.path\s+\S/m);
+    expect(all.stdout).not.toMatch(/^ {6}\S/m);
+    const verbose = await doctor(['--only', STEADY_CHECKS, '--all', '--verbose']);
+    expect(verbose.stdout).toMatch(/^✓ tmux\.path\s+\S[^\n]*\n(?: {4,}\S[^\n]*\n)* {6}\S/m);
     // colour forced on a pipe: colours, but still the plain table and no live UI
     const forced = await doctor(['--only', STEADY_CHECKS, '--color']);
     expect(forced.stdout).toMatch(/\x1b\[32m✓\x1b\[39m/);

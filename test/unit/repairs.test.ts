@@ -1,8 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
+  chmodSync,
   existsSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -17,6 +20,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyRepairs, planRepairs, type Repair } from '../../src/fix/repairs.js';
 import type { Facts } from '../../src/probe/facts.js';
+import { remoteSource } from '../../src/remote/assemble.js';
 import { LocalTarget } from '../../src/targets/local.js';
 import type { RunResult, Target } from '../../src/targets/target.js';
 import { ctxOf, HOME, healthyFacts, NOW, PLUGINS, TMUX_CONF, withFacts } from '../helpers/facts.js';
@@ -24,7 +28,16 @@ import { CONTENT, type DirOptions, genSaveDir, nameAt, type SaveSpec } from '../
 
 const MIN = 60;
 const DAY = 86_400;
-const SHELLS = ['/bin/sh', '/bin/bash', '/bin/dash'].filter((s) => existsSync(s));
+const SYSTEM_PATH = '/usr/bin:/bin';
+const SHELLCHECK = spawnSync('sh', ['-c', 'command -v shellcheck'], { encoding: 'utf8' }).stdout.trim() || undefined;
+const BASH_32 = new URL('../../../shared/tools/macos-sh/bash-3.2.57', import.meta.url).pathname;
+const BSD_BIN = new URL('../../../shared/tools/bsd-userland/bin', import.meta.url).pathname;
+/** The shells a target runs the repairs with; macOS's (bash 3.2.57 over BSD tools) when ../shared has it. */
+const SHELLS = [
+  ...['/bin/sh', '/bin/bash', '/bin/dash'].map((shell) => ({ name: shell, shell, path: SYSTEM_PATH })),
+  { name: 'bash 3.2.57 (macOS /bin/sh) over BSD tools', shell: BASH_32, path: `${BSD_BIN}:${SYSTEM_PATH}` },
+  { name: '/bin/dash over BSD tools', shell: '/bin/dash', path: `${BSD_BIN}:${SYSTEM_PATH}` },
+].filter((s) => existsSync(s.shell) && s.path.split(':').every((d) => existsSync(d)));
 
 let roots: string[] = [];
 afterEach(() => {
@@ -101,8 +114,11 @@ describe('planRepairs', () => {
     expect(r.title).toBe(
       `relink last to ${nameAt(NOW - 2 * MIN)}, the newest valid save (now → ${nameAt(NOW - MIN)}, state-only)`,
     );
-    expect(r.script).toContain(`d='${HOME}/.local/share/tmux/resurrect'`);
-    expect(r.script).toContain(`c='${nameAt(NOW - 2 * MIN)}'`);
+    expect(r.script).toContain(`CAL_DIR='${HOME}/.local/share/tmux/resurrect'`);
+    expect(r.script).toContain(`CAL_CANDIDATE='${nameAt(NOW - 2 * MIN)}'`);
+    expect(r.script).toContain(`CAL_WAS='${nameAt(NOW - MIN)}'`);
+    // the plan shows the repair itself; the library is put in front when it runs
+    expect(r.script).not.toContain('cal_watch()');
     expect(r.undo).toBe(`cd '${HOME}/.local/share/tmux/resurrect' && ln -sf '${nameAt(NOW - MIN)}' last`);
   });
 
@@ -195,8 +211,8 @@ describe('planRepairs', () => {
   });
 });
 
-describe.each(SHELLS)('applyRepairs through a real %s', (shell) => {
-  const target = (home: string) => new LocalTarget({ HOME: home, PATH: '/usr/bin:/bin' }, shell);
+describe.each(SHELLS.map((s) => [s.name, s] as const))('applyRepairs through a real %s', (_, { shell, path }) => {
+  const target = (home: string) => new LocalTarget({ HOME: home, PATH: path }, shell);
 
   it('relinks `last` to the valid save, idempotently, never touching a save file; the undo restores it', async () => {
     const saves: SaveSpec[] = [
@@ -307,6 +323,55 @@ describe.each(SHELLS)('applyRepairs through a real %s', (shell) => {
     expect((await applyRepairs(target(home), plan)).map((o) => o.status)).toEqual(['already-ok', 'already-ok']);
   });
 
+  // root may write to and search any directory: for root the script finds nothing to do
+  it('makes a save dir the user cannot write to writable (u+rwx), then reports it as writable', async () => {
+    const { dir, home, facts } = onDisk([{ at: NOW - MIN, kind: 'valid' }]);
+    facts.saveDirs[0]!.writable = false;
+    facts.saveDirs[0]!.self!.mode = 'dr--------';
+    facts.saveDirs[0]!.self!.uid = facts.host.uid;
+    chmodSync(dir, 0o400);
+    const plan = planRepairs(ctxOf(facts));
+    expect(plan.map((p) => p.id)).toEqual(['resurrect.save-dir-mode']);
+    const [out] = await applyRepairs(target(home), plan);
+    if (process.getuid!() === 0) {
+      expect(out).toEqual({ id: 'resurrect.save-dir-mode', status: 'already-ok', message: `${dir} is writable` });
+      expect(statSync(dir).mode & 0o777).toBe(0o400);
+      return;
+    }
+    expect(out).toEqual({
+      id: 'resurrect.save-dir-mode',
+      status: 'applied',
+      message: `chmod u+rwx ${dir}`,
+      undo: `chmod 400 '${dir}'`,
+    });
+    expect(statSync(dir).mode & 0o700).toBe(0o700);
+    expect((await applyRepairs(target(home), plan))[0]).toMatchObject({
+      status: 'already-ok',
+      message: `${dir} is writable`,
+    });
+  });
+
+  it('never writes through a link where the copy would go', async () => {
+    const saves: SaveSpec[] = [
+      { at: NOW - 3 * DAY, kind: 'valid' },
+      ...Array.from({ length: 6 }, (_, i) => ({ at: NOW - i * MIN, kind: 'state-only' as const })),
+    ];
+    const { home, facts } = onDisk(saves);
+    const keep = join(home, 'tmux-resurrect-keep');
+    const elsewhere = join(home, 'elsewhere');
+    mkdirSync(keep);
+    symlinkSync(elsewhere, join(keep, nameAt(NOW - 3 * DAY)));
+    const plan = planRepairs(ctxOf(facts)).filter((p) => p.id === 'resurrect.keep-valid-save');
+    expect(await applyRepairs(target(home), plan)).toEqual([
+      {
+        id: 'resurrect.keep-valid-save',
+        status: 'failed',
+        message: `${keep}/${nameAt(NOW - 3 * DAY)} exists and differs: not overwritten`,
+      },
+    ]);
+    expect(existsSync(elsewhere)).toBe(false);
+  });
+
   it('hostile save-dir names: quoted, nothing they contain is executed', async () => {
     const sentinel = join(tmpdir(), `cal-pwned-${process.pid}`);
     const name = `it's "a" $(touch ${sentinel}) \`touch ${sentinel}\` 日本 🚀 ${'long-'.repeat(30)}dir`;
@@ -374,6 +439,32 @@ describe('applyRepairs reporting', () => {
     });
   });
 
+  it('reads the outcome from its records, whatever else the shell printed; a status at odds with the exit or output cut before its end is a failure', async () => {
+    const b64 = (v: string) => Buffer.from(v).toString('base64');
+    const records = (status: string, end = true) =>
+      `@@status\n${b64(status)}\n@@message\n${b64('did it: "x" $(y)')}\n${end ? '@@end\n' : ''}`;
+    const reply = (stdout: string, code: number | null) =>
+      applyRepairs(new RecordingTarget(() => ({ stdout: Buffer.from(stdout), stderr: '', code })), [automatic]);
+    expect(await reply(`Last login: today\nfailed: a line from a login file\n${records('applied')}`, 0)).toEqual([
+      { id: 'x.auto', status: 'applied', message: 'did it: "x" $(y)', undo: 'undo-it' },
+    ]);
+    expect(await reply(records('failed'), 1)).toEqual([
+      { id: 'x.auto', status: 'failed', message: 'did it: "x" $(y)' },
+    ]);
+    expect(await reply(records('applied'), 1)).toEqual([
+      { id: 'x.auto', status: 'failed', message: 'exit 1; output: applied: did it: "x" $(y)' },
+    ]);
+    expect(await reply(records('applied', false), 0)).toEqual([
+      { id: 'x.auto', status: 'failed', message: 'exit 0; output: applied: did it: "x" $(y)' },
+    ]);
+  });
+
+  it('runs each repair with the library in front of it', async () => {
+    const t = new RecordingTarget(() => ({ stdout: Buffer.from(''), stderr: '', code: 0 }));
+    await applyRepairs(t, [automatic]);
+    expect(t.scripts).toEqual([remoteSource('lib.sh') + automatic.script]);
+  });
+
   it('the timeout reaches the target', async () => {
     const real = new LocalTarget({ PATH: '/usr/bin:/bin' });
     const started = Date.now();
@@ -383,6 +474,57 @@ describe('applyRepairs reporting', () => {
     expect(out[0]!.status).toBe('failed');
     expect(Date.now() - started).toBeLessThan(4000);
   });
+
+  it.skipIf(!SHELLCHECK)(
+    'every repair, with hostile names, passes shellcheck -s sh as the target runs it (skipped without shellcheck)',
+    () => {
+      const hostile = `${HOME}/it's "a" $(touch x) \`y\` \\ 日本`;
+      const withRisk = withFacts((f) => {
+        f.saveDirs[0] = genSaveDir(
+          [
+            { at: NOW - 3 * DAY, kind: 'valid' },
+            ...Array.from({ length: 6 }, (_, i) => ({ at: NOW - i * MIN, kind: 'state-only' as const })),
+          ],
+          { path: hostile },
+        );
+        f.server!.options['@resurrect-dir'] = hostile;
+        f.saveDirs[0]!.role = 'option';
+      });
+      const missing = withFacts((f) => {
+        f.server!.options['@resurrect-dir'] = hostile;
+        f.saveDirs = [
+          {
+            role: 'option',
+            path: hostile,
+            exists: false,
+            writable: false,
+            files: [],
+            listingTruncated: false,
+            recent: [],
+          },
+        ];
+      });
+      const readOnly = withFacts((f) => {
+        f.saveDirs[0]!.writable = false;
+      });
+      const plans = [withRisk, missing, readOnly].flatMap((f) => planRepairs(ctxOf(f)));
+      expect(plans.filter((p) => p.script).map((p) => p.id)).toEqual([
+        'resurrect.relink-last',
+        'resurrect.keep-valid-save',
+        'resurrect.create-save-dir',
+        'resurrect.save-dir-mode',
+      ]);
+      const dir = mkdtempSync(join(tmpdir(), 'cal-repairs-sc-'));
+      roots.push(dir);
+      for (const p of plans.filter((x) => x.script)) {
+        const file = join(dir, `${p.id}.sh`);
+        writeFileSync(file, remoteSource('lib.sh') + p.script);
+        // SC2317: the library functions a repair does not call
+        const r = spawnSync(SHELLCHECK!, ['-s', 'sh', '-e', 'SC2317', '-f', 'gcc', file], { encoding: 'utf8' });
+        expect([p.id, r.stdout]).toEqual([p.id, '']);
+      }
+    },
+  );
 
   it('no plan script removes or rewrites anything but its own temp link', () => {
     const f = withFacts((f) => {

@@ -81,12 +81,12 @@ describe('plugins.continuum', () => {
     expect(fix$(r)).toContain('set -g status on');
   });
 
-  it('warns when @continuum-restore is off', async () => {
+  it('fails when @continuum-restore is off (a restart brings nothing back)', async () => {
     const f = withFacts((f) => {
       delete f.server!.options['@continuum-restore'];
     });
     const r = verdict(await runOn(check, f));
-    expect(r.status).toBe('warn');
+    expect(r.status).toBe('fail');
     expect(r.summary).toContain('auto-restore is off (@continuum-restore = unset, default off)');
     expect(fix$(r)).toContain(
       "set -g @continuum-restore 'on'   # in the config above ~/.tmux.conf:12 (the TPM run line)",
@@ -102,12 +102,12 @@ describe('plugins.continuum', () => {
     expect(r.summary).toBe('auto-save is off (@continuum-save-interval = 0)');
   });
 
-  it('warns when the halt file disables auto-restore', async () => {
+  it('fails when the halt file disables auto-restore', async () => {
     const f = withFacts((f) => {
       f.noAutoRestore = true;
     });
     const r = verdict(await runOn(check, f));
-    expect(r.status).toBe('warn');
+    expect(r.status).toBe('fail');
     expect(r.summary).toBe('auto-restore disabled by the halt file ~/tmux_no_auto_restore');
     expect(fix$(r)).toBe('rm ~/tmux_no_auto_restore');
   });
@@ -147,7 +147,7 @@ describe('plugins.continuum', () => {
     });
     const results = await runOn(check, f);
     const r = verdict(results);
-    expect(r.status).toBe('warn');
+    expect(r.status).toBe('fail');
     expect(r.summary).toContain('auto-restore is off');
     expect(withStatus(results, 'skip').summary).toBe('loaded: not verifiable: no tmux server running');
   });

@@ -145,14 +145,21 @@ describe('resurrect.last', () => {
     expect(r.summary).toContain('only its start was checked');
   });
 
-  it('warns when there is no `last` yet, offering the newest good save', async () => {
+  it('fails when there is no `last` while sessions are open (a restart loses them), offering the newest good save', async () => {
     const f = withFacts((f) => {
       delete dir(f).last;
     });
     const r = verdict(await runOn(check, f));
-    expect(r.status).toBe('warn');
-    expect(r.summary).toContain('no `last`');
+    expect(r.status).toBe('fail');
+    expect(r.summary).toMatch(
+      /^no `last` in .*: restore has nothing to read — a restart now loses the \d+ open sessions?$/,
+    );
     expect(fix$(r)).toContain(`ln -sf ${LAST_SAVE} last`);
+    const idle = withFacts((f) => {
+      delete dir(f).last;
+      f.server = null;
+    });
+    expect(verdict(await runOn(check, idle)).status).toBe('warn');
   });
 
   it('quotes hostile dir and file names in the relink command', async () => {

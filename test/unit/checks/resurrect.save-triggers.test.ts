@@ -213,10 +213,10 @@ describe('resurrect.save-triggers', () => {
     );
   });
 
-  it('a logout hook with no bad save yet: warned as a risk', async () => {
+  it('a logout hook with no bad save yet fails: it will destroy saves as panes close', async () => {
     const f = withFacts((f) => dotfile(f, '.bash_logout', 'bash ~/.tmux/plugins/tmux-resurrect/scripts/save.sh\n'));
     const r = verdict(await runOn(check, f));
-    expect(r.status).toBe('warn');
+    expect(r.status).toBe('fail');
     expect(r.summary).toBe(
       "~/.bash_logout:1 saves from every pane's logout: it fires as panes/sessions close and will clobber `last` (no bad save from it yet)",
     );

@@ -61,50 +61,35 @@ describe('live UI components', () => {
     ui.unmount();
   });
 
-  it('resolves to ✓ / ! / ✗, expands the problems with evidence and fix, and closes with the summary', () => {
-    const done = report({ repairs: REPAIRS });
+  it('clears its frame once the report is in (the caller prints the report itself)', () => {
     const state = fold([
       listed,
       ...CHECKS.map((outcome): DoctorEvent => ({ type: 'result', outcome })),
-      { type: 'done', report: done },
+      { type: 'done', report: report({ repairs: REPAIRS }) },
     ]);
     const ui = render(<LiveReport state={state} />);
-    const frame = plain(ui.lastFrame());
-    expect(frame).not.toMatch(SPINNER);
-    expect(frame).toMatch(/^✗ tmux\.path\s+tmux is not on the PATH/m);
-    expect(frame).toMatch(/^! tmux\.server\s+no tmux server running/m);
-    expect(frame).toMatch(
-      /^✗ tmux\.path: tmux is not on the PATH of non-login shells\n {4}PATH=\/usr\/bin:\/bin\n[\s\S]*? {4}fix:\n {6}add to ~\/\.zshenv/m,
-    );
-    expect(frame).not.toMatch(/tmux -V: tmux 3\.5a/); // passing evidence only with --verbose
-    expect(frame).toMatch(/^1 passed, 1 warnings, 2 failed, 1 skipped, 1 errors$/m);
-    expect(frame).toMatch(
-      /Repair plan \(dry run[\s\S]*relink-last[\s\S]*script:\n {6}cd ~\/\.local\/share\/tmux\/resurrect/,
-    );
-    ui.rerender(<LiveReport state={state} verbose />);
-    expect(plain(ui.lastFrame())).toMatch(/tmux -V: tmux 3\.5a/);
+    expect(plain(ui.lastFrame())).toBe('');
+    ui.rerender(<LiveReport state={fold([listed, { type: 'done', report: unreachable() }])} />);
+    expect(plain(ui.lastFrame())).toBe('');
     ui.unmount();
   });
 
-  it('says why a target could not be reached instead of listing checks', () => {
-    const ui = render(<LiveReport state={fold([listed, { type: 'done', report: unreachable() }])} />);
-    const frame = plain(ui.lastFrame());
-    expect(frame).toMatch(/✗ cannot run: connection refused by admin@10\.9\.9\.9:2222/);
-    expect(frame).toMatch(/enable Remote Login/);
-    expect(frame).not.toMatch(/tmux\.path/);
-    ui.unmount();
+  it('never cuts a check id, however narrow the terminal', () => {
+    const state = fold([listed, ...CHECKS.map((outcome): DoctorEvent => ({ type: 'result', outcome }))]);
+    for (const width of [40, 60, 80]) {
+      const ui = render(<LiveReport state={state} width={width} />);
+      const frame = plain(ui.lastFrame());
+      for (const c of CHECKS) expect(frame).toMatch(new RegExp(`^\\S ${c.id.replace('.', '\\.')}(\\s|$)`, 'm'));
+      ui.unmount();
+    }
   });
 
-  it('draws one section per target and the run line once all are done', () => {
-    const a = fold([listed, { type: 'done', report: report() }], 'vm a');
+  it('draws one section per target while they run', () => {
+    const a = fold([listed], 'vm a');
     const b = fold([{ type: 'phase', phase: 'probing', label: 'vm b' }], 'vm b');
     const ui = render(<LiveRun states={[a, b]} />);
-    let frame = plain(ui.lastFrame());
-    expect(frame).toMatch(/cal-doctor — vm cal-dev[\s\S]*cal-doctor — vm b\n\S+ probing…/);
-    expect(frame).not.toMatch(/targets:/);
-    ui.rerender(<LiveRun states={[a, { ...b, report: unreachable() }]} />);
-    frame = plain(ui.lastFrame());
-    expect(frame).toMatch(/^2 targets: 0 ok, 1 failed, 1 could not run$/m);
+    const frame = plain(ui.lastFrame());
+    expect(frame).toMatch(/cal-doctor — vm a[\s\S]*cal-doctor — vm b\n\S+ probing…/);
     ui.unmount();
   });
 });

@@ -32,7 +32,7 @@ describe('markdown bug report', () => {
     expect(rows.tmux).toMatch(/tmux 3\.5a at `\/opt\/homebrew\/bin\/tmux`.*server: /);
     expect(rows.plugins).toMatch(/tpm `[0-9a-f]{7,12}`/);
     expect(rows.plugins).toMatch(/tmux-resurrect `[0-9a-f]{7,12}`/);
-    expect(rows.result).toBe('1 passed, 1 warnings, 2 failed, 1 skipped, 1 errors (exit 1)');
+    expect(rows.result).toBe('1 passed, 1 info, 1 warning, 2 failed, 1 skipped, 1 crashed check (exit 1)');
     expect(rows['Tart VM']).toBe('cal-dev (running, 192.168.64.3)');
   });
 

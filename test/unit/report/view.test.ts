@@ -29,7 +29,7 @@ describe('report view-model', () => {
   });
 
   it('says the counts in one line, and names the target with its OS', () => {
-    expect(summaryLine(report())).toBe('1 passed, 1 warnings, 2 failed, 1 skipped, 1 errors');
+    expect(summaryLine(report())).toBe('1 passed, 1 info, 1 warning, 2 failed, 1 skipped, 1 crashed check');
     expect(heading(report())).toBe('vm cal-dev (admin@192.168.64.3) (Darwin 15.3)');
   });
 
