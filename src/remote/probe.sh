@@ -19,6 +19,7 @@ CAL_CAP_RECENT=65536     # each of the newest save files
 CAL_RECENT_MAX=20        # how many of the newest save files
 CAL_CAP_LSLINES=20000    # entries of a save-dir listing
 CAL_LS_SAVES=500         # save files of a dir listed in full (the newest by name); older ones are counted
+CAL_LS_OTHERS=1000       # other entries of a save dir listed by the same ls (more: by find)
 CAL_CAP_OUT=262144       # output of one tmux call, ps output
 CAL_CAP_LOGIN=16384      # output of the login shell
 CAL_SOCKETS_MAX=16       # non-default sockets asked whether a server answers
@@ -1050,8 +1051,27 @@ cal_savels_ls() {
 			ls -lant "$_vd"
 			exit 0
 		fi
+		# the other entries: up to CAL_LS_OTHERS on the same ls (fewer processes), more
+		# through find, which splits a list too long for one command line
+		_o=0
+		for _e in ./* ./.[!.]* ./..?*; do
+			case $_e in
+			./tmux_resurrect_*.txt) continue ;;
+			esac
+			if [ -e "$_e" ] || [ -L "$_e" ]; then _o=$((_o + 1)); fi
+		done
+		if [ "$_o" -gt "$CAL_LS_OTHERS" ]; then
+			if [ $# -gt 0 ]; then ls -lnd "$@"; fi
+			find . ! -name . -prune ! -name 'tmux_resurrect_*.txt' -exec ls -lnd {} +
+			exit 0
+		fi
+		for _e in ./* ./.[!.]* ./..?*; do
+			case $_e in
+			./tmux_resurrect_*.txt) continue ;;
+			esac
+			if [ -e "$_e" ] || [ -L "$_e" ]; then set -- "$@" "$_e"; fi
+		done
 		if [ $# -gt 0 ]; then ls -lnd "$@"; fi
-		find . ! -name . -prune ! -name 'tmux_resurrect_*.txt' -exec ls -lnd {} +
 	) 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
 }
 
