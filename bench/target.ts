@@ -20,7 +20,7 @@ import { type Sshd, startSshd } from '../test/harness/sshd.js';
 import { killServer, save, startServerLogin, tmuxCmd } from '../test/harness/tmux.js';
 import { cleanupAtExit, makeTempDir, sleep } from '../test/harness/util.js';
 
-export interface Layout {
+interface Layout {
   sessions: number;
   windows: number;
   panes: number;

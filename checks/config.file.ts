@@ -62,6 +62,7 @@ export default defineCheck({
         details,
         fix: [
           `create ~/.tmux.conf with:`,
+          "  set -g @plugin 'tmux-plugins/tpm'",
           ...REQUIRED.map((r) => `  ${r.line}`),
           "  set -g @continuum-restore 'on'",
           `  run '${tilde(f.plugins.dir.replace(/\/+$/, ''), home)}/tpm/tpm'`,

@@ -1,7 +1,7 @@
 import { configLines, loadedConfigs, optionValue, tpmRunLines, where } from '../src/domain/config.js';
-import { continuumInstalled, lastSaveTimestamp, restoreMaxDelay, saveInterval } from '../src/domain/continuum.js';
+import { continuumAbsence, lastSaveTimestamp, restoreMaxDelay, saveInterval } from '../src/domain/continuum.js';
 import { iso, restoreScript } from '../src/domain/saves.js';
-import { liveServer, noServerReason, shq } from '../src/domain/util.js';
+import { liveServer, shq } from '../src/domain/util.js';
 import { defineCheck } from '../src/engine/check.js';
 
 export default defineCheck({
@@ -17,12 +17,10 @@ export default defineCheck({
     '= timestamp − start time. Once an auto-save has replaced it the delay cannot be seen from outside and the check says ' +
     'so. Fix: raise `set -g @continuum-restore-max-delay` above the delay (before the TPM run line), remove what slows ' +
     'plugin loading, and restore by hand once (prefix C-r).',
+  appliesTo: (ctx) => continuumAbsence(ctx.facts) ?? true,
   run(ctx) {
     const f = ctx.facts;
-    if (!continuumInstalled(f))
-      return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)' };
-    const server = liveServer(f);
-    if (!server) return { status: 'skip', summary: noServerReason(f) };
+    const server = liveServer(f)!;
     const restore = optionValue(f, '@continuum-restore').value;
     if (restore !== 'on')
       return {

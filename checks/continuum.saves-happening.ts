@@ -1,13 +1,13 @@
 import {
+  continuumAbsence,
   continuumHooked,
-  continuumInstalled,
   lastSaveTimestamp,
   restoreMaxDelay,
   saveInterval,
 } from '../src/domain/continuum.js';
 import { savesNotListed } from '../src/domain/resurrect/savedir.js';
 import { iso, lastSave, saveProcesses, saveScript, savesByTime } from '../src/domain/saves.js';
-import { ageText, isExecutable, liveServer, noServerReason, plural, samePath, shq, tilde } from '../src/domain/util.js';
+import { ageText, isExecutable, liveServer, plural, samePath, shq, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 
 export default defineCheck({
@@ -23,12 +23,10 @@ export default defineCheck({
     'no save at all, or a session that existed when it ran is newer than the newest save file (a save that works writes ' +
     'a new file whenever the layout changed; resurrect deletes only saves identical to `last`). Fix: run the save by ' +
     'hand and read its error, then point @resurrect-save-script-path at the installed save.sh.',
+  appliesTo: (ctx) => continuumAbsence(ctx.facts) ?? true,
   run(ctx) {
     const f = ctx.facts;
-    if (!continuumInstalled(f))
-      return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)' };
-    const server = liveServer(f);
-    if (!server) return { status: 'skip', summary: noServerReason(f) };
+    const server = liveServer(f)!;
     if (!continuumHooked(server))
       return {
         status: 'skip',

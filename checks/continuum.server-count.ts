@@ -1,15 +1,15 @@
 import { loadedVia } from '../src/domain/config/tpm.js';
 import {
+  continuumAbsence,
   continuumCount,
   continuumHooked,
-  continuumInstalled,
   describeCounted,
   lastSaveTimestamp,
   restoreMaxDelay,
   tpmLoaded,
   wireNowFix,
 } from '../src/domain/continuum.js';
-import { ageText, liveServer, noServerReason, plural } from '../src/domain/util.js';
+import { ageText, liveServer, plural } from '../src/domain/util.js';
 import { defineCheck } from '../src/engine/check.js';
 
 export default defineCheck({
@@ -26,12 +26,10 @@ export default defineCheck({
     'by what continuum leaves behind: no `continuum_save.sh` in status-right and no @continuum-save-last-timestamp. ' +
     'Fix: start the server with a single tmux command and stop the extra processes; then wire continuum from inside ' +
     'tmux (prefix : run-shell …/continuum.tmux), since a `tmux run-shell` typed in a shell is itself one more client.',
+  appliesTo: (ctx) => continuumAbsence(ctx.facts) ?? true,
   run(ctx) {
     const f = ctx.facts;
-    if (!continuumInstalled(f))
-      return { status: 'skip', summary: 'tmux-continuum is not installed (see plugins.continuum)' };
-    const server = liveServer(f);
-    if (!server) return { status: 'skip', summary: noServerReason(f) };
+    const server = liveServer(f)!;
 
     const c = continuumCount(f, server);
     const hooked = continuumHooked(server);
@@ -90,7 +88,7 @@ export default defineCheck({
       ...(c.extra.length
         ? [
             `see what they are: ps -o pid,ppid,etime,command -p ${c.extra.map((p) => p.pid).join(',')}`,
-            'a second server: save what you need from it, then end it (`tmux -L NAME kill-server`, or `kill PID`)',
+            'a second server answers and may be in use: see its sessions with `tmux -L NAME list-sessions` (or `-S SOCKET`); whether to end it is your call — continuum counts it while it runs',
           ]
         : []),
       'start the server with one tmux command (`tmux new-session -d`, or a plain `tmux`), not a wrapper or rc file that runs several tmux commands at once; keep status-line scripts of other plugins from calling `tmux` while plugins load',

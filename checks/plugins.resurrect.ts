@@ -9,8 +9,8 @@ import {
   shq,
   tilde,
 } from '../src/domain/util.js';
+import type { ServerFact } from '../src/engine/check.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import type { ServerFact } from '../src/probe/facts.js';
 
 /** `bind-key [-r] -T prefix C-s run-shell /…/save.sh` → command bound to KEY in the prefix table. */
 function boundTo(server: ServerFact, key: string): string | undefined {

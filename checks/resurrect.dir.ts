@@ -1,8 +1,8 @@
 import { hookedSets } from '../src/domain/config/hooks.js';
 import { resolveSaveDir, saveFilesIn, savesNotListed } from '../src/domain/resurrect/savedir.js';
 import { plural, shq, tilde } from '../src/domain/util.js';
+import type { SaveDirFact } from '../src/engine/check.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import type { SaveDirFact } from '../src/probe/facts.js';
 
 function describe(d: SaveDirFact, home: string): string {
   const saves = saveFilesIn(d);

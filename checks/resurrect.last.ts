@@ -3,8 +3,8 @@ import { logoutHooks } from '../src/domain/resurrect/logout-hooks.js';
 import { parseSaveName, resolveSaveDir, saveFilesIn, savesNotListed } from '../src/domain/resurrect/savedir.js';
 import { describeClass, type ParsedSave, parseSave } from '../src/domain/resurrect/savefile.js';
 import { ageText, liveServer, plural, shq, tilde } from '../src/domain/util.js';
+import type { Facts, SaveDirFact } from '../src/engine/check.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import type { Facts, SaveDirFact } from '../src/probe/facts.js';
 
 const DEFAULT_DELETE_AFTER_DAYS = 30;
 /** resurrect keeps the 5 newest saves whatever their age */

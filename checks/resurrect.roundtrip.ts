@@ -15,8 +15,8 @@ import {
   shq,
   tilde,
 } from '../src/domain/util.js';
+import type { Facts } from '../src/engine/check.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import type { Facts } from '../src/probe/facts.js';
 
 // Time: this check asks the engine for CHECK_TIMEOUT_MS (other checks get 5 s).
 // Both environments run at once, each cut off at BUDGET_SEC (its login shell included); the

@@ -1,8 +1,8 @@
 import { optionValue, where } from '../src/domain/config.js';
 import { allRcFiles, codeLines, paneRcFiles, paneShell } from '../src/domain/shell-rc.js';
 import { shq, tilde } from '../src/domain/util.js';
+import type { TextFile } from '../src/engine/check.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import type { TextFile } from '../src/probe/facts.js';
 
 /** `cd` at command position: line start, after ; && || |, or then/do/else. Not `(cd x; …)` subshells, not aliases. */
 const CD = /(?:^|[;&|]\s*|\b(?:then|do|else)\s+)(?:builtin\s+)?cd(?:\s+([^;&|)]*))?\s*(?=$|[;&|])/;

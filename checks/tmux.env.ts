@@ -1,6 +1,6 @@
 import { samePath, tilde } from '../src/domain/util.js';
+import type { Facts } from '../src/engine/check.js';
 import { defineCheck } from '../src/engine/check.js';
-import type { Facts } from '../src/probe/facts.js';
 
 function answering(f: Facts): string[] {
   const out = f.sockets.filter((s) => s.answers && !s.timedOut).map((s) => s.path);

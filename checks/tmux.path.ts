@@ -1,6 +1,6 @@
 import { dirname, nonLoginPathFix, pathLine, restartFromLoginShell, samePath, shq } from '../src/domain/util.js';
+import type { Facts } from '../src/engine/check.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import type { Facts } from '../src/probe/facts.js';
 
 function loginProblem(facts: Facts): string {
   if (facts.login.timedOut) return 'the login shell timed out';

@@ -11,8 +11,8 @@ import {
   shq,
   timeoutSeconds,
 } from '../src/domain/util.js';
+import type { Facts } from '../src/engine/check.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import type { Facts } from '../src/probe/facts.js';
 
 function answeringSockets(f: Facts): string[] {
   const out: string[] = [];
@@ -131,8 +131,9 @@ export default defineCheck({
             ...f.processes.filter((p) => /^tmux\b/.test(p.command)).map((p) => `ps: ${p.pid} ${p.command}`),
           ],
           fix: [
-            ...others.map((p) => `after saving what you need from it: tmux -S ${shq(p)} kill-server`),
-            'then reload continuum in the default server: tmux run-shell ' +
+            // a live server may be another job's: show what runs in it, never advise ending it
+            ...others.map((p) => `see what runs in it: tmux -S ${shq(p)} list-sessions`),
+            'continuum wires auto-save only when no other server runs at load: once that server is gone (your call: it answers, so it may be in use), reload continuum in the default server: tmux run-shell ' +
               shq(`${f.plugins.dir.replace(/\/+$/, '')}/tmux-continuum/continuum.tmux`),
           ],
         });

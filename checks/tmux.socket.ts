@@ -1,6 +1,6 @@
 import { basename, dirname, plural, samePath } from '../src/domain/util.js';
+import type { Facts, ProcessFact } from '../src/engine/check.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import type { Facts, ProcessFact } from '../src/probe/facts.js';
 
 /** `-L NAME` / `-S PATH` from a tmux command line (before the subcommand); undefined = the default socket. */
 function socketFromArgs(command: string): { L?: string; S?: string } {

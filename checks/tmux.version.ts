@@ -1,7 +1,7 @@
 import { meetsMinimum, parseTmuxVersion, sameVersion, type TmuxVersion } from '../src/domain/tmux/version.js';
 import { asDashV, liveServer, primaryTmux, restartFromLoginShell, samePath, shq } from '../src/domain/util.js';
+import type { TmuxBinary } from '../src/engine/check.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
-import type { TmuxBinary } from '../src/probe/facts.js';
 
 const MIN = '1.9';
 

@@ -16,7 +16,7 @@ const KILLED = 137;
 export const SAVEFILE_CAP = 1048576;
 const US = '\x1f';
 
-export interface StepRecord {
+interface StepRecord {
   name: string;
   status: 'ok' | 'warn' | 'fail';
   ms: number | null;
@@ -174,7 +174,7 @@ export function parsePaneList(text: string): ActualPane[] {
   return panes;
 }
 
-export function savedPanes(save: ParsedSave): ActualPane[] {
+function savedPanes(save: ParsedSave): ActualPane[] {
   return save.sessions.flatMap((s) =>
     s.windows.flatMap((w) => w.panes.map((p) => ({ session: s.name, window: w.index, pane: p.paneIndex, dir: p.dir }))),
   );
@@ -183,7 +183,7 @@ export function savedPanes(save: ParsedSave): ActualPane[] {
 // ---------------------------------------------------------------------------------
 // the verdict of one environment's run
 
-export type Cause =
+type Cause =
   /** no tmux at all in this environment */
   | 'no-tmux'
   /** the plugin's scripts run `tmux`, which the server's PATH does not have (the Homebrew case) */
@@ -200,7 +200,7 @@ export type Cause =
   | 'layout-mismatch'
   | 'other';
 
-export type StepState = 'ok' | 'warn' | 'fail' | 'timed out' | 'not run';
+type StepState = 'ok' | 'warn' | 'fail' | 'timed out' | 'not run';
 
 export interface EnvVerdict {
   label: EnvLabel;

@@ -13,7 +13,7 @@ export const ENV_LABELS: readonly EnvLabel[] = ['login', 'nonlogin'];
 export const STEPS = ['env', 'start', 'layout', 'load', 'save', 'kill', 'restart', 'restore'] as const;
 export type StepName = (typeof STEPS)[number];
 
-export interface LayoutWindow {
+interface LayoutWindow {
   /** pane dirs, relative to the layout root, in pane order (the first is the window's own) */
   panes: string[];
 }

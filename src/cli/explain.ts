@@ -6,7 +6,7 @@ import { hang } from '../report/layout.js';
 
 const SENTENCE_END = /(?<=[.!?])\s+(?=[A-Z`~@$])/;
 
-export function explainSections(c: Check): Array<{ heading: string; text: string }> {
+function explainSections(c: Check): Array<{ heading: string; text: string }> {
   const text = c.explain.trim().replace(/\s+/g, ' ');
   const at = text.search(/\bFix:\s/);
   const body = at >= 0 ? text.slice(0, at).trim() : text;

@@ -107,7 +107,7 @@ export async function writeOutputs(a: ParsedArgs, run: Run): Promise<boolean> {
  * appending (and removed again when it did not exist). Done before the run, so a bad path
  * costs no probe; the dirs are made one at a time (a recursive mkdir under /proc never returns).
  */
-export async function checkOutputs(outputs: ParsedArgs['outputs']): Promise<void> {
+async function checkOutputs(outputs: ParsedArgs['outputs']): Promise<void> {
   for (const o of outputs) {
     const file = resolve(o.file);
     const missing: string[] = [];

@@ -16,10 +16,10 @@
 import type { Facts, ProcessFact, ServerFact } from '../probe/facts.js';
 import { pluginPlace } from './config/tpm.js';
 import { optionValue } from './config.js';
-import { basename, shq, tilde } from './util.js';
+import { basename, liveServer, noServerReason, shq, tilde } from './util.js';
 
-export const DEFAULT_SAVE_INTERVAL_MIN = 15;
-export const DEFAULT_RESTORE_MAX_DELAY_SEC = 10;
+const DEFAULT_SAVE_INTERVAL_MIN = 15;
+const DEFAULT_RESTORE_MAX_DELAY_SEC = 10;
 
 export function continuumDir(f: Facts): string {
   return pluginPlace(f, 'tmux-continuum').dir;
@@ -27,6 +27,13 @@ export function continuumDir(f: Facts): string {
 
 export function continuumInstalled(f: Facts): boolean {
   return !!pluginPlace(f, 'tmux-continuum').entry;
+}
+
+/** Why a check of a running continuum has nothing to look at (not installed, no server), if so. */
+export function continuumAbsence(f: Facts): string | undefined {
+  if (!continuumInstalled(f)) return 'tmux-continuum is not installed (see plugins.continuum)';
+  if (!liveServer(f)) return noServerReason(f);
+  return undefined;
 }
 
 /** continuum's `#(…/continuum_save.sh)` is in status-right. */
@@ -55,7 +62,7 @@ export interface IntOption {
 }
 
 /** A whole-number option the way continuum reads it (`get_tmux_option NAME DEFAULT`: empty = default). */
-export function intOption(f: Facts, name: string, def: number): IntOption {
+function intOption(f: Facts, name: string, def: number): IntOption {
   const o = optionValue(f, name);
   const raw = o.value;
   if (raw === undefined || raw === '') return { value: def, source: `${name} not set, default ${def}` };
@@ -74,7 +81,7 @@ export function restoreMaxDelay(f: Facts): IntOption {
 }
 
 /** A `ps` command line continuum counts: it starts with `tmux` and is not `tmux source…`. */
-export function countedByContinuum(command: string): boolean {
+function countedByContinuum(command: string): boolean {
   return command.startsWith('tmux') && !command.startsWith('tmux source');
 }
 

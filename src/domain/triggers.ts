@@ -35,14 +35,7 @@ import {
   tilde,
 } from './util.js';
 
-export type TriggerKind =
-  | 'continuum'
-  | 'tmux-hook'
-  | 'logout-hook'
-  | 'script'
-  | 'crontab'
-  | 'launch-agent'
-  | 'key-binding';
+type TriggerKind = 'continuum' | 'tmux-hook' | 'logout-hook' | 'script' | 'crontab' | 'launch-agent' | 'key-binding';
 
 export interface SaveTrigger {
   kind: TriggerKind;
@@ -64,16 +57,16 @@ export interface SaveTrigger {
   direct?: boolean;
 }
 
-export type EvidenceKind = 'state-only' | 'racing' | 'dangling' | 'empty' | 'damaged';
+type EvidenceKind = 'state-only' | 'racing' | 'dangling' | 'empty' | 'damaged';
 
-export interface Evidence {
+interface Evidence {
   kind: EvidenceKind;
   /** one line each, with names and times */
   lines: string[];
   entries: HistoryEntry[];
 }
 
-export interface Cause {
+interface Cause {
   id: 'logout-hook' | 'close-hook' | 'server-without-path' | 'script-without-path' | 'wrong-server';
   /** one line, starts with what it is: `the ~/.zlogout hook (line 2) …` */
   summary: string;
@@ -135,7 +128,7 @@ function scriptSaves(t: TextFile): { text: string; n: number } | undefined {
 }
 
 /** Every way a save is triggered that the facts show. */
-export function findTriggers(f: Facts): SaveTrigger[] {
+function findTriggers(f: Facts): SaveTrigger[] {
   const home = f.host.home;
   const out: SaveTrigger[] = [];
   const server = liveServer(f);
@@ -292,7 +285,7 @@ export function findTriggers(f: Facts): SaveTrigger[] {
 const evidenceOf = new WeakMap<SaveHistory, Evidence[]>();
 
 /** The bad saves in the history, grouped by what they show. Built once per history and shared: read-only. */
-export function collectEvidence(h: SaveHistory): Evidence[] {
+function collectEvidence(h: SaveHistory): Evidence[] {
   let ev = evidenceOf.get(h);
   if (!ev) {
     ev = buildEvidence(h);

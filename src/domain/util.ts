@@ -34,7 +34,7 @@ export function samePath(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-export function pathDirs(path: string | null | undefined): string[] {
+function pathDirs(path: string | null | undefined): string[] {
   return (path ?? '').split(':').filter((d) => d !== '');
 }
 
@@ -82,7 +82,7 @@ export function ageText(seconds: number): string {
 }
 
 /** The file a non-login shell of the user's shell reads, where PATH must be set for `ssh host cmd`. */
-export function nonLoginRc(facts: Facts): string | null {
+function nonLoginRc(facts: Facts): string | null {
   const sh = basename(facts.host.shell || '');
   if (sh === 'zsh') return '~/.zshenv';
   if (sh === 'bash') return '~/.bashrc (at the top, before any "interactive only" return)';

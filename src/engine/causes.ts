@@ -51,7 +51,7 @@ export function foldOutcomes<T extends Outcome>(outcomes: T[]): T[] {
  * The order to fix things in: prerequisites before what depends on them, then failures
  * before warnings, then the checks' own order.
  */
-export function fixOrder<T extends Outcome>(outcomes: T[]): T[] {
+function fixOrder<T extends Outcome>(outcomes: T[]): T[] {
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   const index = new Map(outcomes.map((o, i) => [o.id, i]));
   const rank = (o: T) => URGENCY[o.status] * outcomes.length + index.get(o.id)!;

@@ -4,6 +4,9 @@ import type { Facts } from '../probe/facts.js';
 import type { Target } from '../targets/target.js';
 import type { TartFact } from '../targets/tart.js';
 
+/** The facts a check reads: part of the check API, so checks import them from here. */
+export type * from '../probe/facts.js';
+
 export type Status = 'pass' | 'info' | 'warn' | 'fail' | 'skip' | 'error';
 
 /** The one severity order: a check's verdict is its worst result. */

@@ -73,7 +73,7 @@ function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
 export const DEFAULT_CHECK_TIMEOUT_MS = 5000;
 
 /** A check's own deadline when it sets a usable one, else `fallback`. */
-export function checkDeadline(check: Check, fallback: number): number {
+function checkDeadline(check: Check, fallback: number): number {
   const own = check.timeoutMs;
   return typeof own === 'number' && Number.isFinite(own) && own > 0 ? own : fallback;
 }

@@ -15,7 +15,7 @@ const ANSWERS: Array<[RegExp, string]> = [
   [/^server\.path$/, 'tmux.server'],
 ];
 
-export function checkOf(repair: Pick<Repair, 'id'>): string | undefined {
+function checkOf(repair: Pick<Repair, 'id'>): string | undefined {
   return ANSWERS.find(([re]) => re.test(repair.id))?.[1];
 }
 

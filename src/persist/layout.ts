@@ -107,12 +107,12 @@ export function parseServer(r: Records, prefix: string): ServerState {
   };
 }
 
-export interface LayoutPane {
+interface LayoutPane {
   index: number;
   dir: string;
 }
 
-export interface LayoutWindow {
+interface LayoutWindow {
   index: number;
   name: string;
   panes: LayoutPane[];

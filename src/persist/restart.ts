@@ -25,7 +25,7 @@ export interface RestartContext {
   bootSec: number;
 }
 
-export interface RestartResult {
+interface RestartResult {
   /** the connection to use from now on */
   target: Target;
   details: string[];

@@ -8,7 +8,7 @@ import { scanOutput } from '../remote/records.js';
 export const US = '\x1f';
 
 /** `display-message -p` format of the server facts persist needs (fields joined by US). */
-export const SERVER_FORMAT = [
+const SERVER_FORMAT = [
   '#{pid}',
   '#{start_time}',
   '#{version}',
@@ -22,14 +22,14 @@ export const SERVER_FORMAT = [
   '#{@continuum-save-interval}',
 ].join(US);
 
-export const SESSION_FORMAT = [
+const SESSION_FORMAT = [
   '#{session_id}',
   '#{session_name}',
   '#{session_windows}',
   '#{session_attached}',
   '#{session_created}',
 ].join(US);
-export const PANE_FORMAT = [
+const PANE_FORMAT = [
   '#{session_name}',
   '#{window_index}',
   '#{window_name}',

@@ -5,7 +5,7 @@
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Columns a string takes on screen (colour codes take none). */
-export function visible(s: string): number {
+function visible(s: string): number {
   return [...s.replace(ANSI, '')].length;
 }
 

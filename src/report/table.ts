@@ -9,8 +9,6 @@ import { fixLines, hang } from './layout.js';
 import { symbol } from './symbols.js';
 import { byCategory, errorLines, heading, manySummaryLine, repairsView, summaryLine, verdictLine } from './view.js';
 
-export { summaryLine } from './view.js';
-
 export interface TableOptions {
   verbose?: boolean;
   /** every check's row, not only the problems */
@@ -103,7 +101,7 @@ function allRows(r: Report, p: Paint, o: Required<TableOptions>): string[] {
   return out;
 }
 
-export function repairLines(r: Report, p: Paint, width = 100): string[] {
+function repairLines(r: Report, p: Paint, width = 100): string[] {
   const view = repairsView(r);
   if (!view) return [];
   const out = ['', ...hang('', p.bold(view.title), width, 0)];

@@ -93,7 +93,7 @@ export function errorLines(r: Report): string[] {
   return r.error ? [`cannot run: ${r.error.message}`, ...(r.error.hint ? [r.error.hint] : [])] : [];
 }
 
-export const REPAIR_MARK: Record<RepairEntry['status'], string> = {
+const REPAIR_MARK: Record<RepairEntry['status'], string> = {
   planned: '•',
   applied: '✓',
   'already-ok': '=',

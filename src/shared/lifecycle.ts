@@ -11,7 +11,7 @@
 export type Cleanup = () => void | Promise<void>;
 
 /** How long all cleanups together may take before the process exits anyway. */
-export const SHUTDOWN_DEADLINE_MS = 3_000;
+const SHUTDOWN_DEADLINE_MS = 3_000;
 
 export const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 export type ShutdownSignal = keyof typeof EXIT_CODES;

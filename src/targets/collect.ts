@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { type RunResult, TargetError } from './target.js';
 
 /** The probe caps its own output far below this; beyond it something is wrong. */
-export const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 /** Anything that emits `data` chunks: a stream, or a filter in front of one. */
 export interface DataSource {
@@ -16,7 +16,7 @@ export interface DataSource {
  * behind (a tmux client stuck on a stopped server, its stderr still the shell's) would
  * otherwise keep the run going until that process ends.
  */
-export const LEFTOVER_GRACE_MS = 500;
+const LEFTOVER_GRACE_MS = 500;
 
 type End = (code: number | null, signal?: string) => void;
 

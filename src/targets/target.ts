@@ -46,7 +46,7 @@ export class TargetError extends Error {
 }
 
 /** Control characters (newlines included) shown as escapes, so a message stays on one line. */
-export function oneLine(s: string): string {
+function oneLine(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\x00-\x1f\x7f]/g, (c) =>
     c === '\n'

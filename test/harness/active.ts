@@ -205,9 +205,9 @@ export function raw(key: string, bytes: Buffer | string): string {
   return `@@${key}\n${Buffer.from(bytes).toString('base64')}\n`;
 }
 
-export const SANDBOX = '/tmp/cal-doctor.Ab12Cd34';
+const SANDBOX = '/tmp/cal-doctor.Ab12Cd34';
 /** the layout root as `pwd -P` gives it on macOS */
-export const rootOf = (label: string) => `/private${SANDBOX}/${label}/layout`;
+const rootOf = (label: string) => `/private${SANDBOX}/${label}/layout`;
 export const ROOT = rootOf('nonlogin');
 
 /** What resurrect's save.sh writes for the layout (first space of a dir escaped). */
@@ -243,7 +243,7 @@ export function paneList(label = 'nonlogin'): string {
     .join('\n');
 }
 
-export function step(
+function step(
   label: string,
   n: number,
   name: string,

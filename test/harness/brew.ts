@@ -8,7 +8,7 @@ import { targetPath } from './macos.js';
 import { SYSTEM_PATH, TMUX, which } from './util.js';
 
 /** What a POSIX probe (and TPM/resurrect, if they run from that PATH) may call; never tmux. */
-export const PROBE_TOOLS: readonly string[] = [
+const PROBE_TOOLS: readonly string[] = [
   'sh',
   'dash',
   'bash',

@@ -39,7 +39,7 @@ export interface FakeTart {
   cleanup(): void;
 }
 
-export const FAKE_TART_DIR = fileURLToPath(new URL('./bin/', import.meta.url)).replace(/\/$/, '');
+const FAKE_TART_DIR = fileURLToPath(new URL('./bin/', import.meta.url)).replace(/\/$/, '');
 
 export function fakeTart(vms: FakeVm[]): FakeTart {
   const dir = makeTempDir('cal-tart-');

@@ -11,7 +11,7 @@ import { processesWhere, run, SYSTEM_PATH, sleep, terminate, waitFor, which } fr
 export const ZLOGOUT_SAVE = '~/.tmux/plugins/tmux-resurrect/scripts/save.sh quiet\n';
 
 /** Save file names have 1-second resolution: wait for the next wall-clock second. */
-export async function nextSecond(): Promise<void> {
+async function nextSecond(): Promise<void> {
   await sleep(1000 - (Date.now() % 1000) + 50);
 }
 

@@ -16,8 +16,8 @@ import {
   which,
 } from './util.js';
 
-export type PluginName = 'tpm' | 'tmux-resurrect' | 'tmux-continuum';
-export const ALL_PLUGINS: readonly PluginName[] = ['tpm', 'tmux-resurrect', 'tmux-continuum'];
+type PluginName = 'tpm' | 'tmux-resurrect' | 'tmux-continuum';
+const ALL_PLUGINS: readonly PluginName[] = ['tpm', 'tmux-resurrect', 'tmux-continuum'];
 
 /** Where the vendored plugin checkouts live (read-only; they are copied per home). */
 export const VENDOR_PLUGINS_DIR = VENDOR_PLUGINS;
@@ -32,7 +32,7 @@ export const SEED_CONFIG_LINES: readonly string[] = [
 ];
 
 /** The seed's config made loadable by TPM: tpm's own @plugin first, `run tpm` last. */
-export function defaultTmuxConf(): string {
+function defaultTmuxConf(): string {
   return `${["set -g @plugin 'tmux-plugins/tpm'", ...SEED_CONFIG_LINES, "run '~/.tmux/plugins/tpm/tpm'"].join('\n')}\n`;
 }
 

@@ -16,7 +16,7 @@ const TOOLS = process.env.CAL_DOCTOR_MACOS_TOOLS ?? fileURLToPath(new URL('../..
  * FreeBSD's ls, stat, date, sed, base64, … first on a target's PATH in the macOS pass: the
  * namespace's links to them (all but a mktemp that is broken on glibc, see macos-ns.sh).
  */
-export const BSD_BIN = '/opt/cal-doctor/bsd';
+const BSD_BIN = '/opt/cal-doctor/bsd';
 /** Where Homebrew's tmux is in the macOS pass; only login profiles put it on PATH. */
 export const HOMEBREW_BIN = '/opt/homebrew/bin';
 const MARK = 'CAL_DOCTOR_MACOS_NS';

@@ -70,7 +70,7 @@ export async function closedPort(): Promise<number> {
   return freePort();
 }
 
-export type ExecBehaviour =
+type ExecBehaviour =
   /** run the command with /bin/sh -c in `env`, in its own process group (signals kill the group) */
   | { kind: 'local'; env: Record<string, string>; cwd?: string }
   /** accept the exec, read stdin, never print, never exit */
@@ -90,7 +90,7 @@ export interface FakeSshdOptions {
   exec: ExecBehaviour;
 }
 
-export interface FakeSshdEvents {
+interface FakeSshdEvents {
   connections: number;
   /** auth attempts: method and user (never the password) */
   auth: Array<{ method: string; user: string; ok: boolean }>;

@@ -43,7 +43,7 @@ export async function tmuxCmd(home: Home, ...args: string[]): Promise<string> {
   return out.stdout.replace(/\n$/, '');
 }
 
-export interface Layout {
+interface Layout {
   sessions: string[];
   /** panes per session, in the order created */
   panes: Record<string, number>;

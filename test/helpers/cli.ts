@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Sshd } from '../harness/sshd.js';
 import { makeTempDir, type RunOutput, run } from '../harness/util.js';
 
-export const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = join(REPO, 'bin', 'cal-doctor.js');
 
 /** A HOME for the doctor itself (its ~/.ssh/config and known_hosts are looked for there). */

@@ -33,9 +33,9 @@ export const SAVE_NAMES = [
 ] as const;
 export const LAST_SAVE = SAVE_NAMES[2];
 
-export const LOGIN_PATH =
+const LOGIN_PATH =
   '/opt/homebrew/bin:/opt/homebrew/sbin:/usr/local/bin:/System/Cryptexes/App/usr/bin:/usr/bin:/bin:/usr/sbin:/sbin';
-export const NONLOGIN_PATH = '/opt/homebrew/bin:/opt/homebrew/sbin:/usr/bin:/bin:/usr/sbin:/sbin';
+const NONLOGIN_PATH = '/opt/homebrew/bin:/opt/homebrew/sbin:/usr/bin:/bin:/usr/sbin:/sbin';
 
 /** The reporting user's ~/.tmux.conf (docs/domain.md) with TPM's run line at the bottom. */
 export const TMUX_CONF = `# cal-dev tmux config
@@ -56,7 +56,7 @@ run '~/.tmux/plugins/tpm/tpm'
 export const DEFAULT_STATUS_RIGHT =
   '#{?window_bigger,[#{window_offset_x}#,#{window_offset_y}] ,}"#{=21:pane_title}" %H:%M %d-%b-%y';
 /** what continuum.tmux writes: its save interpolation in front of the old value */
-export const CONTINUUM_STATUS_RIGHT = `#(${PLUGINS}/tmux-continuum/scripts/continuum_save.sh)${DEFAULT_STATUS_RIGHT}`;
+const CONTINUUM_STATUS_RIGHT = `#(${PLUGINS}/tmux-continuum/scripts/continuum_save.sh)${DEFAULT_STATUS_RIGHT}`;
 
 export const REVISIONS = {
   'tmux-resurrect': 'cff343cf9e81983d3da0c8562b01616f12e8d548',
@@ -85,7 +85,7 @@ export function saveContent(name: string, content: string, truncated = false): S
   return { name, size: Buffer.byteLength(content), content, truncated };
 }
 
-export function healthySaveDir(): SaveDirFact {
+function healthySaveDir(): SaveDirFact {
   const size = Buffer.byteLength(SAVES.healthy);
   return {
     role: 'xdg',

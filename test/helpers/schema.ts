@@ -4,9 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import formats from 'ajv-formats';
 
-export const SCHEMA = JSON.parse(
-  readFileSync(new URL('../../schema/report.schema.json', import.meta.url), 'utf8'),
-) as object;
+const SCHEMA = JSON.parse(readFileSync(new URL('../../schema/report.schema.json', import.meta.url), 'utf8')) as object;
 
 /** ajv-formats is CommonJS: its plugin is the module itself (and also its `default`). */
 const addFormats = ((formats as unknown as { default?: unknown }).default ?? formats) as unknown as (a: Ajv) => Ajv;

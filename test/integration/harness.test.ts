@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brewEnv, installBrew } from '../harness/brew.js';
 import { fakeTart } from '../harness/fake-tart.js';
 import { type Home, makeHome } from '../harness/home.js';
+import { HOMEBREW_BIN, inMacosNamespace, MACOS, targetPath } from '../harness/macos.js';
 import { type Sshd, ssh, sshdAvailable, startSshd } from '../harness/sshd.js';
 import {
   killServer,
@@ -21,6 +22,20 @@ import {
 import { processesWhere, run } from '../harness/util.js';
 
 const canRun = sshdAvailable() && tmuxAvailable();
+
+describe.runIf(MACOS)('the macOS-like target (runs only with CAL_DOCTOR_TARGET=macos, the second CI pass)', () => {
+  it("is what it says: macOS's bash as /bin/sh and /bin/bash, BSD tools first on the target PATH, tmux only in Homebrew's dir", async () => {
+    expect(inMacosNamespace()).toBe(true);
+    const bash = await run('/bin/bash', ['-c', 'echo "$BASH_VERSION"']);
+    expect(bash.stdout).toMatch(/^3\.2\.57/);
+    const ls = await run('/bin/sh', ['-c', 'ls --version'], { env: { PATH: targetPath('/usr/bin:/bin') } });
+    expect(ls.code).not.toBe(0); // BSD ls has no --version
+    expect((await run('/bin/sh', ['-c', 'command -v tmux'], { env: { PATH: '/usr/bin:/bin' } })).stdout).toBe('');
+    expect((await run('/bin/sh', ['-c', `command -v tmux`], { env: { PATH: HOMEBREW_BIN } })).stdout.trim()).toBe(
+      `${HOMEBREW_BIN}/tmux`,
+    );
+  });
+});
 const paneLines = (content: string) => content.split('\n').filter((l) => l.startsWith('pane\t'));
 
 describe.skipIf(!canRun)(

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { childrenOf, cleanupAtExit, makeTempDir, SYSTEM_PATH } from '../harness/util.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const BIN = join(REPO, 'bin', 'cal-doctor.js');
+const BIN = join(REPO, 'bin', 'cal-doctor.js');
 
 /** The CLI can run: the build output exists (`npm run build`, done by `pretest`). */
 export function cliBuilt(): boolean {

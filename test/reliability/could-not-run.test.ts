@@ -81,6 +81,24 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
       expect(silent.connections()).toBe(1);
       await waitFor(() => silent.closed() === 1, { timeoutMs: 2000, what: 'the client to hang up' });
     });
+
+    it('an --output path that cannot be written: exit 2 at once, before any connection', async () => {
+      const bad = join(tempDir('cal-out-'), 'not-a-dir');
+      writeFileSync(bad, 'a file where a dir should be');
+      const before = silent.connections();
+      const r = await runCli(['--host', `127.0.0.1:${silent.port}`, '-i', someKey, '--output', `${bad}/report.json`]);
+      expect({ code: r.code, stderr: lines(r.stderr) }).toEqual({
+        code: 2,
+        stderr: [
+          expect.stringMatching(
+            new RegExp(`^cal-doctor: --output ${bad}/report\\.json: cannot write there \\(ENOTDIR\\)$`),
+          ),
+          'Run `cal-doctor --help` for usage.',
+        ],
+      });
+      expect(silent.connections()).toBe(before); // no connect, no probe: the silent port would have held it
+      expect(r.ms).toBeLessThan(CONNECT_TIMEOUT_S * 1000);
+    });
   });
 
   describe('against an in-process SSH server with password auth', () => {

@@ -6,7 +6,7 @@
 
 export type Word = { text: string; block?: false } | { text: string; block: true; body: string; bodyLine: number };
 
-export type Stmt =
+type Stmt =
   | { kind: 'cmd'; line: number; text: string; words: Word[] }
   | { kind: 'if' | 'elif'; line: number; text: string; cond: string }
   | { kind: 'else' | 'endif'; line: number; text: string }

@@ -8,7 +8,7 @@ import { dirname, liveServer, samePath } from '../util.js';
 import { lex, type Word } from './lex.js';
 
 /** `true`: runs; `false`: a condition rules it out; `'conditional'`: it depends on a shell test or an unknown format. */
-export type Active = true | false | 'conditional';
+type Active = true | false | 'conditional';
 
 export interface ConfLine {
   file: string;
@@ -27,7 +27,7 @@ export interface ConfLine {
   via: string[];
 }
 
-export interface SourceRef {
+interface SourceRef {
   /** where the source-file line is */
   at: ConfLine;
   /** the path as expanded */

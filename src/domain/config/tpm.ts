@@ -74,7 +74,7 @@ export function tpmFiles(f: Facts): { userConf: string; files: TextFile[] } {
   return { userConf, files };
 }
 
-export interface TpmLine {
+interface TpmLine {
   file: string;
   line: number;
   text: string;

@@ -13,7 +13,7 @@
 // tar-stream and zlib are loaded on the first archive read, not with the checks: most runs
 // have no archive to read (capture off), and tar-stream's module tree costs ~20 ms to load.
 
-export interface ArchiveEntry {
+interface ArchiveEntry {
   /** as stored, e.g. `./pane_contents/pane-cal-dev:0.0` */
   name: string;
   type: string;

@@ -18,7 +18,7 @@ import type { SaveDirFact } from '../../probe/facts.js';
 import { parseSaveName, saveFilesIn, savesNotListed } from './savedir.js';
 import { type ParsedSave, parseSave, type SaveClass } from './savefile.js';
 
-export type HistoryClass = SaveClass | 'unread';
+type HistoryClass = SaveClass | 'unread';
 
 export interface HistoryEntry {
   name: string;
@@ -38,7 +38,7 @@ export interface HistoryEntry {
   isLast: boolean;
 }
 
-export type LastState =
+type LastState =
   /** no `last` at all */
   | 'missing'
   /** a symlink to a save in the dir that exists */
@@ -50,7 +50,7 @@ export type LastState =
   /** a regular file (or something else), not resurrect's symlink */
   | 'not-link';
 
-export interface LastInfo {
+interface LastInfo {
   state: LastState;
   /** the link target as stored */
   target?: string;
@@ -85,7 +85,7 @@ export interface SaveHistory {
   retention: Retention;
 }
 
-export interface Retention {
+interface Retention {
   keepNewest: number;
   days: number;
   /** newestValid's rank among all saves, newest = 1 */
@@ -99,12 +99,12 @@ export interface Retention {
 }
 
 export const KEEP_NEWEST = 5;
-export const DEFAULT_DELETE_AFTER_DAYS = 30;
+const DEFAULT_DELETE_AFTER_DAYS = 30;
 /**
  * An unread save at least this big is taken for one with panes (unverified): one pane line
  * alone is longer; a state-only file is 8 bytes per racing save.
  */
-export const PLAUSIBLE_SAVE_BYTES = 64;
+const PLAUSIBLE_SAVE_BYTES = 64;
 
 const STAMP = /^tmux_resurrect_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})\.txt$/;
 

@@ -44,7 +44,7 @@ export interface SavedPane {
   line: number;
 }
 
-export interface SavedWindow {
+interface SavedWindow {
   session: string;
   index: number;
   name: string;
@@ -61,14 +61,14 @@ export interface SavedWindow {
   line: number;
 }
 
-export interface SavedSession {
+interface SavedSession {
   name: string;
   windows: SavedWindow[];
   /** grouped_session: the session it is grouped with */
   groupedWith?: string;
 }
 
-export interface SaveProblem {
+interface SaveProblem {
   /** 1-based line number */
   line: number;
   reason: string;
@@ -292,19 +292,7 @@ function parseSaveUnsafe(input: string | Buffer, cappedByProbe: boolean): Parsed
         break;
       }
       case 'pane': {
-        const [, sess, winIdx, winActive, winFlags, paneIdx, title, dir, paneActive, command, full] = fields as [
-          string,
-          string,
-          string,
-          string,
-          string,
-          string,
-          string,
-          string,
-          string,
-          string,
-          string,
-        ];
+        const [, sess, winIdx, winActive, winFlags, paneIdx, title, dir, paneActive, command, full] = fields;
         if (sess === '') {
           problems.push({ line: n, reason: 'pane line with an empty session name' });
           break;
@@ -357,16 +345,7 @@ function parseSaveUnsafe(input: string | Buffer, cappedByProbe: boolean): Parsed
         break;
       }
       case 'window': {
-        const [, sess, idx, name, active, flags, layout, autoRename] = fields as [
-          string,
-          string,
-          string,
-          string,
-          string,
-          string,
-          string,
-          string,
-        ];
+        const [, sess, idx, name, active, flags, layout, autoRename] = fields;
         if (sess === '') {
           problems.push({ line: n, reason: 'window line with an empty session name' });
           break;
