@@ -18,11 +18,34 @@ cal_key() {
 	printf '@@%s\n' "$1"
 }
 
-# cal_kv KEY ITEM...: one kv record.
+# cal_kv KEY ITEM...: one kv record. With cal_batch set, the record is held for the
+# next cal_flush instead (items in numbered variables, so nothing is quoted or escaped).
 cal_kv() {
+	if [ -n "${cal_batch:-}" ]; then
+		for _it in "$@" ''; do
+			cal_bn=$((${cal_bn:-0} + 1))
+			eval "cal_b_$cal_bn=\$_it"
+			cal_bq="${cal_bq:-} \"\$cal_b_$cal_bn\""
+		done
+		return 0
+	fi
 	cal_key "$1"
 	shift
 	printf '%s\0' "$@" | base64
+}
+
+# cal_flush: the kv records held since the last flush as one `kvs` record, one base64 for
+# them all: each record is its key and its items, each ended by a NUL, then one more NUL
+# (no item is empty, so an empty one ends the record).
+cal_flush() {
+	[ -n "${cal_bq:-}" ] || return 0
+	cal_key kvs
+	eval "printf '%s\\0' $cal_bq" | base64
+	while [ "$cal_bn" -gt 0 ]; do
+		unset "cal_b_$cal_bn"
+		cal_bn=$((cal_bn - 1))
+	done
+	cal_bq=
 }
 
 # cal_str KEY VALUE: one record holding VALUE as it is.

@@ -19,6 +19,7 @@ CAL_CAP_RECENT=65536     # each of the newest save files
 CAL_RECENT_MAX=20        # how many of the newest save files
 CAL_CAP_LSLINES=20000    # entries of a save-dir listing
 CAL_LS_SAVES=500         # save files of a dir listed in full (the newest by name); older ones are counted
+CAL_LS_OTHERS=1000       # other entries of a save dir listed by the same ls (more: by find)
 CAL_CAP_OUT=262144       # output of one tmux call, ps output
 CAL_CAP_LOGIN=16384      # output of the login shell
 CAL_SOCKETS_MAX=16       # non-default sockets asked whether a server answers
@@ -710,7 +711,7 @@ cal_cfg_add() {
 }
 
 # cal_cfg_kv ITEM...: appends items to the cfgtree record being built, each ended by a
-# \001 that becomes the NUL of a kv item when the record is written (and dropped inside)
+# \001 that the record is split on when it is written (and dropped inside)
 cal_cfg_kv() {
 	for _it in "$@"; do
 		case $_it in
@@ -734,6 +735,38 @@ cal_pdir() {
 	cal_pdirs=$cal_pdirs$NL$_d
 	cal_plugins_in "pdir.$cal_pdir_n" "$_d"
 	cal_pdir_n=$((cal_pdir_n + 1))
+}
+
+# cal_srv_paths: sets _srp to the plugin paths the server's options name, one a line:
+# @resurrect-save-script-path, and the dir of continuum_save.sh in status-right's `#(…)`
+cal_srv_paths() {
+	_srp=
+	_oldifs=$IFS
+	IFS=$NL
+	set -f
+	for _l in $cal_srv_opts; do
+		case $_l in
+		'@resurrect-save-script-path '*)
+			_x=${_l#@resurrect-save-script-path }
+			_x=${_x#\"}
+			_x=${_x%\"}
+			case $_x in
+			*\"*) ;;
+			*) _srp=$_srp$NL$_x ;;
+			esac
+			;;
+		'status-right '*'#('*'/scripts/continuum_save.sh)'*)
+			_x=${_l%/scripts/continuum_save.sh)*}
+			_x=${_x##*#\(}
+			case $_x in
+			*\)*) ;;
+			*) _srp=$_srp$NL$_x ;;
+			esac
+			;;
+		esac
+	done
+	set +f
+	IFS=$_oldifs
 }
 
 cal_cfgtree() {
@@ -893,8 +926,7 @@ cal_cfgtree() {
 	# plugin dirs: TPM's path, where run-shell lines and the server's plugin paths point
 	cal_pdir_n=0
 	cal_pdirs=$NL${cal_plugins_dir%/}
-	_srp=$(printf '%s\n' "$cal_srv_opts" | sed -n -e 's/^@resurrect-save-script-path "\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' \
-		-e 's/^status-right .*#(\([^)]*\)\/scripts\/continuum_save\.sh).*/\1/p' 2>/dev/null)
+	cal_srv_paths
 	_tpp=${cal_srv_env#*"${NL}TMUX_PLUGIN_MANAGER_PATH=\""}
 	if [ "$_tpp" = "$cal_srv_env" ]; then _tpp=; fi
 	_tpp=${_tpp%%\"*}
@@ -913,7 +945,14 @@ cal_cfgtree() {
 	set +f
 	IFS=$_oldifs
 	cal_cfg_kv "count=$cal_cfg_n" "pdirs=$cal_pdir_n" "cap=$CAL_CAP_CFG"
-	printf '%s' "$cal_cfg_rec" | tr '\001' '\000' | base64 | { printf '@@cfgtree\n'; cat; }
+	_oldifs=$IFS
+	IFS=$cal_soh
+	set -f
+	# shellcheck disable=SC2086 # the items, split on the \001 that ends each
+	set -- $cal_cfg_rec
+	set +f
+	IFS=$_oldifs
+	cal_kv cfgtree "$@"
 }
 
 # ---------------------------------------------------------------------------------
@@ -956,47 +995,85 @@ cal_recent() {
 # cal_savels N DIR LAST: @@save.N.listing (kv: how many save files, how many listed) and
 # @@save.N.ls, the `ls -ln` lines of DIR's entries as `./NAME`: the newest CAL_LS_SAVES
 # save files (`tmux_resurrect_*.txt` by name, and names sort by time), the save file LAST
-# (`last`'s target, as readlink gave it) when it is an older one, and every other entry.
-# Older saves are only counted: `ls -lant` of a 10,000-save dir is 1 MB of output. Runs in
-# a subshell of its own (it changes directory); names only ever travel as arguments.
-cal_savels() (
-	LC_ALL=C
-	export LC_ALL
-	CDPATH=
-	_sn=$1
-	_ln=${3##*/}
-	if ! cd -P -- "$2" 2>/dev/null; then
-		# not searchable: the old listing (names without ./, no counts)
-		cal_key "save.$_sn.ls"
-		# shellcheck disable=SC2012 # ls -l is the listing we want; BSD find has no -printf
-		ls -lant "$2" 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
-		exit 0
+# (`last`'s target, as ls shows it) when it is an older one, and every other entry.
+# Older saves are only counted: `ls -lant` of a 10,000-save dir is 1 MB of output. The
+# listing runs in a subshell of its own (it changes directory); names only ever travel as
+# arguments.
+cal_savels() {
+	_vn=$1
+	_vd=$2
+	_vl=${3##*/}
+	if [ ! -x "$_vd" ]; then
+		cal_savels_ls "$_vn" "$_vd"
+		return 0
 	fi
-	set -- ./tmux_resurrect_*.txt
+	set -- "$_vd"/tmux_resurrect_*.txt
 	if [ ! -e "$1" ] && [ ! -L "$1" ]; then
 		set --
 	fi
 	_total=$#
 	if [ $# -gt "$CAL_LS_SAVES" ]; then
 		shift $(($# - CAL_LS_SAVES))
-		case $_ln in
+		case $_vl in
 		tmux_resurrect_*.txt)
-			if [ -e "./$_ln" ] || [ -L "./$_ln" ]; then
+			if [ -e "$_vd/$_vl" ] || [ -L "$_vd/$_vl" ]; then
 				for _x in "$@" ""; do
-					if [ "$_x" = "./$_ln" ]; then break; fi
-					if [ -z "$_x" ]; then set -- "./$_ln" "$@"; fi
+					if [ "$_x" = "$_vd/$_vl" ]; then break; fi
+					if [ -z "$_x" ]; then set -- "$_vd/$_vl" "$@"; fi
 				done
 			fi
 			;;
 		esac
 	fi
-	cal_kv "save.$_sn.listing" "total=$_total" "listed=$#" "max=$CAL_LS_SAVES"
-	cal_key "save.$_sn.ls"
-	{
+	cal_kv "save.$_vn.listing" "total=$_total" "listed=$#" "max=$CAL_LS_SAVES"
+	_a=$#
+	while [ "$_a" -gt 0 ]; do
+		_x=$1
+		shift
+		_a=$((_a - 1))
+		set -- "$@" "./${_x##*/}"
+	done
+	cal_savels_ls "$_vn" "$_vd" "$@"
+}
+
+# cal_savels_ls N DIR NAME...: @@save.N.ls, the NAMEs and every entry of DIR that is not a
+# save file; when DIR cannot be entered, `ls -lant` of it (names without ./, no counts)
+cal_savels_ls() {
+	cal_key "save.$1.ls"
+	(
+		LC_ALL=C
+		export LC_ALL
+		CDPATH=
+		_vd=$2
+		shift 2
+		if ! cd -P -- "$_vd" 2>/dev/null; then
+			# shellcheck disable=SC2012 # ls -l is the listing we want; BSD find has no -printf
+			ls -lant "$_vd"
+			exit 0
+		fi
+		# the other entries: up to CAL_LS_OTHERS on the same ls (fewer processes), more
+		# through find, which splits a list too long for one command line
+		_o=0
+		for _e in ./* ./.[!.]* ./..?*; do
+			case $_e in
+			./tmux_resurrect_*.txt) continue ;;
+			esac
+			if [ -e "$_e" ] || [ -L "$_e" ]; then _o=$((_o + 1)); fi
+		done
+		if [ "$_o" -gt "$CAL_LS_OTHERS" ]; then
+			if [ $# -gt 0 ]; then ls -lnd "$@"; fi
+			find . ! -name . -prune ! -name 'tmux_resurrect_*.txt' -exec ls -lnd {} +
+			exit 0
+		fi
+		for _e in ./* ./.[!.]* ./..?*; do
+			case $_e in
+			./tmux_resurrect_*.txt) continue ;;
+			esac
+			if [ -e "$_e" ] || [ -L "$_e" ]; then set -- "$@" "$_e"; fi
+		done
 		if [ $# -gt 0 ]; then ls -lnd "$@"; fi
-		find . ! -name . -prune ! -name 'tmux_resurrect_*.txt' -exec ls -lnd {} +
-	} 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
-)
+	) 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
+}
 
 # cal_savedir N ROLE DIR
 cal_savedir() {
@@ -1008,10 +1085,17 @@ cal_savedir() {
 		if [ -w "$_d" ]; then set -- "$@" "writable=1"; fi
 		_lf=$_d/last
 		_lt=
-		if [ -L "$_lf" ]; then _lt=$(readlink "$_lf" 2>/dev/null); fi
+		_ll=
+		if [ -e "$_lf" ] || [ -L "$_lf" ]; then _ll=$(LC_ALL=C ls -lnd "$_lf" 2>&1); fi
+		# the link's target as ls prints it after the name (no readlink process)
+		if [ -L "$_lf" ]; then
+			case $_ll in
+			*" $_lf -> "*) _lt=${_ll#*" $_lf -> "} ;;
+			esac
+		fi
 		cal_savels "$_sn" "$_d" "$_lt"
 		if [ -e "$_lf" ] || [ -L "$_lf" ]; then
-			set -- "$@" "last.exists=1" "last.ls=$(LC_ALL=C ls -lnd "$_lf" 2>&1)" "last.cap=$CAL_CAP_LAST"
+			set -- "$@" "last.exists=1" "last.ls=$_ll" "last.cap=$CAL_CAP_LAST"
 			if [ -L "$_lf" ]; then
 				set -- "$@" "last.islink=1" "last.target=$_lt"
 			fi
@@ -1086,56 +1170,52 @@ cal_saves() {
 # dropped and `\ ` read back as a space (what restore's `read` makes of it), each
 # distinct dir (at most CAL_SAVED_MAX) tested with `[ -d ]` and for a Session.vim
 # (resurrect's vim and nvim session strategies test `-e`). A dir is data: it is only
-# ever quoted, tested and printed, never evaluated. The record is written by the
-# pipeline itself (its loop runs in a subshell), NUL-ended items like cal_kv's.
+# ever quoted, tested and printed, never evaluated.
 cal_saved() {
 	_lf=$2/last
-	cal_key saved
-	{
-		printf '%s\0' "role=$1" "dir=$2"
-		# -f: a FIFO named last would block sed
-		if [ -f "$_lf" ] && [ -r "$_lf" ]; then
-			printf '%s\0' "last=1"
-			# one sed for grep '^pane<TAB>' | sed 's/\\ / /g' | cut -f 8 | sed 's/^://'
-			# (lines with fewer than 8 fields print nothing; `\ ` never makes a tab);
-			# only the capped head, as for the content: a huge `last` costs no more
-			head -c "$CAL_CAP_LAST" <"$_lf" 2>/dev/null |
-				LC_ALL=C sed -n -e 's/\\ / /g' \
-					-e "s/^pane$TAB\\([^$TAB]*$TAB\\)\\{6\\}:\\{0,1\\}\\([^$TAB]*\\).*/\\2/p" 2>/dev/null |
-				cal_saved_dirs
-		else
-			printf '%s\0' "last=0"
-		fi
-	} | base64
-}
-
-# cal_saved_dirs: reads dirs, one a line; prints the kv items of the distinct ones
-cal_saved_dirs() {
-	_n=0
-	_seen=$NL
-	while IFS= read -r _sd || [ -n "$_sd" ]; do
-		[ -n "$_sd" ] || continue
-		case $_seen in
-		*"$NL$_sd$NL"*) continue ;;
-		esac
-		if [ "$_n" -ge "$CAL_SAVED_MAX" ]; then
-			printf '%s\0' "more=1"
-			break
-		fi
-		_seen=$_seen$_sd$NL
-		_x=0
-		_v=0
-		# only absolute dirs: a relative one would be looked up from wherever the probe runs
-		case $_sd in
-		/*)
-			if [ -d "$_sd" ]; then _x=1; fi
-			if [ -e "$_sd/Session.vim" ]; then _v=1; fi
-			;;
-		esac
-		printf '%s\0' "dir.$_n=$_sd" "dir.$_n.exists=$_x" "dir.$_n.vim=$_v"
-		_n=$((_n + 1))
-	done
-	printf '%s\0' "count=$_n"
+	set -- "role=$1" "dir=$2"
+	# -f: a FIFO named last would block sed
+	if [ -f "$_lf" ] && [ -r "$_lf" ]; then
+		# one sed for grep '^pane<TAB>' | sed 's/\\ / /g' | cut -f 8 | sed 's/^://'
+		# (lines with fewer than 8 fields print nothing; `\ ` never makes a tab);
+		# only the capped head, as for the content: a huge `last` costs no more
+		_sds=$(head -c "$CAL_CAP_LAST" <"$_lf" 2>/dev/null |
+			LC_ALL=C sed -n -e 's/\\ / /g' \
+				-e "s/^pane$TAB\\([^$TAB]*$TAB\\)\\{6\\}:\\{0,1\\}\\([^$TAB]*\\).*/\\2/p" 2>/dev/null)
+		set -- "$@" "last=1"
+		_n=0
+		_seen=$NL
+		_oldifs=$IFS
+		IFS=$NL
+		set -f
+		for _sd in $_sds; do
+			case $_seen in
+			*"$NL$_sd$NL"*) continue ;;
+			esac
+			if [ "$_n" -ge "$CAL_SAVED_MAX" ]; then
+				set -- "$@" "more=1"
+				break
+			fi
+			_seen=$_seen$_sd$NL
+			_x=0
+			_v=0
+			# only absolute dirs: a relative one would be looked up from wherever the probe runs
+			case $_sd in
+			/*)
+				if [ -d "$_sd" ]; then _x=1; fi
+				if [ -e "$_sd/Session.vim" ]; then _v=1; fi
+				;;
+			esac
+			set -- "$@" "dir.$_n=$_sd" "dir.$_n.exists=$_x" "dir.$_n.vim=$_v"
+			_n=$((_n + 1))
+		done
+		set +f
+		IFS=$_oldifs
+		set -- "$@" "count=$_n"
+	else
+		set -- "$@" "last=0"
+	fi
+	cal_kv saved "$@"
 }
 
 # ---------------------------------------------------------------------------------
@@ -1266,10 +1346,21 @@ cal_jobs() {
 # ---------------------------------------------------------------------------------
 # processes -> @@ps
 cal_ps() {
-	# shellcheck disable=SC2009 # pgrep cannot print ppid/uid/etime
-	_o=$(ps -A -ww -o pid= -o ppid= -o uid= -o etime= -o command= 2>/dev/null |
-		grep -e '[t]mux' -e '[r]esurrect' -e '[c]ontinuum' 2>/dev/null)
-	cal_cap "$_o"
+	# the lines that mention tmux, resurrect or continuum (pgrep cannot print
+	# ppid/uid/etime), picked here rather than by a grep
+	_ps=$(ps -A -ww -o pid= -o ppid= -o uid= -o etime= -o command= 2>/dev/null)
+	_o=
+	_oldifs=$IFS
+	IFS=$NL
+	set -f
+	for _l in $_ps; do
+		case $_l in
+		*tmux* | *resurrect* | *continuum*) _o=$_o$NL$_l ;;
+		esac
+	done
+	set +f
+	IFS=$_oldifs
+	cal_cap "${_o#"$NL"}"
 	cal_kv ps "out=$_cv" "trunc=$_ct"
 }
 
@@ -1296,6 +1387,10 @@ main() {
 		return 0
 	fi
 	HOME=${HOME:-}
+	# kv records go out in a few batches, one base64 each: after the phases that call
+	# tmux (a hung server or a cut-off run keeps what came before), and at the end
+	# shellcheck disable=SC2034 # read by lib.sh's cal_kv
+	cal_batch=1
 
 	cal_meta
 	# ls and grep must print their plain formats whatever the user's environment says
@@ -1321,10 +1416,12 @@ main() {
 	cal_answered=
 	if [ "${cal_srv_rc:-1}" -eq 0 ]; then cal_answered=1; fi
 	cal_sockets
+	cal_flush
 	cal_files
 	cal_plugins
 	cal_cfgtree
 	cal_saves
+	cal_flush
 	cal_scripts
 	if [ "$cal_os" = Darwin ]; then
 		# no -I: a binary plist holds its strings as plain bytes
@@ -1336,7 +1433,10 @@ main() {
 	fi
 	cal_jobs
 	cal_ps
-	cal_kv end "ok=1"
+	cal_flush
+	# the kv record `ok=1`, its base64 written out: no process for it
+	cal_key end
+	printf 'b2s9MQA=\n'
 }
 
 main </dev/null

@@ -1,7 +1,8 @@
 // The one reader of what every target-side script prints (lib.sh writes it): records
 // `@@<key>\n<base64 of value>\n`, the base64 wrapped at 76 columns (GNU, FreeBSD) or not
 // (macOS). A kv value is NUL-ended `name=value` items; any other value is bytes as they
-// are. `@@end` closes a script's output. Total: garbage, CRs and cut-off output give
+// are. A `kvs` record carries several kv records (one base64 on the target for them all).
+// `@@end` closes a script's output. Total: garbage, CRs and cut-off output give
 // records and warnings, never a throw.
 
 export interface ScannedOutput {
@@ -47,19 +48,45 @@ export function scanOutput(out: Buffer | string): ScannedOutput {
     start = eol < text.length ? recordAfter(eol) : -1;
     // the lines between the key and the next record (without the newline before it)
     const block = eol < text.length ? text.slice(eol + 1, start === -1 ? text.length : start - 1) : '';
-    if (B64_BLOCK.test(block)) {
-      list.push({ key, value: Buffer.from(block, 'base64') });
-      continue;
+    let value: Buffer;
+    if (B64_BLOCK.test(block)) value = Buffer.from(block, 'base64');
+    else {
+      const chunks: string[] = [];
+      for (const raw of block.split('\n')) {
+        const line = raw.replace(/\r$/, '');
+        if (B64_LINE.test(line)) chunks.push(line);
+        else badBase64++;
+      }
+      value = Buffer.from(chunks.join(''), 'base64');
     }
-    const chunks: string[] = [];
-    for (const raw of block.split('\n')) {
-      const line = raw.replace(/\r$/, '');
-      if (B64_LINE.test(line)) chunks.push(line);
-      else badBase64++;
-    }
-    list.push({ key, value: Buffer.from(chunks.join(''), 'base64') });
+    if (key === 'kvs') list.push(...unbatch(value));
+    else list.push({ key, value });
   }
   return { list, ended, garbage, badBase64 };
+}
+
+/**
+ * The kv records of a `kvs` batch (lib.sh's cal_flush): per record its key and items, each
+ * NUL-ended, then an empty item. A cut-off batch keeps the items that were whole.
+ */
+function unbatch(buf: Buffer): ScannedOutput['list'] {
+  const list: ScannedOutput['list'] = [];
+  let key: string | undefined;
+  let items: Buffer[] = [];
+  let at = 0;
+  for (let nul = buf.indexOf(0, at); nul !== -1; nul = buf.indexOf(0, at)) {
+    const item = buf.subarray(at, nul + 1);
+    at = nul + 1;
+    if (key === undefined) key = item.subarray(0, -1).toString('latin1');
+    else if (item.length > 1) items.push(item);
+    else {
+      list.push({ key, value: Buffer.concat(items) });
+      key = undefined;
+      items = [];
+    }
+  }
+  if (key !== undefined) list.push({ key, value: Buffer.concat(items) });
+  return list;
 }
 
 export interface OutputRecords {

@@ -634,6 +634,34 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       expect(d.last).toMatchObject({ target: names[3], resolves: true });
     });
 
+    it('a save dir with more other entries than one ls takes: every one listed (through find)', async () => {
+      const tag = shell.cmd.split('/').pop()!;
+      const h = join(root, `others-${tag}`);
+      const saves = join(h, '.tmux', 'resurrect');
+      mkdirSync(saves, { recursive: true });
+      const others = Array.from({ length: 1001 }, (_, i) => `other-${i}`);
+      for (const n of others) writeFileSync(join(saves, n), '');
+      writeFileSync(join(saves, 'tmux_resurrect_20240101T000000.txt'), 'state\t\t\n');
+      const run = await runProbe(shell, { ...probeEnv(join(root, 'nosock')), HOME: h });
+      expect(run.code).toBe(0);
+      const d = parseProbeOutput(run.stdout).saveDirs.find((x) => x.role === 'home')!;
+      expect(d.files.map((e) => e.name).sort()).toEqual([...others, 'tmux_resurrect_20240101T000000.txt'].sort());
+    });
+
+    it("`last`'s target read from its listing: a dangling target with ` -> `, spaces and a newline comes back whole", async () => {
+      const tag = shell.cmd.split('/').pop()!;
+      const h = join(root, `target-${tag}`);
+      const saves = join(h, '.tmux', 'resurrect');
+      mkdirSync(saves, { recursive: true });
+      const target = 'gone -> x $(touch PWNEDT)\nlast -> y ';
+      symlinkSync(target, join(saves, 'last'));
+      const run = await runProbe(shell, { ...probeEnv(join(root, 'nosock')), HOME: h });
+      expect(run.code).toBe(0);
+      expect(existsSync(join(h, 'PWNEDT'))).toBe(false);
+      const d = parseProbeOutput(run.stdout).saveDirs.find((x) => x.role === 'home')!;
+      expect(d.last).toMatchObject({ target, resolves: false });
+    });
+
     it('with a login file that hangs: the login shell costs one timeout and is reported', async () => {
       const h = join(root, `hang-${shell.cmd.split('/').pop()}`);
       mkdirSync(h);

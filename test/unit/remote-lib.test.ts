@@ -95,6 +95,39 @@ describe.each(SHELLS.map((s) => [s.name, s] as const))('lib.sh under %s', (_, sh
     expect(scanOutput(r.stdout).list.map((x) => x.key)).toEqual(['one', 'two', 'empty', 'three', 'whole', 'end']);
   });
 
+  it('cal_batch: kv records held and written by cal_flush as one kvs record, read back as the records they were', async () => {
+    const r = await run(
+      shell,
+      [
+        `v=${shellWord(HOSTILE)}`,
+        'cal_batch=1',
+        'cal_kv one "a=$v" "b=" "c=x=y"',
+        // an item that names a batch variable is data, never expanded
+        'cal_kv two "x=\\$cal_b_1" "y=$cal_bq"',
+        'cal_str between "$v"',
+        'cal_kv three "z=1"',
+        'cal_flush',
+        'cal_flush',
+        'cal_kv four "w=2"',
+        'cal_flush',
+        'cal_key end',
+      ].join('\n'),
+    );
+    expect(r.code).toBe(0);
+    const { records, warnings, ended } = splitRecords(r.stdout);
+    expect(warnings).toEqual([]);
+    expect(ended).toBe(true);
+    // one base64 per flush that held something
+    expect(r.stdout.toString().match(/^@@kvs$/gm)).toHaveLength(2);
+    expect(Object.fromEntries(decodeKv(records.get('one')))).toEqual({ a: HOSTILE, b: '', c: 'x=y' });
+    expect(decodeKv(records.get('two')).get('x')).toBe('$cal_b_1');
+    expect(decodeKv(records.get('two')).get('y')).toContain('"$cal_b_');
+    expect(records.get('between')?.toString('utf8')).toBe(HOSTILE);
+    expect(decodeKv(records.get('three')).get('z')).toBe('1');
+    expect(decodeKv(records.get('four')).get('w')).toBe('2');
+    expect(scanOutput(r.stdout).list.map((x) => x.key)).toEqual(['between', 'one', 'two', 'three', 'four', 'end']);
+  });
+
   it('cal_bounded: a call within its bound keeps its status; one past it is killed (137); nothing is left', async () => {
     const r = await run(
       shell,
@@ -153,5 +186,21 @@ describe.each(SHELLS.map((s) => [s.name, s] as const))('lib.sh under %s', (_, sh
     expect(r.code).toBe(129);
     expect(r.ms).toBeLessThan(3000);
     expect(r.left).toEqual([]);
+  });
+});
+
+describe('records.ts: a kvs batch', () => {
+  const batch = (...bs: Buffer[]) => `${bs.map((b) => `@@kvs\n${b.toString('base64')}\n`).join('')}@@end\n`;
+  it('a cut-off batch keeps the records and items that were whole; a NUL-free tail is dropped', () => {
+    const whole = Buffer.from('one\0a=1\0b=2\0\0two\0c=3\0d=4', 'latin1');
+    const { records } = splitRecords(batch(whole));
+    expect(Object.fromEntries(decodeKv(records.get('one')))).toEqual({ a: '1', b: '2' });
+    expect(Object.fromEntries(decodeKv(records.get('two')))).toEqual({ c: '3' });
+  });
+  it('a key repeated across batches is a repeated record (the last wins, with a warning)', () => {
+    const out = batch(Buffer.from('k\0a=1\0\0', 'latin1'), Buffer.from('k\0a=2\0\0', 'latin1'));
+    const { records, warnings } = splitRecords(out);
+    expect(decodeKv(records.get('k')).get('a')).toBe('2');
+    expect(warnings).toEqual(['probe output repeats record k; the last one is used']);
   });
 });
