@@ -116,7 +116,7 @@ if (argv[0] === '--summary') {
   const macos = argv.includes('--macos');
   const jsonAt = argv.indexOf('--json');
   const jsonDir = jsonAt >= 0 ? argv[jsonAt + 1] : undefined;
-  const rest = argv.filter((a, i) => a !== '--macos' && i !== jsonAt && i !== jsonAt + 1);
+  const rest = argv.filter((a, i) => a !== '--macos' && (jsonAt < 0 || (i !== jsonAt && i !== jsonAt + 1)));
   process.exitCode =
     rest.length > 0
       ? (spawnSync(VITEST, ['run', ...rest], { cwd: ROOT, stdio: 'inherit' }).status ?? 1)
