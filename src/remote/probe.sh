@@ -711,16 +711,17 @@ cal_cfg_add() {
 }
 
 # cal_cfg_kv ITEM...: appends items to the cfgtree record being built, each ended by a
-# \001 that the record is split on when it is written (and dropped inside)
+# \036 that the record is split on when it is written (and dropped inside). Not \001:
+# bash 3.2 (macOS's /bin/sh) uses \001 internally and does not split on it in IFS.
 cal_cfg_kv() {
 	for _it in "$@"; do
 		case $_it in
-		*"$cal_soh"*)
-			cal_replace "$_it" "$cal_soh" ''
+		*"$cal_rs"*)
+			cal_replace "$_it" "$cal_rs" ''
 			_it=$_r
 			;;
 		esac
-		cal_cfg_rec=$cal_cfg_rec$_it$cal_soh
+		cal_cfg_rec=$cal_cfg_rec$_it$cal_rs
 	done
 }
 
@@ -770,7 +771,7 @@ cal_srv_paths() {
 }
 
 cal_cfgtree() {
-	cal_soh=$(printf '\001')
+	cal_rs=$(printf '\036')
 	cal_cfg_seen=
 	cal_cfg_n=0
 	cal_cfg_rec=
@@ -946,9 +947,9 @@ cal_cfgtree() {
 	IFS=$_oldifs
 	cal_cfg_kv "count=$cal_cfg_n" "pdirs=$cal_pdir_n" "cap=$CAL_CAP_CFG"
 	_oldifs=$IFS
-	IFS=$cal_soh
+	IFS=$cal_rs
 	set -f
-	# shellcheck disable=SC2086 # the items, split on the \001 that ends each
+	# shellcheck disable=SC2086 # the items, split on the \036 that ends each
 	set -- $cal_cfg_rec
 	set +f
 	IFS=$_oldifs
