@@ -197,15 +197,21 @@ async function buildLayout(home: Home, dirs: Layout['dirs']): Promise<Layout> {
     '-c',
     dirs.project,
   );
-  // Until a new pane's child has exec'd the shell, its command (and so the window's
-  // automatic name) is "tmux"; a save taken then records that name, and a restore, where
-  // the shell has started, cannot match it.
+  await waitForShells(home);
+  return { sessions: ['cal-dev', 'notes'], panes: { 'cal-dev': 3, notes: 1 }, dirs };
+}
+
+/**
+ * Until a new pane's child has exec'd the shell, its command (and so the window's automatic
+ * name) is "tmux"; a save or a snapshot taken then records that name, which changes a moment
+ * later. Waits until no pane or window of the server shows it.
+ */
+export async function waitForShells(home: Home): Promise<void> {
   await waitFor(
     async () =>
       !/^tmux$/m.test(await tmuxCmd(home, 'list-panes', '-a', '-F', '#{pane_current_command}\n#{window_name}')),
-    { timeoutMs: 5000, intervalMs: 50, what: "the layout's shells to start" },
+    { timeoutMs: 5000, intervalMs: 50, what: "the panes' shells to start" },
   );
-  return { sessions: ['cal-dev', 'notes'], panes: { 'cal-dev': 3, notes: 1 }, dirs };
 }
 
 async function recordPid(home: Home): Promise<number> {

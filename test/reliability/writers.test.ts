@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Home, makeHome } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
-import { killServer, makeStateOnlySave, save, startServerLogin, tmuxAvailable, tmuxCmd } from '../harness/tmux.js';
+import {
+  killServer,
+  makeStateOnlySave,
+  save,
+  startServerLogin,
+  tmuxAvailable,
+  tmuxCmd,
+  waitForShells,
+} from '../harness/tmux.js';
 import { processesWhereEnv, signal, sleep } from '../harness/util.js';
 import { cliBuilt, runCli } from './cli.js';
 import { fingerprintTree, serverState, treeDiff } from './snapshot.js';
@@ -34,7 +42,7 @@ describe.skipIf(!canRun)('writer paths change exactly what they say (needs sshd,
     validSave = (await save(home)).file;
     await makeStateOnlySave(home); // `last` → a state-only save; the valid one is older
     await tmuxCmd(home, 'new-session', '-d', '-s', 'after');
-    await sleep(300);
+    await waitForShells(home);
   });
   afterAll(async () => {
     await sshd?.stop();

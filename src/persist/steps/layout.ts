@@ -40,6 +40,15 @@ export interface LayoutOut {
   server: ServerState;
 }
 
+/** The start command's server is gone: with no session it exits at once (exit-empty). */
+function noServerLeft(error: string | undefined, details: string[]): StepFailure {
+  return new StepFailure(
+    `the start command left no tmux server running (${error ?? 'no answer'})`,
+    [...details, 'a server with no session exits at once (exit-empty): `tmux start-server` alone does not keep it up'],
+    ['pass the command that starts your tmux with --start-command, e.g. --start-command "tmux new-session -d"'],
+  );
+}
+
 export async function buildLayout(i: LayoutInput): Promise<StepDone<LayoutOut>> {
   const { target, common, t, session } = i;
   const details: string[] = [];
@@ -52,16 +61,7 @@ export async function buildLayout(i: LayoutInput): Promise<StepDone<LayoutOut>> 
       signal: i.signal,
     });
     details.push(`no server was running: started it with \`${i.startCommand}\` in ${secs(s.ms)}; ${s.line}`);
-    if (!s.server.answers) {
-      throw new StepFailure(
-        `the start command left no tmux server running (${s.server.error ?? 'no answer'})`,
-        [
-          ...details,
-          'a server with no session exits at once (exit-empty): `tmux start-server` alone does not keep it up',
-        ],
-        ['pass the command that starts your tmux with --start-command, e.g. --start-command "tmux new-session -d"'],
-      );
-    }
+    if (!s.server.answers) throw noServerLeft(s.server.error, details);
     const maxSec = (s.server.restoreMaxDelay ?? 10) + t.settleSec;
     const settle = await runOn(
       target,
@@ -74,8 +74,8 @@ export async function buildLayout(i: LayoutInput): Promise<StepDone<LayoutOut>> 
     details.push(
       `waited ${one(settle, 'settle.sec')} s for the plugins to finish loading${kinds ? ` (${kinds})` : ''}`,
     );
-    if (!srv.answers)
-      throw new StepFailure(`the tmux server went away after starting (${srv.error ?? 'no answer'})`, details);
+    // the same cause as above, seen a moment later: a sessionless server exits once it has started
+    if (!srv.answers) throw noServerLeft(srv.error, [...details, 'the server answered once, then went away']);
   }
   const script = markerScript(common, { session, ...i.dirs, token: i.token, scrollTimeoutSec: t.scrollSec });
   i.markerMayExist();
