@@ -1,5 +1,5 @@
 // What each command does with the parsed arguments, and how failures become exit codes.
-import { installShutdownHandlers } from '../shared/lifecycle.js';
+import { installShutdownHandlers } from '../common/lifecycle.js';
 import { type ParsedArgs, parseArgs, UsageError } from './args.js';
 
 const out = (s: string) => process.stdout.write(s);

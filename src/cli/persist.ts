@@ -1,8 +1,9 @@
 // `cal-doctor persist`: the bug's Expected Behavior as one command. Rendered like a doctor
 // run (the steps are check results), so --json, --format junit and --output work unchanged.
+
+import { EXIT_CODES, type ShutdownSignal, takeOverSignals } from '../common/lifecycle.js';
 import { exitCode } from '../engine/report.js';
 import { type Run, render } from '../report/render.js';
-import { EXIT_CODES, type ShutdownSignal, takeOverSignals } from '../shared/lifecycle.js';
 import { type ParsedArgs, UsageError } from './args.js';
 import { colorFor, doctorOptions, writeOutputs } from './run.js';
 import { targetsOf } from './targets.js';

@@ -1,7 +1,8 @@
 // Small helpers of the domain: paths, the live server, wording of ages and counts, and the
 // PATH fixes several checks and repairs share.
+
+import { shWord as shq } from '../common/quote.js';
 import type { Facts, FileEntry, ServerFact } from '../probe/facts.js';
-import { shWord as shq } from '../shared/quote.js';
 
 /** Quote a word for sh/zsh only when it needs it. */
 export { shq };

@@ -8,6 +8,7 @@
 // safely automatic (dotfiles, the tmux config, the running server, anything needing sudo) is
 // advice: the exact edit, printed.
 
+import { shq } from '../common/quote.js';
 import { configLines, loadedConfigs, pluginDecls, tpmConfigPath, tpmRunLines, where } from '../domain/config.js';
 import { historyOf, keepDir, moveAsideRelinkCommand } from '../domain/save-history.js';
 import { diagnose } from '../domain/triggers.js';
@@ -25,7 +26,6 @@ import type { CheckContext } from '../engine/check.js';
 import type { Facts } from '../probe/facts.js';
 import { scriptBody, withLib } from '../remote/assemble.js';
 import { splitRecords } from '../remote/records.js';
-import { shq } from '../shared/quote.js';
 import type { Target } from '../targets/target.js';
 
 export interface Repair {

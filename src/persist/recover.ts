@@ -1,6 +1,6 @@
 // After a restart that was interrupted or failed part way, the user's tmux server may be
 // down: start it again the way the user does, or say exactly how to.
-import { shq } from '../shared/quote.js';
+import { shq } from '../common/quote.js';
 import type { ConnectOptions } from '../targets/connect.js';
 import { parseServer, type ServerState } from './layout.js';
 import type { Link } from './link.js';

@@ -5,7 +5,7 @@ import { execFile, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pause } from '../shared/backoff.js';
+import { pause } from '../common/backoff.js';
 import type { Target } from '../targets/target.js';
 import { one, type Records } from './layout.js';
 import { type CommonVars, stopServerScript } from './scripts.js';

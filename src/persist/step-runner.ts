@@ -1,10 +1,11 @@
 // Runs persist's steps one at a time, turns each one's report (or how it failed: refused,
 // interrupted, could not reach the target, a bug) into its `persist.<step>` result, and
 // remembers how the run stopped.
+
+import { Aborted, WaitTimeout } from '../common/backoff.js';
 import type { DoctorEvent } from '../doctor.js';
 import type { Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
-import { Aborted, WaitTimeout } from '../shared/backoff.js';
 import { TargetError } from '../targets/target.js';
 import { Refusal, type StepDone, StepFailure, type StepId, type StepReport } from './step.js';
 

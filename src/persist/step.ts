@@ -2,9 +2,9 @@
 // target, and the bounds it keeps. A step is a function of explicit inputs that returns its
 // report and its typed output; the runner (run.ts) threads one step's output into the next.
 
+import { Aborted } from '../common/backoff.js';
 import type { CheckOutcome } from '../engine/run.js';
 import { describeRun } from '../probe/gather.js';
-import { Aborted } from '../shared/backoff.js';
 import { type Target, TargetError } from '../targets/target.js';
 import type { Records } from './layout.js';
 import { parseRecords } from './scripts.js';

@@ -3,7 +3,7 @@
 // script. Values reach the shell only as parameters, each quoted by shellWord.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { shq } from '../shared/quote.js';
+import { shq } from '../common/quote.js';
 
 const sources = new Map<string, string>();
 

@@ -1,7 +1,7 @@
 // Reaching a target, for every command: the doctor, --fix and persist connect the same way,
 // and wait for a target that is not up yet with the same backoff.
 
-import { retry, WaitTimeout } from '../shared/backoff.js';
+import { retry, WaitTimeout } from '../common/backoff.js';
 import type { HostKeyPolicy } from './known-hosts.js';
 import { type Target, TargetError } from './target.js';
 import type { TartFact } from './tart.js';
@@ -89,7 +89,7 @@ export interface WaitOptions {
 
 /**
  * `connect`, retried while the target is merely not up yet (a transient TargetError) until
- * the wait runs out, with the backoff of src/shared/backoff.ts (0.5 s growing to 5 s).
+ * the wait runs out, with the backoff of src/common/backoff.ts (0.5 s growing to 5 s).
  * Anything else fails at once; never up: a TargetError with the last reason.
  */
 export async function connectWithWait(opts: ConnectOptions, w: WaitOptions = {}): Promise<Connection> {

@@ -1,7 +1,7 @@
 // `--local`: the probe runs on this machine, in this process's environment (which plays
 // the part of the non-login SSH exec).
 import { spawn } from 'node:child_process';
-import { onShutdown } from '../shared/lifecycle.js';
+import { onShutdown } from '../common/lifecycle.js';
 import { collect } from './collect.js';
 import type { RunOptions, RunResult, Target } from './target.js';
 

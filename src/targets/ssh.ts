@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import SSHConfig from 'ssh-config';
 import type { AuthenticationType, ClientChannel, Client as ClientType } from 'ssh2';
 import ssh2 from 'ssh2';
-import { onShutdown } from '../shared/lifecycle.js';
+import { onShutdown } from '../common/lifecycle.js';
 import { collect, type DataSource } from './collect.js';
 import { type HostKeyPolicy, type HostKeyVerdict, recordHostKey, verifyHostKey } from './known-hosts.js';
 import { type RunOptions, type RunResult, type Target, TargetError } from './target.js';

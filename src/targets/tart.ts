@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { onShutdown } from '../shared/lifecycle.js';
+import { onShutdown } from '../common/lifecycle.js';
 import { TargetError } from './target.js';
 
 /** Host-side facts about the Tart VM, gathered before connecting (only with --vm). */

@@ -1,6 +1,6 @@
 // Ctrl-C / SIGTERM (issue #7): the spawned CLI, interrupted while its probe runs, closes
 // the SSH connection (the server sees it go), kills what it started on the target, and
-// exits 130 (SIGINT) or 143 (SIGTERM). src/shared/lifecycle.ts's ordering and deadline are
+// exits 130 (SIGINT) or 143 (SIGTERM). src/common/lifecycle.ts's ordering and deadline are
 // checked in-process below.
 
 import { writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import {
   runCleanups,
   shutdownHandlersInstalled,
   takeOverSignals,
-} from '../../src/shared/lifecycle.js';
+} from '../../src/common/lifecycle.js';
 import { type Home, makeHome } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { type FakeSshd, fakeSshd, newKeyPair } from '../harness/sshd-variants.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Aborted, abortable, backoffDelays, pause, retry, WaitTimeout, waitFor } from '../../src/shared/backoff.js';
+import { Aborted, abortable, backoffDelays, pause, retry, WaitTimeout, waitFor } from '../../src/common/backoff.js';
 
 describe('backoff', () => {
   it('is the --wait backoff: 0.5 s growing by 1.6 up to 5 s', () => {

@@ -30,12 +30,12 @@ describe('import graph', () => {
     expect(cycles(graph)).toEqual([]);
   });
 
-  it('persist and the doctor never need each other back; src/shared needs nothing of ours', () => {
+  it('persist and the doctor never need each other back; src/common needs nothing of ours', () => {
     const areas = areaGraph(graph);
     const inCycle = cycles(areas).flat();
     expect(inCycle).not.toContain('src/persist');
     expect(inCycle).not.toContain('src/cli');
     expect(areas.get('src/doctor.ts')).not.toContain('src/persist');
-    expect(areas.get('src/shared')).toEqual([]);
+    expect(areas.get('src/common')).toEqual([]);
   });
 });

@@ -1,12 +1,12 @@
 // persist.restore: wait out continuum's restore window, then compare what came back with
 // the marker as built (and the user's other saved sessions); when it did not come back, say why.
 
+import { abortable } from '../../common/backoff.js';
 import { logoutHooks } from '../../domain/resurrect/logout-hooks.js';
 import type { ParsedSave } from '../../domain/resurrect/savefile.js';
 import type { CheckOutcome } from '../../engine/run.js';
 import type { Facts } from '../../probe/facts.js';
 import { gatherFacts } from '../../probe/gather.js';
-import { abortable } from '../../shared/backoff.js';
 import type { Target } from '../../targets/target.js';
 import { hasLine } from '../contents.js';
 import { diagnose, type LastState } from '../diagnose.js';
