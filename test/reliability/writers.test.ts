@@ -18,7 +18,7 @@ import {
   tmuxCmd,
   waitForShells,
 } from '../harness/tmux.js';
-import { processesWhereEnv, signal, sleep } from '../harness/util.js';
+import { processesWhereEnv, processesWithEnv, signal, sleep, waitFor } from '../harness/util.js';
 import { cliBuilt, runCli } from './cli.js';
 import { fingerprintTree, serverState, treeDiff } from './snapshot.js';
 
@@ -43,6 +43,12 @@ describe.skipIf(!canRun)('writer paths change exactly what they say (needs sshd,
     await makeStateOnlySave(home); // `last` → a state-only save; the valid one is older
     await tmuxCmd(home, 'new-session', '-d', '-s', 'after');
     await waitForShells(home);
+    // the hook's saves run in the background: a snapshot taken while one writes its
+    // pane-contents archive would see a half-written file change under it
+    await waitFor(() => !processesWithEnv('HOME', home.dir).some((p) => p.argv.includes('save.sh')), {
+      timeoutMs: 10_000,
+      what: 'the background saves to finish',
+    });
   });
   afterAll(async () => {
     await sshd?.stop();
