@@ -39,14 +39,27 @@ export interface ReportEnvironment {
   tart?: { vm: string; state: string; ip: string };
 }
 
-/** One repair from `--fix`: the plan (status `planned`), or what applying it did (`--fix --yes`). */
-export interface RepairEntry {
+/** One repair `--fix` can plan: a step applied by `--fix --yes`, or advice to follow by hand. */
+export interface Repair {
   id: string;
+  /** what it will do, one line */
   title: string;
+  /** true: applied by --fix --yes; false: advice printed only (exact edit) */
   automatic: boolean;
+  /**
+   * the repair's POSIX sh (automatic only): its parameter lines (every value single-quoted)
+   * and its src/remote/repair-*.sh. The target runs it after lib.sh, whose cal_result ends it
+   * with the records `status` and `message`.
+   */
   script?: string;
+  /** how to undo, a command */
   undo?: string;
+  /** for advice: the exact edit to make */
   advice?: string[];
+}
+
+/** One repair from `--fix`: the plan (status `planned`), or what applying it did (`--fix --yes`). */
+export interface RepairEntry extends Repair {
   status: 'planned' | 'applied' | 'already-ok' | 'failed' | 'advice';
   message?: string;
 }

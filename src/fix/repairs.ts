@@ -23,28 +23,13 @@ import {
   tilde,
 } from '../domain/util.js';
 import type { CheckContext } from '../engine/check.js';
+import type { Repair } from '../engine/report.js';
 import type { Facts } from '../probe/facts.js';
 import { scriptBody, withLib } from '../remote/assemble.js';
 import { splitRecords } from '../remote/records.js';
 import type { Target } from '../targets/target.js';
 
-export interface Repair {
-  id: string;
-  /** what it will do, one line */
-  title: string;
-  /** true: applied by --fix --yes; false: advice printed only (exact edit) */
-  automatic: boolean;
-  /**
-   * the repair's POSIX sh (automatic only): its parameter lines (every value single-quoted)
-   * and its src/remote/repair-*.sh. The target runs it after lib.sh, whose cal_result ends it
-   * with the records `status` and `message`.
-   */
-  script?: string;
-  /** how to undo, a command */
-  undo?: string;
-  /** for advice: the exact edit to make */
-  advice?: string[];
-}
+export type { Repair } from '../engine/report.js';
 
 export interface RepairOutcome {
   id: string;

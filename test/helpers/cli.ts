@@ -33,22 +33,16 @@ export function cli(
   });
 }
 
+type SshdLogin = Pick<Sshd, 'user' | 'port' | 'clientKey' | 'knownHosts'>;
+
 /** The flags that reach a harness sshd as its user, with its key and known_hosts. */
-export function sshFlags(
-  sshd: Pick<Sshd, 'user' | 'port' | 'clientKey' | 'knownHosts'>,
-  port = sshd.port,
-  knownHosts = sshd.knownHosts,
-): string[] {
-  return [
-    '--host',
-    `${sshd.user}@127.0.0.1:${port}`,
-    '--identity',
-    sshd.clientKey,
-    '--known-hosts',
-    knownHosts,
-    '--connect-timeout',
-    '5',
-  ];
+export function hostFlags(sshd: SshdLogin, port = sshd.port, knownHosts = sshd.knownHosts): string[] {
+  return ['--host', `${sshd.user}@127.0.0.1:${port}`, '--identity', sshd.clientKey, '--known-hosts', knownHosts];
+}
+
+/** hostFlags with a short connect timeout, for tests that expect the target to answer. */
+export function sshFlags(sshd: SshdLogin, port = sshd.port, knownHosts = sshd.knownHosts): string[] {
+  return [...hostFlags(sshd, port, knownHosts), '--connect-timeout', '5'];
 }
 
 /** Checks whose verdict does not depend on continuum (other tmux servers on the machine can sway those). */

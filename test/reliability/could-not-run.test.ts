@@ -18,6 +18,7 @@ import {
 } from '../harness/sshd-variants.js';
 import { killServer, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
 import { processesWithEnv, run, SYSTEM_PATH, signal, waitFor, which } from '../harness/util.js';
+import { hostFlags } from '../helpers/cli.js';
 import { type CliRun, cliBuilt, clientHome, descendants, lines, runCli, tempDir } from './cli.js';
 
 const CONNECT_TIMEOUT_S = 3;
@@ -427,34 +428,18 @@ describe.skipIf(!canBuild)('could not run: one line, exit 2, within the connect 
         server.add(pid);
         const probe = () => processesWithEnv('HOME', home.dir).filter((p) => !server.has(p.pid));
         let killed: number[] = [];
-        const r = await runCli(
-          [
-            '--host',
-            `${sshd.user}@127.0.0.1:${sshd.port}`,
-            '-i',
-            sshd.clientKey,
-            '--known-hosts',
-            sshd.knownHosts,
-            '--tmux-timeout',
-            '10',
-            '--timeout',
-            '20',
-            '--json',
-            ...CT,
-          ],
-          {
-            onSpawn: () => {
-              void waitFor(() => ready(probe()), {
-                timeoutMs: 10_000,
-                intervalMs: 20,
-                what: 'the probe to get there',
-              }).then(() => {
-                killed = pick(probe());
-                for (const p of killed) signal(p, 'SIGKILL');
-              });
-            },
+        const r = await runCli([...hostFlags(sshd), '--tmux-timeout', '10', '--timeout', '20', '--json', ...CT], {
+          onSpawn: () => {
+            void waitFor(() => ready(probe()), {
+              timeoutMs: 10_000,
+              intervalMs: 20,
+              what: 'the probe to get there',
+            }).then(() => {
+              killed = pick(probe());
+              for (const p of killed) signal(p, 'SIGKILL');
+            });
           },
-        );
+        });
         expect(killed.length).toBeGreaterThan(0);
         expectCouldNotRun(r, /probe was cut off: (killed by (SIG)?KILL|exit 137)/, {
           slowMs: CONNECT_TIMEOUT_S * 1000 + 2000,

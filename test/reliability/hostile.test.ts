@@ -31,6 +31,7 @@ import { type Home, makeHome } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { closedPort, type FakeSshd, fakeSshd, newKeyPair } from '../harness/sshd-variants.js';
 import { killServer, save, startServerLogin, tmuxAvailable, tmuxCmd } from '../harness/tmux.js';
+import { hostFlags } from '../helpers/cli.js';
 import { type CliRun, cliBuilt, lines, runCli, tempDir } from './cli.js';
 
 const canRun = sshdAvailable() && tmuxAvailable() && cliBuilt();
@@ -122,16 +123,7 @@ describe.skipIf(!canRun)(
       [
         'over ssh',
         () => ({
-          args: [
-            '--host',
-            `${sshd.user}@127.0.0.1:${sshd.port}`,
-            '-i',
-            sshd.clientKey,
-            '--known-hosts',
-            sshd.knownHosts,
-            '--json',
-            '--verbose',
-          ],
+          args: [...hostFlags(sshd), '--json', '--verbose'],
         }),
       ],
       ['--local', () => ({ args: ['--local', '--json', '--verbose'], env: home.env(), home: home.dir })],
@@ -210,16 +202,7 @@ describe.skipIf(!canRun)('hostile @resurrect-dir, --checks-dir, --user, --vm: no
     });
 
     it('is expanded like resurrect does (~ only), shown exactly, and never evaluated', async () => {
-      const r = await runCli([
-        '--host',
-        `${sshd.user}@127.0.0.1:${sshd.port}`,
-        '-i',
-        sshd.clientKey,
-        '--known-hosts',
-        sshd.knownHosts,
-        '--json',
-        '--verbose',
-      ]);
+      const r = await runCli([...hostFlags(sshd), '--json', '--verbose']);
       expect([0, 1], r.stderr).toContain(r.code);
       const report = JSON.parse(r.stdout) as JsonReport;
       const dirCheck = report.checks.find((c) => c.id === 'resurrect.dir')!;

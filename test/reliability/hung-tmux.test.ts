@@ -7,6 +7,7 @@ import { type Home, makeHome } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
 import { processesWithEnv, signal, sleep } from '../harness/util.js';
+import { hostFlags } from '../helpers/cli.js';
 import { cliBuilt, descendants, lines, runCli } from './cli.js';
 
 const canRun = sshdAvailable() && tmuxAvailable() && cliBuilt();
@@ -41,14 +42,7 @@ describe.skipIf(!canRun)('a SIGSTOPped tmux server on the target (needs sshd, tm
     }
   });
 
-  const target = () => [
-    '--host',
-    `${sshd.user}@127.0.0.1:${sshd.port}`,
-    '-i',
-    sshd.clientKey,
-    '--known-hosts',
-    sshd.knownHosts,
-  ];
+  const target = () => hostFlags(sshd);
 
   /** Processes of the target's sessions (their env has the test HOME) that are not the server or its panes. */
   const leftovers = () => {

@@ -9,6 +9,7 @@ import { type Home, makeHome } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, startServerLogin, tmuxAvailable, tmuxTry } from '../harness/tmux.js';
 import { sleep, waitFor } from '../harness/util.js';
+import { hostFlags } from '../helpers/cli.js';
 import { type CliRun, cliBuilt, runCli } from './cli.js';
 
 const MARKER = 'cal-doctor-e2e';
@@ -49,41 +50,27 @@ describe.skipIf(!(cliBuilt() && sshdAvailable() && tmuxAvailable()))(
     async function interrupt(at: Interrupt): Promise<{ run: CliRun; sentIn: string }> {
       const sig = at.sig ?? 'SIGINT';
       let sentIn = '';
-      const run = await runCli(
-        [
-          'persist',
-          '--host',
-          `${sshd.user}@127.0.0.1:${sshd.port}`,
-          '-i',
-          sshd.clientKey,
-          '--known-hosts',
-          sshd.knownHosts,
-          '--yes',
-          '--force',
-          '--json',
-        ],
-        {
-          killAfterMs: 150_000,
-          onSpawn: (child) => {
-            let err = '';
-            let started = false;
-            child.stderr?.on('data', (d: Buffer | string) => {
-              err += d.toString();
-              if (started || !err.includes(`cal-doctor persist: persist.${at.step} …`)) return;
-              started = true;
-              const ready = at.when ?? (async () => true);
-              void waitFor(() => ready(home).then((ok) => ok || undefined), {
-                timeoutMs: 60_000,
-                intervalMs: 20,
-                what: `the moment to interrupt persist.${at.step}`,
-              }).then(() => {
-                sentIn = at.step;
-                child.kill(sig);
-              });
+      const run = await runCli(['persist', ...hostFlags(sshd), '--yes', '--force', '--json'], {
+        killAfterMs: 150_000,
+        onSpawn: (child) => {
+          let err = '';
+          let started = false;
+          child.stderr?.on('data', (d: Buffer | string) => {
+            err += d.toString();
+            if (started || !err.includes(`cal-doctor persist: persist.${at.step} …`)) return;
+            started = true;
+            const ready = at.when ?? (async () => true);
+            void waitFor(() => ready(home).then((ok) => ok || undefined), {
+              timeoutMs: 60_000,
+              intervalMs: 20,
+              what: `the moment to interrupt persist.${at.step}`,
+            }).then(() => {
+              sentIn = at.step;
+              child.kill(sig);
             });
-          },
+          });
         },
-      );
+      });
       return { run, sentIn };
     }
 

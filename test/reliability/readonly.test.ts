@@ -9,6 +9,7 @@ import { type Home, makeHome } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, save, startServerLogin, tmuxAvailable, tmuxCmd } from '../harness/tmux.js';
 import { sleep } from '../harness/util.js';
+import { hostFlags } from '../helpers/cli.js';
 import { type CliRun, cliBuilt, REPO, runCli } from './cli.js';
 import { fingerprintTree, serverState, treeDiff } from './snapshot.js';
 
@@ -52,14 +53,7 @@ describe.skipIf(!canRun)(
       expect(a.server.sessions).toMatch(/cal-dev/);
     });
 
-    const sshArgs = () => [
-      '--host',
-      `${sshd.user}@127.0.0.1:${sshd.port}`,
-      '-i',
-      sshd.clientKey,
-      '--known-hosts',
-      sshd.knownHosts,
-    ];
+    const sshArgs = () => hostFlags(sshd);
     const localEnv = () => ({ ...home.env(), HOME: home.dir });
     const modes: Array<[string, () => { args: string[]; env?: Record<string, string>; home?: string }]> = [
       // --all: every check's row, so the report shows it reached them all

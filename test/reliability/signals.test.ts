@@ -19,6 +19,7 @@ import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { type FakeSshd, fakeSshd, newKeyPair } from '../harness/sshd-variants.js';
 import { killServer, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
 import { processesWithEnv, signal, sleep, waitFor } from '../harness/util.js';
+import { hostFlags } from '../helpers/cli.js';
 import { cliBuilt, descendants, lines, runCli, tempDir } from './cli.js';
 
 describe('lifecycle: cleanups on shutdown', () => {
@@ -163,30 +164,16 @@ describe.skipIf(!(cliBuilt() && sshdAvailable() && tmuxAvailable()))(
     };
 
     it('over SSH: exit 130, and the probe and the tmux client it waits on are killed on the target', async () => {
-      const r = await runCli(
-        [
-          '--host',
-          `${sshd.user}@127.0.0.1:${sshd.port}`,
-          '-i',
-          sshd.clientKey,
-          '--known-hosts',
-          sshd.knownHosts,
-          '--tmux-timeout',
-          '30',
-          '--timeout',
-          '60',
-        ],
-        {
-          killAfterMs: 20_000,
-          onSpawn: (child) => {
-            void waitFor(() => probeProcesses().some((p) => /tmux -u -S /.test(p.argv)), {
-              timeoutMs: 10_000,
-              intervalMs: 20,
-              what: 'the probe to call tmux',
-            }).then(() => child.kill('SIGINT'));
-          },
+      const r = await runCli([...hostFlags(sshd), '--tmux-timeout', '30', '--timeout', '60'], {
+        killAfterMs: 20_000,
+        onSpawn: (child) => {
+          void waitFor(() => probeProcesses().some((p) => /tmux -u -S /.test(p.argv)), {
+            timeoutMs: 10_000,
+            intervalMs: 20,
+            what: 'the probe to call tmux',
+          }).then(() => child.kill('SIGINT'));
         },
-      );
+      });
       expect(r.code).toBe(130);
       expect(probeProcesses()).toEqual([]);
     });

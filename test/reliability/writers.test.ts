@@ -19,6 +19,7 @@ import {
   waitForShells,
 } from '../harness/tmux.js';
 import { processesWhereEnv, processesWithEnv, signal, sleep, waitFor } from '../harness/util.js';
+import { hostFlags } from '../helpers/cli.js';
 import { cliBuilt, runCli } from './cli.js';
 import { fingerprintTree, serverState, treeDiff } from './snapshot.js';
 
@@ -58,14 +59,7 @@ describe.skipIf(!canRun)('writer paths change exactly what they say (needs sshd,
     }
   });
 
-  const target = () => [
-    '--host',
-    `${sshd.user}@127.0.0.1:${sshd.port}`,
-    '-i',
-    sshd.clientKey,
-    '--known-hosts',
-    sshd.knownHosts,
-  ];
+  const target = () => hostFlags(sshd);
   const snapshot = async () => ({ files: fingerprintTree(home.root), server: await serverState(home) });
   const lastTarget = () => readlinkSync(join(home.saveDir, 'last'));
 
