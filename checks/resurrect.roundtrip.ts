@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { buildRoundtripScript, type EnvLabel, layoutCounts, type StepName } from '../src/active/roundtrip.js';
-import {
-  type EnvVerdict,
-  judgeRun,
-  parseRoundtripOutput,
-  type RoundtripOutput,
-} from '../src/active/roundtrip-output.js';
+import { parseRoundtripOutput, type RoundtripOutput } from '../src/active/roundtrip-output.js';
+import { type EnvVerdict, judgeRun } from '../src/active/roundtrip-verdict.js';
 import {
   dirname,
   nonLoginPathFix,

@@ -1,5 +1,5 @@
 import { historyOf } from '../src/domain/save-history.js';
-import { diagnose, type SaveTrigger } from '../src/domain/triggers.js';
+import { diagnose, type SaveTrigger } from '../src/domain/triggers/diagnose.js';
 import { liveServer, plural, tilde } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
 

@@ -11,7 +11,7 @@
 import { shq } from '../common/quote.js';
 import { configLines, loadedConfigs, pluginDecls, tpmConfigPath, tpmRunLines, where } from '../domain/config.js';
 import { historyOf, keepDir, moveAsideRelinkCommand } from '../domain/save-history.js';
-import { diagnose } from '../domain/triggers.js';
+import { diagnose } from '../domain/triggers/diagnose.js';
 import {
   dirname,
   liveServer,

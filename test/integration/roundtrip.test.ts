@@ -6,7 +6,8 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRoundtripScript } from '../../src/active/roundtrip.js';
-import { judgeRun, parseRoundtripOutput } from '../../src/active/roundtrip-output.js';
+import { parseRoundtripOutput } from '../../src/active/roundtrip-output.js';
+import { judgeRun } from '../../src/active/roundtrip-verdict.js';
 import { type DoctorOptions, runDoctor } from '../../src/doctor.js';
 import type { CheckOutcome } from '../../src/engine/run.js';
 import {

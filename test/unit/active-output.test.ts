@@ -2,15 +2,9 @@
 // on records shaped like the script prints them.
 import { describe, expect, it } from 'vitest';
 import { type EnvLabel, expectedPanes, STEPS } from '../../src/active/roundtrip.js';
-import {
-  compareLayout,
-  type EnvRun,
-  judgeRun,
-  outputLines,
-  parsePaneList,
-  parseRoundtripOutput,
-  SAVEFILE_CAP,
-} from '../../src/active/roundtrip-output.js';
+import { compareLayout, parsePaneList } from '../../src/active/roundtrip-layout.js';
+import { type EnvRun, parseRoundtripOutput, SAVEFILE_CAP } from '../../src/active/roundtrip-output.js';
+import { judgeRun, outputLines } from '../../src/active/roundtrip-verdict.js';
 import { BREW_SAVE_OUT, healthyOutput, layoutSave, paneList, ROOT, raw, rec } from '../harness/active.js';
 
 const judge = (run: EnvRun | undefined, label: EnvLabel = 'nonlogin') =>

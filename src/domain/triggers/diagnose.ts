@@ -1,5 +1,5 @@
-// Root-cause correlation for bad resurrect saves: every way a save is triggered on the target,
-// the evidence the save dir holds, and the causes docs/domain.md describes that connect the two.
+// Root-cause correlation for bad resurrect saves: the ways a save is triggered (find.ts) and
+// the evidence the save dir holds (evidence.ts), joined by the causes docs/domain.md describes.
 // Shared by resurrect.save-triggers (the verdict) and src/fix/repairs.ts (the advice).
 //
 // Verified causes (tmux 3.3a, resurrect cff343c):
@@ -16,12 +16,11 @@
 //   tmux → 0-byte saves that still become `last`.
 // - several servers (sockets): a save that reaches a server other than the one holding the
 //   sessions saves state-only or nothing.
-import type { Facts, ServerFact, TextFile } from '../probe/facts.js';
-import { type ConfLine, configLines, configOptionValues, loadedConfigs, where } from './config.js';
-import type { HistoryEntry, SaveHistory } from './resurrect/history.js';
-import { saveScript } from './saves.js';
+import type { Facts, ServerFact } from '../../probe/facts.js';
+import { configLines, configOptionValues, loadedConfigs, where } from '../config.js';
+import type { SaveHistory } from '../resurrect/history.js';
+import { saveScript } from '../saves.js';
 import {
-  basename,
   dirname,
   liveServer,
   loadPluginsNowFix,
@@ -33,38 +32,11 @@ import {
   samePath,
   shq,
   tilde,
-} from './util.js';
+} from '../util.js';
+import { collectEvidence, type Evidence, type EvidenceKind } from './evidence.js';
+import { findTriggers, type SaveTrigger } from './find.js';
 
-type TriggerKind = 'continuum' | 'tmux-hook' | 'logout-hook' | 'script' | 'crontab' | 'launch-agent' | 'key-binding';
-
-export interface SaveTrigger {
-  kind: TriggerKind;
-  /** where it was found: `~/.zlogout:2`, `show-hooks -g`, `status-right`, `~/scripts/x.sh:14` */
-  where: string;
-  /** the line that triggers the save, trimmed */
-  line: string;
-  /** when it fires, in words */
-  when: string;
-  /** fires when panes or sessions close: can save a server with no sessions, and races itself */
-  firesOnClose: boolean;
-  /** tmux hooks: the hook name (`session-closed`) */
-  hook?: string;
-  /** where to edit it: the file, its 1-based line and that line's text (for a hook of the running server: the config line that sets it) */
-  file?: string;
-  lineNo?: number;
-  fileText?: string;
-  /** scripts: runs save.sh itself (in the script's environment) rather than through `tmux run-shell` */
-  direct?: boolean;
-}
-
-type EvidenceKind = 'state-only' | 'racing' | 'dangling' | 'empty' | 'damaged';
-
-interface Evidence {
-  kind: EvidenceKind;
-  /** one line each, with names and times */
-  lines: string[];
-  entries: HistoryEntry[];
-}
+export type { SaveTrigger } from './find.js';
 
 interface Cause {
   id: 'logout-hook' | 'close-hook' | 'server-without-path' | 'script-without-path' | 'wrong-server';
@@ -85,276 +57,6 @@ export interface Diagnosis {
   unexplained: Evidence[];
   /** triggers that will produce bad saves even though none was seen yet */
   risky: SaveTrigger[];
-}
-
-/** A line that runs (or points at) resurrect's save script. */
-const SAVE_RE = /resurrect[^\n]*save|save\.sh[^\n]*resurrect/i;
-const CLOSE_HOOKS = new Set([
-  'session-closed',
-  'pane-exited',
-  'pane-died',
-  'window-unlinked',
-  'window-closed',
-  'client-session-changed',
-]);
-const COMMENT = /^\s*#/;
-
-function hookSaves(command: string): boolean {
-  return SAVE_RE.test(command) || /@resurrect-save-script-path/.test(command);
-}
-
-function fileLines(t: TextFile): Array<{ text: string; n: number }> {
-  return t.content
-    .split('\n')
-    .map((text, i) => ({ text: text.replace(/\r$/, ''), n: i + 1 }))
-    .filter(({ text }) => text.trim() !== '' && !COMMENT.test(text));
-}
-
-/** `session-closed[0] run-shell "…"` (show-hooks -g) → name and command. */
-function parseHookLine(l: string): { name: string; command: string } | undefined {
-  const m = /^([a-z][a-z-]*)(?:\[\d+\])?\s+(.+)$/.exec(l.trim());
-  return m ? { name: m[1]!, command: m[2]! } : undefined;
-}
-
-/** `set-hook [-flags] NAME COMMAND` in the config. */
-function configHook(l: ConfLine): { name: string; command: string; unset: boolean } | undefined {
-  const m = /^set-hook\s+((?:-[A-Za-z]+\s+)*)(['"]?)([a-z][a-z-]*)(?:\[\d+\])?\2\s*(.*)$/.exec(l.text);
-  if (!m) return undefined;
-  return { name: m[3]!, command: m[4]!, unset: m[1]!.includes('u') };
-}
-
-function scriptSaves(t: TextFile): { text: string; n: number } | undefined {
-  return fileLines(t).find((l) => SAVE_RE.test(l.text));
-}
-
-/** Every way a save is triggered that the facts show. */
-function findTriggers(f: Facts): SaveTrigger[] {
-  const home = f.host.home;
-  const out: SaveTrigger[] = [];
-  const server = liveServer(f);
-  const lines = configLines(f, loadedConfigs(f));
-
-  // continuum: its #(continuum_save.sh) in status-right (or -left)
-  if (server) {
-    for (const opt of ['status-right', 'status-left']) {
-      const v = server.options[opt];
-      if (v && /continuum_save\.sh/.test(v)) {
-        const interval = server.options['@continuum-save-interval'] ?? '15';
-        out.push({
-          kind: 'continuum',
-          where: opt,
-          line: v.length > 120 ? `${v.slice(0, 120)}…` : v,
-          when:
-            interval === '0'
-              ? 'continuum auto-save is switched off (@continuum-save-interval 0)'
-              : `continuum auto-save every ${interval} min while a client redraws the status line`,
-          firesOnClose: false,
-        });
-      }
-    }
-  }
-
-  // tmux hooks: the running server's, else the config's set-hook lines
-  if (server) {
-    for (const l of server.hooks) {
-      const h = parseHookLine(l);
-      if (!h || !hookSaves(h.command)) continue;
-      out.push({
-        kind: 'tmux-hook',
-        where: 'show-hooks -g',
-        line: l.trim(),
-        hook: h.name,
-        when: `tmux hook ${h.name}`,
-        firesOnClose: CLOSE_HOOKS.has(h.name),
-      });
-    }
-  }
-  const fromConfig = new Map<string, ConfLine>();
-  for (const l of lines) {
-    const h = configHook(l);
-    if (!h) continue;
-    if (h.unset) fromConfig.delete(h.name);
-    else if (hookSaves(h.command)) fromConfig.set(h.name, l);
-  }
-  for (const [name, l] of fromConfig) {
-    if (server) {
-      // the running server is the truth; the config line is where to edit it
-      const t = out.find((x) => x.kind === 'tmux-hook' && x.hook === name);
-      if (t) Object.assign(t, { file: l.file, lineNo: l.line, fileText: l.text });
-      continue;
-    }
-    out.push({
-      kind: 'tmux-hook',
-      where: where(l, home),
-      line: l.text,
-      hook: name,
-      file: l.file,
-      lineNo: l.line,
-      fileText: l.text,
-      when: `tmux hook ${name} (from the config; no server to ask)`,
-      firesOnClose: CLOSE_HOOKS.has(name),
-    });
-  }
-
-  // scripts that save (cal-bootstrap style): ~/scripts, ~/bin, ~/.local/bin
-  const savingScripts: Array<{ t: TextFile; l: { text: string; n: number } }> = [];
-  for (const t of f.scripts ?? []) {
-    if (!t.exists) continue;
-    const l = scriptSaves(t);
-    if (!l) continue;
-    savingScripts.push({ t, l });
-    const direct = !/run-shell|\brun\b/.test(l.text);
-    out.push({
-      kind: 'script',
-      where: `${tilde(t.path, home)}:${l.n}`,
-      line: l.text.trim(),
-      file: t.path,
-      lineNo: l.n,
-      fileText: l.text.trim(),
-      direct,
-      when: direct
-        ? 'whenever this script runs; it runs save.sh itself, with the environment of whoever calls it'
-        : 'whenever this script runs (a save over SSH, e.g. before `tart stop`)',
-      firesOnClose: false,
-    });
-  }
-
-  // logout hooks: a save line, or a line calling one of the saving scripts
-  for (const d of f.dotfiles ?? []) {
-    if (!d.exists || !/logout$/.test(d.path)) continue;
-    for (const l of fileLines(d)) {
-      const viaScript = savingScripts.find(({ t }) => l.text.includes(basename(t.path)));
-      if (!SAVE_RE.test(l.text) && !viaScript) continue;
-      out.push({
-        kind: 'logout-hook',
-        where: `${tilde(d.path, home)}:${l.n}`,
-        line: l.text.trim(),
-        file: d.path,
-        lineNo: l.n,
-        fileText: l.text.trim(),
-        when: `every login shell's logout — every tmux pane, as panes close (exit, kill-session, kill-server, SIGHUP)${viaScript ? ` (through ${tilde(viaScript.t.path, home)})` : ''}`,
-        firesOnClose: true,
-      });
-    }
-  }
-
-  // cron and launchd
-  for (const [i, l] of (f.crontab ?? '').split('\n').entries()) {
-    if (l.trim() === '' || COMMENT.test(l) || !SAVE_RE.test(l)) continue;
-    out.push({
-      kind: 'crontab',
-      where: `crontab line ${i + 1}`,
-      line: l.trim(),
-      when: "on the cron schedule, with cron's minimal environment (PATH without Homebrew)",
-      firesOnClose: false,
-      direct: !/run-shell/.test(l),
-    });
-  }
-  for (const a of f.launchAgents ?? []) {
-    if (!a.exists) continue;
-    const l = scriptSaves(a);
-    if (l)
-      out.push({
-        kind: 'launch-agent',
-        where: `${tilde(a.path, home)}:${l.n}`,
-        line: l.text.trim(),
-        file: a.path,
-        lineNo: l.n,
-        fileText: l.text.trim(),
-        when: 'when launchd runs this agent',
-        firesOnClose: false,
-      });
-  }
-
-  // the manual save binding
-  if (server) {
-    const b = server.keyBindings.find((k) => /\bC-s\b/.test(k) && /save/.test(k));
-    if (b)
-      out.push({
-        kind: 'key-binding',
-        where: 'list-keys',
-        line: b.replace(/\s+/g, ' ').trim(),
-        when: 'prefix C-s (manual save)',
-        firesOnClose: false,
-      });
-  }
-  return out;
-}
-
-/** collectEvidence's answer per history (historyOf builds one history per facts object). */
-const evidenceOf = new WeakMap<SaveHistory, Evidence[]>();
-
-/** The bad saves in the history, grouped by what they show. Built once per history and shared: read-only. */
-function collectEvidence(h: SaveHistory): Evidence[] {
-  let ev = evidenceOf.get(h);
-  if (!ev) {
-    ev = buildEvidence(h);
-    evidenceOf.set(h, ev);
-  }
-  return ev;
-}
-
-function buildEvidence(h: SaveHistory): Evidence[] {
-  const out: Evidence[] = [];
-  const list = (es: HistoryEntry[], what: (e: HistoryEntry) => string) =>
-    es.map((e) => `${e.stamp}  ${e.name}: ${what(e)}`);
-  const stateOnly = h.entries.filter((e) => e.classification === 'state-only');
-  if (stateOnly.length)
-    out.push({
-      kind: 'state-only',
-      entries: stateOnly,
-      lines: list(
-        stateOnly,
-        (e) => `only ${plural(e.parsed?.counts.stateLines ?? 1, '`state` line')}: a save of a server with no sessions`,
-      ),
-    });
-  const racing = h.entries.filter((e) => (e.parsed?.counts.stateLines ?? 0) > 1);
-  if (racing.length)
-    out.push({
-      kind: 'racing',
-      entries: racing,
-      lines: list(
-        racing,
-        (e) =>
-          `${e.parsed!.counts.stateLines} \`state\` lines in one file: ${e.parsed!.counts.stateLines} saves ran in the same second and appended to it`,
-      ),
-    });
-  if (h.last.state === 'dangling') {
-    const when = h.last.time
-      ? ` (a save at ${h.last
-          .target!.split('/')
-          .pop()!
-          .replace(/^tmux_resurrect_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})\.txt$/, '$1-$2-$3 $4:$5:$6')})`
-      : '';
-    out.push({
-      kind: 'dangling',
-      entries: [],
-      lines: [
-        `last → ${h.last.target ?? '?'}, which does not exist${when}: a second save in the same second found its file identical to \`last\` and deleted it`,
-      ],
-    });
-  }
-  const empty = h.entries.filter((e) => e.classification === 'empty');
-  if (empty.length)
-    out.push({
-      kind: 'empty',
-      entries: empty,
-      lines: list(empty, (e) =>
-        e.basis === 'size' ? '0 bytes (by size)' : '0 bytes: no tmux command in save.sh answered',
-      ),
-    });
-  const damaged = h.entries.filter((e) => e.classification === 'truncated' || e.classification === 'malformed');
-  if (damaged.length)
-    out.push({
-      kind: 'damaged',
-      entries: damaged,
-      lines: list(
-        damaged,
-        (e) =>
-          `${e.classification}${e.parsed?.problems[0] ? `: line ${e.parsed.problems[0].line}: ${e.parsed.problems[0].reason}` : ''}`,
-      ),
-    });
-  return out;
 }
 
 function answeringSockets(f: Facts): string[] {
