@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseHostSpec, resolveEndpoint } from '../../../src/targets/ssh.js';
+import { parseHostSpec, resolveEndpoint } from '../../../src/targets/ssh-login.js';
 
 describe('host spec', () => {
   it.each([
