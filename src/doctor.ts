@@ -3,11 +3,11 @@
 import { causeTree } from './engine/causes.js';
 import type { Check, CheckContext } from './engine/check.js';
 import { loadChecks, selectChecks } from './engine/discover.js';
+import { describeEnvironment } from './engine/environment.js';
 import { type Report, summarize } from './engine/report.js';
 import { type CheckOutcome, DEFAULT_CHECK_TIMEOUT_MS, runChecks } from './engine/run.js';
 import { didYouMean } from './engine/suggest.js';
 import { gatherFacts } from './probe/gather.js';
-import { describeEnvironment } from './report/environment.js';
 import {
   type ConnectOptions,
   connectWithWait,

@@ -1,8 +1,9 @@
 // Reports to render in the format tests: every status, hostile evidence, an environment
 // digest made from the healthy macOS facts, and a target the doctor could not reach.
+
+import { describeEnvironment } from '../../../src/engine/environment.js';
 import { type RepairEntry, type Report, summarize } from '../../../src/engine/report.js';
 import type { CheckOutcome } from '../../../src/engine/run.js';
-import { describeEnvironment } from '../../../src/report/environment.js';
 import { healthyFacts } from '../../helpers/facts.js';
 
 export const HOSTILE = 'name with ]]> and <tag> & "quotes" `tick` ```fence``` \x07bell';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEnvironment } from '../../../src/report/environment.js';
+import { describeEnvironment } from '../../../src/engine/environment.js';
 import { healthyFacts, LAST_SAVE, REVISIONS, SAVE_DIR, SAVE_NAMES, TMUX, withFacts } from '../../helpers/facts.js';
 
 describe('environment digest for bug reports', () => {

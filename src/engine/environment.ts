@@ -4,19 +4,16 @@
 
 import { resolveSaveDir, saveFilesIn } from '../domain/resurrect/savedir.js';
 import { parseSave } from '../domain/resurrect/savefile.js';
-import type { ReportEnvironment } from '../engine/report.js';
+import { tilde } from '../domain/util.js';
 import type { Facts } from '../probe/facts.js';
 import type { TartFact } from '../targets/tart.js';
+import type { ReportEnvironment } from './report.js';
 
 /** Lines of a tmux config that decide whether sessions are saved and restored. */
 const RELEVANT =
   /@plugin|@resurrect|@continuum|tpm|\bsource(-file)?\b|\brun(-shell)?\b|default-(command|shell)|exit-empty|destroy-unattached|set-environment|update-environment|status-right/;
 const MAX_CONFIG_LINES = 40;
 const MAX_HISTORY = 12;
-
-function tilde(path: string, home: string): string {
-  return home && (path === home || path.startsWith(`${home}/`)) ? `~${path.slice(home.length)}` : path;
-}
 
 function configLines(f: Facts): string[] {
   const out: string[] = [];
