@@ -12,7 +12,7 @@ export interface ReportSummary {
   total: number;
 }
 
-/** What the bug-report format shows about the target besides the checks (see src/report/environment.ts). */
+/** What the bug-report format shows about the target besides the checks (see describeEnvironment, ./environment.ts). */
 export interface ReportEnvironment {
   host: { os: string; osVersion: string; hostname: string; user: string; home: string; shell: string };
   tmux: {
