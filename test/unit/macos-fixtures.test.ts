@@ -1,14 +1,8 @@
 // The parsers over real macOS output (test/fixtures/macos/, each file says where it comes from).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLaunchdJobs } from '../../src/domain/launchd.js';
 import { parseLsEntry, parseLsListing } from '../../src/probe/parse.js';
-
-/** A fixture's output: the file without its `#` header and the blank line after it. */
-function fixture(name: string): string {
-  const text = readFileSync(new URL(`../fixtures/macos/${name}`, import.meta.url), 'utf8');
-  return text.replace(/^(#[^\n]*\n)+\n/, '');
-}
+import { macosFixture as fixture } from '../helpers/fixtures.js';
 
 describe('ls -l on macOS: `+`/`@` after the mode, two spaces after owner and group', () => {
   it('reads every entry of a home listing, mode without its marker', () => {
