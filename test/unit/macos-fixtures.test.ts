@@ -38,6 +38,22 @@ describe('launchd jobs', () => {
     expect(jobs.map((j) => j.label)).toContain('homebrew.mxcl.mysql@5.7');
   });
 
+  it('launchctl print gui/UID: the services rows only, each label after its tab', () => {
+    expect(parseLaunchdJobs(fixture('launchctl-print-gui.txt').split('\n'))).toEqual([
+      { pid: 887, status: '-', label: 'net.jwpconsulting.postgresql' },
+      { pid: 866, status: '-', label: 'com.apple.syncdefaultsd' },
+    ]);
+  });
+
+  it('launchctl print system: endpoint, port and subdomain rows are not jobs; pid 0 is not running', () => {
+    expect(parseLaunchdJobs(fixture('launchctl-print-system.txt').split('\n'))).toEqual([
+      { pid: null, status: '-', label: 'com.apple.rpmuxd' },
+      { pid: null, status: '-', label: 'com.apple.lskdd' },
+      { pid: 876, status: '-', label: 'com.apple.kernelmanager_helper' },
+      { pid: 539, status: '-', label: 'com.apple.runningboardd' },
+    ]);
+  });
+
   it("launchctl print of a domain: the services block's pid, flags or exit, label", () => {
     expect(parseLaunchdJobs(fixture('launchctl-print-domain.txt').split('\n'))).toEqual([
       { pid: 61949, status: '(pe)', label: 'com.apple.tonelibraryd' },

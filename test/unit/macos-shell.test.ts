@@ -30,11 +30,13 @@ const SHELLS = [
 const dir = mkdtempSync(join(tmpdir(), 'cal-macos-shell-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A directory holding one executable `name` with `body`, to put first on a PATH. */
-function stub(name: string, body: string): string {
-  const d = mkdtempSync(join(dir, `${name}-`));
-  writeFileSync(join(d, name), `#!/bin/sh\n${body}\n`);
-  chmodSync(join(d, name), 0o755);
+/** A directory of executables (name: sh body), to put first on a PATH. */
+function stubs(commands: Record<string, string>): string {
+  const d = mkdtempSync(join(dir, 'bin-'));
+  for (const [name, body] of Object.entries(commands)) {
+    writeFileSync(join(d, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(d, name), 0o755);
+  }
   return d;
 }
 
@@ -75,7 +77,9 @@ describe('BSD date has no %N: lib.sh falls back to perl, else whole seconds', ()
   const outputs = macosFixture('date-s-N.txt').trim().split('\n');
   /** lib.sh's clock with `date +%s%N` answering `out` (any other date call is the real one). */
   const clock = (argv: string[], out: string, path: string) => {
-    const fake = stub('date', `if [ "$1" = '+%s%N' ]; then printf '%s\\n' '${out}'; else exec ${REAL_DATE} "$@"; fi`);
+    const fake = stubs({
+      date: `if [ "$1" = '+%s%N' ]; then printf '%s\\n' '${out}'; else exec ${REAL_DATE} "$@"; fi`,
+    });
     const body = `cal_clock_init\ncal_now_ms\nprintf '%s %s\\n' "$cal_clk" "$cal_ms"\n`;
     const r = run(argv, remoteSource('lib.sh') + body, { PATH: path ? `${fake}:${path}` : fake });
     const [clk, ms] = r.stdout.trim().split(' ');
@@ -103,21 +107,30 @@ describe('BSD date has no %N: lib.sh falls back to perl, else whole seconds', ()
   }
 });
 
-describe("id on macOS: the probe reads the user's uid and name from a line with many groups", () => {
-  const line = macosFixture('id.txt').trim();
-  const id = stub('id', `printf '%s\\n' '${line}'`);
+describe('the probe over macOS outputs: `id`, and `launchctl print gui/UID` of a domain with no tmux job', () => {
+  const printed = join(dir, 'launchctl-print-gui.txt');
+  writeFileSync(printed, macosFixture('launchctl-print-gui.txt'));
+  const bin = stubs({
+    id: `printf '%s\\n' '${macosFixture('id.txt').trim()}'`,
+    // a stand-in for the Mac's `uname -sn` (`Darwin <node name>`): it sends the probe down its macOS path
+    uname: `if [ "$1" = -sn ]; then echo 'Darwin cal-fixture'; else exec ${which('uname')} "$@"; fi`,
+    // answers only the GUI domain of the uid that id printed
+    launchctl: `if [ "$1 $2" = 'print gui/501' ]; then cat '${printed}'; else exit 64; fi`,
+  });
   for (const sh of SHELLS) {
-    it(`${sh.name}: host.uid 501, host.user saitooo`, () => {
+    it(`${sh.name}: uid 501 and name saitooo; the GUI domain read, no tmux job in it`, () => {
       // no tmux server under the throwaway TMUX_TMPDIR; SHELL empty: no login shell is run
       const r = run(sh.argv, probeScript(2), {
-        PATH: `${id}:/usr/bin:/bin`,
+        PATH: `${bin}:/usr/bin:/bin`,
         HOME: dir,
         TMUX_TMPDIR: dir,
         SHELL: '',
       });
       expect(r.status).toBe(0);
       const f = parseProbeOutput(r.stdout);
-      expect(f.host).toMatchObject({ uid: 501, user: 'saitooo' });
+      expect(f.host).toMatchObject({ os: 'Darwin', uid: 501, user: 'saitooo' });
+      expect(f.launchctl).toEqual([]);
+      expect(f.probe.warnings.filter((w) => /launchctl|launchd/.test(w))).toEqual([]);
     });
   }
 });
