@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 export const MACOS = process.env.CAL_DOCTOR_TARGET === 'macos';
 
 const TOOLS = process.env.CAL_DOCTOR_MACOS_TOOLS ?? fileURLToPath(new URL('../../../shared/tools/', import.meta.url));
+/** macOS's bash (its /bin/sh and /bin/bash), built for Linux; a unit test runs it directly when it is there. */
+export const BASH_32 = join(TOOLS, 'macos-sh', 'bash-3.2.57');
 
 /**
  * FreeBSD's ls, stat, date, sed, base64, … first on a target's PATH in the macOS pass: the
@@ -55,7 +57,7 @@ export function enterMacosNamespace(): void {
 
 function unavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (bind mounts in a private mount namespace)';
-  for (const f of [join(TOOLS, 'macos-sh', 'bash-3.2.57'), join(TOOLS, 'bsd-userland', 'bin', 'ls')]) {
+  for (const f of [BASH_32, join(TOOLS, 'bsd-userland', 'bin', 'ls')]) {
     if (!existsSync(f))
       return `${f} is missing (set CAL_DOCTOR_MACOS_TOOLS to the dir holding macos-sh/ and bsd-userland/)`;
   }

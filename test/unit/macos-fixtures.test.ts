@@ -1,14 +1,8 @@
 // The parsers over real macOS output (test/fixtures/macos/, each file says where it comes from).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLaunchdJobs } from '../../src/domain/launchd.js';
 import { parseLsEntry, parseLsListing } from '../../src/probe/parse.js';
-
-/** A fixture's output: the file without its `#` header and the blank line after it. */
-function fixture(name: string): string {
-  const text = readFileSync(new URL(`../fixtures/macos/${name}`, import.meta.url), 'utf8');
-  return text.replace(/^(#[^\n]*\n)+\n/, '');
-}
+import { macosFixture as fixture } from '../helpers/fixtures.js';
 
 describe('ls -l on macOS: `+`/`@` after the mode, two spaces after owner and group', () => {
   it('reads every entry of a home listing, mode without its marker', () => {
@@ -42,6 +36,22 @@ describe('launchd jobs', () => {
       label: 'com.apple.Finder',
     });
     expect(jobs.map((j) => j.label)).toContain('homebrew.mxcl.mysql@5.7');
+  });
+
+  it('launchctl print gui/UID: the services rows only, each label after its tab', () => {
+    expect(parseLaunchdJobs(fixture('launchctl-print-gui.txt').split('\n'))).toEqual([
+      { pid: 887, status: '-', label: 'net.jwpconsulting.postgresql' },
+      { pid: 866, status: '-', label: 'com.apple.syncdefaultsd' },
+    ]);
+  });
+
+  it('launchctl print system: endpoint, port and subdomain rows are not jobs; pid 0 is not running', () => {
+    expect(parseLaunchdJobs(fixture('launchctl-print-system.txt').split('\n'))).toEqual([
+      { pid: null, status: '-', label: 'com.apple.rpmuxd' },
+      { pid: null, status: '-', label: 'com.apple.lskdd' },
+      { pid: 876, status: '-', label: 'com.apple.kernelmanager_helper' },
+      { pid: 539, status: '-', label: 'com.apple.runningboardd' },
+    ]);
   });
 
   it("launchctl print of a domain: the services block's pid, flags or exit, label", () => {
