@@ -6,6 +6,8 @@ import { defineCheck } from '../src/engine/check.js';
 
 const LABEL = 'Tmux.Start.plist';
 /** osx_enable.sh's strategies: options containing iterm/kitty/alacritty, else Terminal.app */
+/** `launchctl print gui/UID` with no GUI login: `Could not find domain for user gui: UID` or `Domain does not support specified action` */
+const NO_GUI_DOMAIN = /could not find domain|domain does not support/i;
 const STRATEGIES = ['iterm', 'kitty', 'alacritty', 'terminal'];
 
 function plistStrings(content: string): { label?: string; program?: string; runAtLoad: boolean } {
@@ -25,7 +27,7 @@ export default defineCheck({
     'plugin dir), which opens Terminal.app/iTerm/kitty/alacritty running `tmux`. The plist is missing when continuum never ' +
     'loaded with the option set (or ~/Library/LaunchAgents did not exist), and points to a script that is gone when the ' +
     'plugin moved; launchd shows a non-zero status when the script failed, typically because macOS denied the terminal ' +
-    'automation (tmux-continuum #111, #39). This check reads the option, the plist, its target and `launchctl list`. ' +
+    'automation (tmux-continuum #111, #39). This check reads the option, the plist, its target and `launchctl print gui/UID` (the domain of the desktop login: without a desktop login it does not exist, and no LaunchAgent runs). ' +
     'macOS only.',
   appliesTo(ctx) {
     return ctx.facts.host.os === 'Darwin'
@@ -43,7 +45,9 @@ export default defineCheck({
       `@continuum-boot: ${boot ?? 'unset (off)'}`,
       `${tilde(plistPath, home)}: ${plist ? 'exists' : 'missing'}`,
       ...(f.launchctl === undefined
-        ? ['launchd (GUI login domain): not read']
+        ? [
+            `launchd (GUI login domain): not read${f.launchctlFailure ? ` (launchctl print gui/${f.host.uid}: ${f.launchctlFailure})` : ''}`,
+          ]
         : [
             `launchd (GUI login domain): ${
               jobs.length
@@ -119,6 +123,17 @@ export default defineCheck({
         fix: [
           'System Settings → Privacy & Security → Accessibility and Automation: allow the terminal app and osascript',
           `try it by hand: ${shq(p.program)}`,
+        ],
+      };
+    }
+    if (f.launchctlFailure !== undefined && NO_GUI_DOMAIN.test(f.launchctlFailure)) {
+      return {
+        status: 'warn',
+        summary: `no GUI login session for uid ${f.host.uid} now: launchd runs ${LABEL} only when that user logs in to the desktop, so a VM that boots to the login window starts no tmux`,
+        details: [...details, 'cal-doctor cannot tell from here whether the VM logs in automatically after a restart'],
+        fix: [
+          `System Settings → Users & Groups → Automatically log in as: ${f.host.user || 'the VM user'}`,
+          `after the next boot, check: launchctl print gui/${f.host.uid} | grep ${LABEL}`,
         ],
       };
     }

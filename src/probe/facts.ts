@@ -237,6 +237,8 @@ export interface Facts {
   launchAgents: TextFile[];
   /** macOS: lines of `launchctl print gui/UID` (the GUI login's jobs) mentioning tmux (bounded call); undefined elsewhere */
   launchctl?: string[];
+  /** macOS: what `launchctl print gui/UID` said when it failed, every line (no GUI login session: the domain does not exist) */
+  launchctlFailure?: string;
   /**
    * Pane dirs saved in `last` (the resolved save dir's), checked on the target for a
    * `Session.vim` (vim/nvim session strategy). At most 200 dirs are looked at.

@@ -39,6 +39,16 @@ function toInt(v: string | undefined): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
+/** A short message's lines as one (`Bad request.` / `Could not find domain…` both matter), capped. */
+function allLines(s: string | undefined, max = 300): string {
+  const line = (s ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join(' ');
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
 function firstLine(s: string | undefined, max = 300): string {
   const line = (s ?? '')
     .split('\n')
@@ -931,7 +941,7 @@ function buildJobs(records: Map<string, Buffer>, facts: Facts, warn: (w: string)
       return undefined;
     }
     if (rc !== 0) {
-      if (!normalFailure?.test(o)) warn(`\`${what}\` failed: ${firstLine(o) || `exit ${rc ?? '?'}`}`);
+      if (!normalFailure?.test(o)) warn(`\`${what}\` failed: ${allLines(o) || `exit ${rc ?? '?'}`}`);
       return undefined;
     }
     if (kv.get(`${name}.trunc`) === '1') warn(`the output of \`${what}\` was cut at the probe cap`);
@@ -945,6 +955,8 @@ function buildJobs(records: Map<string, Buffer>, facts: Facts, warn: (w: string)
     if (kv.get('launchctl.ran') !== '1') warn('launchctl not found: launchd jobs were not listed');
     const lines = bounded('launchctl', `launchctl print gui/${facts.host.uid}`);
     if (lines !== undefined) facts.launchctl = outputLines(lines);
+    else if (kv.get('launchctl.ran') === '1' && toInt(kv.get('launchctl.rc')) !== KILLED)
+      facts.launchctlFailure = allLines(kv.get('launchctl.out')) || `exit ${kv.get('launchctl.rc') ?? '?'}`;
   }
   buildLocks(kv, facts, warn);
 }

@@ -1007,6 +1007,16 @@ describe('forensics records', () => {
     expect(hung.probe.warnings.join('\n')).toMatch(/`launchctl print gui\/\d+` did not finish within 4s/);
     const failed = mac({ 'launchctl.ran': 1, 'launchctl.rc': 3, 'launchctl.out': '' });
     expect(failed.probe.warnings.join('\n')).toMatch(/`launchctl print gui\/\d+` failed: exit 3/);
+    expect(failed.launchctlFailure).toBe('exit 3');
+    // no desktop login: both lines of the message are the reason
+    const noGui = mac({
+      'launchctl.ran': 1,
+      'launchctl.rc': 112,
+      'launchctl.out': 'Bad request.\nCould not find domain for user gui: 501\n',
+    });
+    expect(noGui.launchctl).toBeUndefined();
+    expect(noGui.launchctlFailure).toBe('Bad request. Could not find domain for user gui: 501');
+    expect(noGui.probe.warnings.join('\n')).toMatch(/failed: Bad request\. Could not find domain for user gui: 501/);
     const quiet = mac({ 'launchctl.ran': 1, 'launchctl.rc': 0, 'launchctl.out': '' });
     expect(quiet.launchctl).toEqual([]);
     expect(quiet.launchAgents).toEqual([]);

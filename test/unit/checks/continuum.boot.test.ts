@@ -34,6 +34,36 @@ const boot = (
   });
 
 describe('continuum.boot', () => {
+  // oppi issue #38: over SSH with no desktop login, `launchctl print gui/501` exits 125 with this
+  it('warns when the GUI login domain does not exist (no desktop login): the LaunchAgent would not run', async () => {
+    const r = verdict(
+      await runOn(
+        check,
+        boot(plist(TERMINAL), undefined, (f) => {
+          f.launchctlFailure = 'Domain does not support specified action';
+        }),
+      ),
+    );
+    expect(r.status).toBe('warn');
+    expect(r.summary).toMatch(/^no GUI login session for uid \d+ now: launchd runs Tmux.Start.plist only when/);
+    expect(text$(r)).toContain('(launchctl print gui/');
+    expect(text$(r)).toContain('Domain does not support specified action');
+    expect(fix$(r)).toContain('Automatically log in as');
+  });
+
+  it('a launchctl failure of another kind is shown, not read as "no GUI login"', async () => {
+    const r = verdict(
+      await runOn(
+        check,
+        boot(plist(TERMINAL), undefined, (f) => {
+          f.launchctlFailure = 'exit 3';
+        }),
+      ),
+    );
+    expect(r.status).toBe('pass');
+    expect(text$(r)).toContain('not read (launchctl print gui/');
+  });
+
   it('passes with the plist in place, pointing at the installed start script, loaded with status 0', async () => {
     const r = verdict(await runOn(check, boot(plist(TERMINAL), ['-\t0\tTmux.Start.plist'])));
     expect(r.status).toBe('pass');
