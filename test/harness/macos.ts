@@ -13,6 +13,8 @@ export const MACOS = process.env.CAL_DOCTOR_TARGET === 'macos';
 const TOOLS = process.env.CAL_DOCTOR_MACOS_TOOLS ?? fileURLToPath(new URL('../../../shared/tools/', import.meta.url));
 /** macOS's bash (its /bin/sh and /bin/bash), built for Linux; a unit test runs it directly when it is there. */
 export const BASH_32 = join(TOOLS, 'macos-sh', 'bash-3.2.57');
+/** FreeBSD's userland as built (bin/), for unit tests that run a script over BSD tools directly. */
+export const BSD_USERLAND_BIN = join(TOOLS, 'bsd-userland', 'bin');
 
 /**
  * FreeBSD's ls, stat, date, sed, base64, … first on a target's PATH in the macOS pass: the

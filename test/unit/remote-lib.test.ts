@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { remoteSource, shellWord } from '../../src/remote/assemble.js';
 import { decodeKv, outputComplete, scanOutput, splitRecords } from '../../src/remote/records.js';
+import { BASH_32 } from '../harness/macos.js';
 
 const which = (cmd: string) =>
   spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
-const BASH_32 = new URL('../../../shared/tools/macos-sh/bash-3.2.57', import.meta.url).pathname;
 const SHELLS = [
   { name: 'dash', cmd: which('dash'), args: [] as string[] },
   { name: 'bash --posix', cmd: which('bash'), args: ['--posix'] },

@@ -23,6 +23,7 @@ import type { Facts } from '../../src/probe/facts.js';
 import { remoteSource } from '../../src/remote/assemble.js';
 import { LocalTarget } from '../../src/targets/local.js';
 import type { RunResult, Target } from '../../src/targets/target.js';
+import { BASH_32, BSD_USERLAND_BIN } from '../harness/macos.js';
 import { ctxOf, HOME, healthyFacts, NOW, PLUGINS, TMUX_CONF, withFacts } from '../helpers/facts.js';
 import { CONTENT, type DirOptions, genSaveDir, nameAt, type SaveSpec } from '../helpers/savedirs.js';
 
@@ -30,13 +31,11 @@ const MIN = 60;
 const DAY = 86_400;
 const SYSTEM_PATH = '/usr/bin:/bin';
 const SHELLCHECK = spawnSync('sh', ['-c', 'command -v shellcheck'], { encoding: 'utf8' }).stdout.trim() || undefined;
-const BASH_32 = new URL('../../../shared/tools/macos-sh/bash-3.2.57', import.meta.url).pathname;
-const BSD_BIN = new URL('../../../shared/tools/bsd-userland/bin', import.meta.url).pathname;
 /** The shells a target runs the repairs with; macOS's (bash 3.2.57 over BSD tools) when ../shared has it. */
 const SHELLS = [
   ...['/bin/sh', '/bin/bash', '/bin/dash'].map((shell) => ({ name: shell, shell, path: SYSTEM_PATH })),
-  { name: 'bash 3.2.57 (macOS /bin/sh) over BSD tools', shell: BASH_32, path: `${BSD_BIN}:${SYSTEM_PATH}` },
-  { name: '/bin/dash over BSD tools', shell: '/bin/dash', path: `${BSD_BIN}:${SYSTEM_PATH}` },
+  { name: 'bash 3.2.57 (macOS /bin/sh) over BSD tools', shell: BASH_32, path: `${BSD_USERLAND_BIN}:${SYSTEM_PATH}` },
+  { name: '/bin/dash over BSD tools', shell: '/bin/dash', path: `${BSD_USERLAND_BIN}:${SYSTEM_PATH}` },
 ].filter((s) => existsSync(s.shell) && s.path.split(':').every((d) => existsSync(d)));
 
 let roots: string[] = [];
