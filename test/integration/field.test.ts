@@ -417,6 +417,29 @@ describe.skipIf(!canRun)(
       });
     });
 
+    describe('a server whose socket was deleted, and a newer server started on the same path', () => {
+      let old = 0;
+      let newer = 0;
+      const s = scenario(async (home) => {
+        await startServerLogin(home, { layout: false });
+        old = await serverPid(home);
+        unlinkSync(home.socket);
+        await tmuxCmd(home, 'new-session', '-d', '-s', 'newer');
+        newer = await serverPid(home);
+      });
+
+      it('tmux.socket fails naming the server that took the path, and advises ending neither', () => {
+        const c = check(s.report, 'tmux.socket');
+        expect(newer).not.toBe(old);
+        expect(c.status).toBe('fail');
+        expect(c.summary).toContain(`tmux server pid ${old} lost its socket ${s.home.socket} to pid ${newer}`);
+        expect(c.fix).toContain(
+          `kill -USR1 ${old}   # pid ${old} re-creates ${s.home.socket} and answers there again; ends nothing`,
+        );
+        expect(c.fix.join('\n')).not.toMatch(/kill-server|kill (-9 |-KILL |-TERM )?\d/);
+      });
+    });
+
     describe('a second server, healthy, under another TMUX_TMPDIR', () => {
       let pid = 0;
       let socket = '';
