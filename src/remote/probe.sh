@@ -385,7 +385,13 @@ cal_sockets() {
 				cal_ping "$_s"
 				set -- "$@" "sock.$_m.rc=$_rc" "sock.$_m.out=$_o"
 				if [ "$_rc" -eq 137 ]; then set -- "$@" "sock.$_m.timedout=1"; fi
-				case $_rc in 0 | 137) cal_nup=$((${cal_nup:-0} + 1)) ;; esac
+				case $_rc in
+				0) cal_nup=$((${cal_nup:-0} + 1)) ;;
+				137)
+					cal_nup=$((${cal_nup:-0} + 1))
+					cal_hungs=${cal_hungs:-}$_s$NL
+					;;
+				esac
 			fi
 			_m=$((_m + 1))
 		done
@@ -567,15 +573,28 @@ cal_unreached_pid() {
 			set -- "$@" "sock.$_m.exists=0"
 		else
 			set -- "$@" "sock.$_m.exists=1"
-			if [ -n "$cal_tb" ]; then
-				cal_ping "$_s"
-				set -- "$@" "sock.$_m.rc=$_rc" "sock.$_m.out=$_o"
-				if [ "$_rc" -eq 0 ]; then
-					# it answered, so its stdout is read: which server it is
-					_o=$(cal_bounded "$cal_t" cal_capture "$cal_tb" -S "$_s" display-message -p '#{pid}' 2>/dev/null)
-					set -- "$@" "sock.$_m.pid=$_o"
-				fi
+			if [ "$_s" = "$cal_sock" ] && [ "${cal_srv_rc:-}" = 137 ]; then
+				cal_hungs=${cal_hungs:-}$_s$NL
 			fi
+			case $NL${cal_hungs:-} in
+			*"$NL$_s$NL"*)
+				# timed out once already: a second wait would tell nothing more
+				set -- "$@" "sock.$_m.rc=137"
+				;;
+			*)
+				if [ -n "$cal_tb" ]; then
+					cal_ping "$_s"
+					set -- "$@" "sock.$_m.rc=$_rc" "sock.$_m.out=$_o"
+					if [ "$_rc" -eq 0 ]; then
+						# it answered, so its stdout is read: which server it is
+						_o=$(cal_bounded "$cal_t" cal_capture "$cal_tb" -S "$_s" display-message -p '#{pid}' 2>/dev/null)
+						set -- "$@" "sock.$_m.pid=$_o"
+					elif [ "$_rc" -eq 137 ]; then
+						cal_hungs=${cal_hungs:-}$_s$NL
+					fi
+				fi
+				;;
+			esac
 		fi
 		IFS=$NL
 		_m=$((_m + 1))
