@@ -156,6 +156,11 @@ describe('tmux.socket', () => {
       expect(hung.fix ?? []).toEqual([]);
       const noPid = verdict(await runOn(check, withOs({ listens: [listen({ answers: true })] })));
       expect(noPid.summary).toContain('(the server there did not give its pid)');
+      const none = verdict(await runOn(check, withOs({ listens: [] })));
+      expect([none.status, none.summary]).toEqual([
+        'info',
+        'tmux server pid 500 listens on no named unix socket (read from /proc/500): cal-doctor could not tell how its sessions are reached',
+      ]);
     });
 
     it('when the OS could not tell, says what it could not read and never advises ending the server', async () => {
