@@ -1,9 +1,22 @@
 // Where a left-over tmux server listens, as the probe reads it from the OS: the parsers over
 // real /proc and lsof output (test/fixtures/linux, test/fixtures/macos; each file says where
 // it comes from), and the @@unreached records into Facts.
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseLsofListens, parseProbeOutput, parseProcListens } from '../../src/probe/parse.js';
+import { remoteSource, shellWord } from '../../src/remote/assemble.js';
 
 /** A fixture's output: the file without its `#` header and the blank line after it. */
 function fixture(path: string): string {
@@ -155,4 +168,109 @@ describe('@@unreached into Facts.serverSockets', () => {
     expect(f.serverSockets?.processes.map((p) => p.pid)).toEqual([7]);
     expect(f.serverSockets?.processes[0]?.listens).toEqual([]);
   });
+});
+
+// probe.sh's own functions, run for real: the choice of servers from ps, and the lsof way
+// (the Linux one runs in the integration tests) with a stand-in lsof printing the fixture.
+const which = (cmd: string) =>
+  spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
+const BASH_32 = new URL('../../../shared/tools/macos-sh/bash-3.2.57', import.meta.url).pathname;
+const SHELLS = [
+  { name: 'dash', cmd: which('dash'), args: [] as string[] },
+  { name: 'bash --posix', cmd: which('bash'), args: ['--posix'] },
+  { name: 'bash 3.2.57 --posix (macOS /bin/sh)', cmd: existsSync(BASH_32) ? BASH_32 : undefined, args: ['--posix'] },
+].filter((s): s is { name: string; cmd: string; args: string[] } => s.cmd !== undefined);
+
+const dir = mkdtempSync(join(tmpdir(), 'cal-unreached-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** probe.sh without its last line (the call of main), then `body`; the records it printed, read as Facts. */
+function probeFunctions(shell: { cmd: string; args: string[] }, path: string, body: string) {
+  const probeSh = remoteSource('probe.sh').replace(/\nmain <\/dev\/null\n*$/, '\n');
+  const r = spawnSync(shell.cmd, [...shell.args, '-s'], {
+    input: `${remoteSource('lib.sh')}${probeSh}\nNL='\n'\n${body}\n`,
+    env: { PATH: path },
+    timeout: 20_000,
+  });
+  return { code: r.status, facts: probe(r.stdout.toString('latin1')) };
+}
+
+/** A pid no /proc holds (above any pid_max), so the probe takes the lsof way. */
+const NO_PROC = 99999999;
+const UID = process.getuid?.() ?? 0;
+const psLines = [
+  `${NO_PROC} 1 ${UID} 01:00 tmux new-session -d`,
+  `4242 999 ${UID} 01:00 tmux attach`, // a client
+  `4243 1 ${UID + 1} 01:00 tmux new-session -d`, // another user's server
+].join('\n');
+
+function fakeLsof(name: string, script: string): string {
+  const bin = join(dir, name);
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'lsof'), `#!/bin/sh\n${script}\n`);
+  chmodSync(join(bin, 'lsof'), 0o755);
+  return `${bin}:/usr/bin:/bin`;
+}
+const LSOF_OUT = fixture('macos/lsof-U-tmux-server.txt').replace('p4211', `p${NO_PROC}`);
+const PRINTS = fakeLsof('prints', `printf '%s' ${shellWord(LSOF_OUT)}`);
+const REFUSED = fakeLsof('refused', "echo 'lsof: WARNING: access denied' >&2; exit 1");
+
+describe.each(SHELLS.map((s) => [s.name, s] as const))('probe.sh cal_unreached under %s', (_, shell) => {
+  const run = (path: string, answering: number) =>
+    probeFunctions(
+      shell,
+      path,
+      [
+        `cal_uid=${UID}`,
+        'cal_tb=',
+        'cal_t=2',
+        `cal_nup=${answering}`,
+        'cal_srv_rc=1',
+        `cal_ps_lines=${shellWord(psLines)}`,
+        'cal_unreached',
+      ].join('\n'),
+    );
+
+  it('looks at nothing when every server is accounted for by an answering socket', () => {
+    const { code, facts } = run(PRINTS, 1);
+    expect(code).toBe(0);
+    expect(facts.serverSockets).toEqual({ servers: 1, answering: 1, processes: [] });
+  });
+
+  it('lsof names the socket of a left-over server, and the probe sees its file is gone', () => {
+    const { facts } = run(PRINTS, 0);
+    expect(facts.serverSockets?.servers).toBe(1);
+    expect(facts.serverSockets?.processes).toEqual([
+      {
+        pid: NO_PROC,
+        how: 'lsof',
+        unreadable: [],
+        listens: [
+          {
+            path: '/private/tmp/tmux-501/default',
+            exists: false,
+            answers: false,
+            timedOut: false,
+            pid: null,
+            asked: false,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it.skipIf(existsSync('/usr/sbin/lsof'))(
+    'says lsof was refused, or that there is no lsof to ask (skipped where /usr/sbin/lsof exists: the probe falls back to it)',
+    () => {
+      expect(run(REFUSED, 0).facts.serverSockets?.processes[0]?.unreadable).toEqual([
+        `lsof -a -U -p ${NO_PROC}: lsof: WARNING: access denied`,
+      ]);
+      // a PATH with base64 (the records need it) and no lsof
+      const bare = join(dir, 'bare');
+      mkdirSync(bare, { recursive: true });
+      if (!existsSync(join(bare, 'base64'))) symlinkSync(which('base64')!, join(bare, 'base64'));
+      const none = run(bare, 0).facts.serverSockets?.processes[0];
+      expect([none?.how, none?.unreadable]).toEqual(['none', ['its sockets: this host has neither /proc nor lsof']]);
+    },
+  );
 });
