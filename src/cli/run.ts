@@ -7,7 +7,9 @@ import type { DoctorEvent, DoctorOptions } from '../doctor.js';
 import { type Report, worstExitCode } from '../engine/report.js';
 import { colorWanted } from '../report/color.js';
 import { type Run, render } from '../report/render.js';
+import type { Rerun } from '../report/table.js';
 import { labelOf } from '../targets/connect.js';
+import { againCommand, selfForUser } from './again.js';
 import { type ParsedArgs, UsageError } from './args.js';
 import { targetsOf } from './targets.js';
 
@@ -81,7 +83,7 @@ function progressLines(labels: string[], many: boolean): (i: number, e: DoctorEv
   };
 }
 
-export async function writeOutputs(a: ParsedArgs, run: Run): Promise<boolean> {
+export async function writeOutputs(a: ParsedArgs, run: Run, reruns?: Rerun[]): Promise<boolean> {
   let ok = true;
   for (const o of a.outputs) {
     try {
@@ -91,6 +93,7 @@ export async function writeOutputs(a: ParsedArgs, run: Run): Promise<boolean> {
         all: a.all,
         strict: a.strict,
         width: 120,
+        reruns,
       });
       await mkdir(dirname(o.file), { recursive: true });
       await writeFile(o.file, text);
@@ -156,6 +159,9 @@ export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
     startedAt,
     durationMs: Date.now() - startedAt.getTime(),
   };
+  // the last lines repeat the user's flags; a redacted report names its target as redacted
+  const self = selfForUser(process.argv[1] ?? 'cal-doctor');
+  const reruns = a.redact ? undefined : targets.map((t) => ({ self, command: againCommand(self, a, t) }));
   // the live UI cleared its frame: the report itself is the same text as when piped
   out(
     await render(a.format, run, {
@@ -164,6 +170,7 @@ export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
       all: a.all,
       strict: a.strict,
       width: process.stdout.isTTY ? process.stdout.columns : undefined,
+      reruns,
     }),
   );
   // machine-readable stdout: the could-not-run lines also go to stderr
@@ -175,6 +182,6 @@ export async function runDoctorCommand(a: ParsedArgs): Promise<number> {
         );
     }
   }
-  const written = await writeOutputs(a, run);
+  const written = await writeOutputs(a, run, reruns);
   return written ? worstExitCode(reports, a.strict) : 2;
 }

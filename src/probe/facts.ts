@@ -165,6 +165,38 @@ export interface ProcessFact {
   command: string;
 }
 
+/** A unix socket a server listens on, as the OS names it, looked at by the probe. */
+export interface ListenFact {
+  path: string;
+  /** a socket file is at the path now (it may be another server's: see pid) */
+  exists: boolean;
+  answers: boolean;
+  timedOut: boolean;
+  /** `#{pid}` of the server answering there; null when none answered or it did not say */
+  pid: number | null;
+  /** a tmux client was run on it (not when the file is gone or no tmux binary was found) */
+  asked: boolean;
+  error?: string;
+}
+
+/**
+ * Where a tmux server process listens, read from the OS (not its command line). The probe
+ * reads it only for servers no answering socket accounts for.
+ */
+export interface ServerSocketsFact {
+  pid: number;
+  /** `proc`: /proc/PID/fd and /proc/net/unix (Linux); `lsof`: `lsof -a -U -p PID`; `none`: neither exists */
+  how: 'proc' | 'lsof' | 'none';
+  /** TMUX_TMPDIR in its environment: null = not set there; undefined = its environment was not read */
+  tmuxTmpdir?: string | null;
+  /** TMUX in its environment (set when it was started inside another tmux), as tmuxTmpdir */
+  tmux?: string | null;
+  /** the unix sockets it listens on; undefined when the OS could not tell (see unreadable) */
+  listens?: ListenFact[];
+  /** what could not be read, each a phrase: `/proc/812/fd: Permission denied`, `lsof is not installed` */
+  unreadable: string[];
+}
+
 export interface Facts {
   probe: {
     /** version of the probe script that produced these facts */
@@ -225,6 +257,11 @@ export interface Facts {
   noAutoRestore: boolean;
   /** processes whose command mentions tmux, resurrect or continuum */
   processes: ProcessFact[];
+  /**
+   * The user's tmux servers (in `processes`) against the sockets that answered; when there
+   * are more servers, where each of them listens. Undefined from probes without this part.
+   */
+  serverSockets?: { servers: number; answering: number; processes: ServerSocketsFact[] };
   /**
    * Scripts that may start tmux or trigger saves: files directly in ~/scripts, ~/bin and
    * ~/.local/bin whose content mentions tmux (cal-bootstrap installs ~/scripts/tmux-wrapper.sh),

@@ -9,12 +9,14 @@ import type {
   ConfigTreeFact,
   Facts,
   FileEntry,
+  ListenFact,
   PluginEntry,
   PluginsFact,
   ProcessFact,
   SaveDirFact,
   SaveFileContent,
   ServerFact,
+  ServerSocketsFact,
   SessionFact,
   SocketFact,
   TextFile,
@@ -351,6 +353,111 @@ export function parseProcesses(text: string | undefined): ProcessFact[] {
 }
 
 // ---------------------------------------------------------------------------------
+// where a server listens, as the OS says
+
+/**
+ * The unix socket paths a process listens on, from the `socket:[INODE]` lines of
+ * `ls -l /proc/PID/fd` and the lines of /proc/net/unix (`Num RefCount Protocol Flags Type
+ * St Inode Path`): the named sockets with those inodes whose flags say listening (00010000).
+ */
+export function parseProcListens(fdLines: string | undefined, unixLines: string | undefined): string[] {
+  const inodes = new Set<string>();
+  for (const l of outputLines(fdLines)) {
+    const m = / -> socket:\[(\d+)\]$/.exec(l);
+    if (m) inodes.add(m[1]!);
+  }
+  const out: string[] = [];
+  for (const l of outputLines(unixLines)) {
+    const m = /^\S+:\s+\S+\s+\S+\s+(\S+)\s+\S+\s+\S+\s+(\d+) (\/.*)$/.exec(l);
+    if (m && m[1] === '00010000' && inodes.has(m[2]!) && !out.includes(m[3]!)) out.push(m[3]!);
+  }
+  return out;
+}
+
+/**
+ * The unix socket paths in `lsof -a -U -p PID -F fn` output: its `n` lines that name a path
+ * (Linux's lsof adds ` type=STREAM …`; a socket without a name shows its peer, `->0x…`).
+ * Null when the output lists no process (lsof found nothing or was refused).
+ */
+export function parseLsofListens(out: string | undefined): string[] | null {
+  const lines = outputLines(out);
+  if (!lines.some((l) => /^p\d+$/.test(l))) return null;
+  const paths: string[] = [];
+  for (const l of lines) {
+    if (!l.startsWith('n/')) continue;
+    const path = l.slice(1).replace(/ type=\S+( \(\w+\))?$/, '');
+    if (!paths.includes(path)) paths.push(path);
+  }
+  return paths;
+}
+
+function buildServerSockets(records: Map<string, Buffer>, facts: Facts, timeout: number): void {
+  if (!records.has('unreached')) return;
+  const kv = decodeKv(records.get('unreached'));
+  const processes: ServerSocketsFact[] = [];
+  const count = Math.min(toInt(kv.get('count')) ?? 0, 100);
+  for (let n = 0; n < count; n++) {
+    const p = decodeKv(records.get(`unreached.${n}`));
+    const pid = toInt(p.get('pid'));
+    if (pid === null) continue;
+    const how = p.get('how');
+    const fact: ServerSocketsFact = { pid, how: how === 'proc' || how === 'lsof' ? how : 'none', unreadable: [] };
+    // the sockets the probe looked at, by path
+    const looked = new Map<string, ListenFact>();
+    for (let m = 0; p.has(`sock.${m}.path`); m++) {
+      const path = p.get(`sock.${m}.path`)!;
+      const rc = toInt(p.get(`sock.${m}.rc`));
+      const l: ListenFact = {
+        path,
+        exists: p.get(`sock.${m}.exists`) === '1',
+        answers: rc === 0,
+        timedOut: rc === KILLED,
+        pid: rc === 0 ? toInt(firstLine(p.get(`sock.${m}.pid`))) : null,
+        asked: rc !== null,
+      };
+      if (rc === KILLED) l.error = `no answer within ${timeout}s (hung or stopped?)`;
+      else if (rc !== null && rc !== 0) l.error = firstLine(p.get(`sock.${m}.out`)) || `tmux exited with status ${rc}`;
+      looked.set(path, l);
+    }
+    let paths: string[] | null = null;
+    if (fact.how === 'proc') {
+      if (p.get('environ.rc') === '0') {
+        fact.tmuxTmpdir = p.get('env.tmux_tmpdir') ?? null;
+        fact.tmux = p.get('env.tmux') ?? null;
+      } else fact.unreadable.push(`/proc/${pid}/environ: ${firstLine(p.get('environ.err')) || 'not read'}`);
+      const unixRc = toInt(p.get('unix.rc'));
+      if (p.get('fd.rc') !== '0') fact.unreadable.push(`/proc/${pid}/fd: ${firstLine(p.get('fd.err')) || 'not read'}`);
+      // grep: 1 = no line matched (no named socket), more = it could not read
+      else if (unixRc !== null && unixRc > 1)
+        fact.unreadable.push(`/proc/net/unix: ${firstLine(p.get('unix.out')) || `grep exited with status ${unixRc}`}`);
+      else paths = parseProcListens(p.get('fd.sockets'), unixRc === 0 ? p.get('unix.out') : '');
+    } else if (fact.how === 'lsof') {
+      const rc = toInt(p.get('lsof.rc'));
+      paths = rc === KILLED ? null : parseLsofListens(p.get('lsof.out'));
+      if (rc === KILLED) fact.unreadable.push(`lsof -a -U -p ${pid}: no answer within ${timeout}s`);
+      else if (paths === null)
+        fact.unreadable.push(
+          `lsof -a -U -p ${pid}: ${firstLine(p.get('lsof.out')) || `listed nothing (exit status ${rc ?? '?'})`}`,
+        );
+    } else fact.unreadable.push(`its sockets: this host has neither /proc nor lsof`);
+    if (paths) {
+      fact.listens = [];
+      for (const path of paths) {
+        const l = looked.get(path);
+        if (l) fact.listens.push(l);
+        else fact.unreadable.push(`${path}: not looked at by the probe`);
+      }
+    }
+    processes.push(fact);
+  }
+  facts.serverSockets = {
+    servers: toInt(kv.get('servers')) ?? 0,
+    answering: toInt(kv.get('answering')) ?? 0,
+    processes,
+  };
+}
+
+// ---------------------------------------------------------------------------------
 // Facts
 
 function emptyFacts(): Facts {
@@ -427,6 +534,7 @@ function build(out: Buffer | string, facts: Facts, warn: (w: string) => void): v
   } else {
     warn('probe output has no ps record: process list missing');
   }
+  buildServerSockets(records, facts, timeout);
 }
 
 function buildMeta(meta: Map<string, string>, facts: Facts, warn: (w: string) => void): void {

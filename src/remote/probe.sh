@@ -385,6 +385,13 @@ cal_sockets() {
 				cal_ping "$_s"
 				set -- "$@" "sock.$_m.rc=$_rc" "sock.$_m.out=$_o"
 				if [ "$_rc" -eq 137 ]; then set -- "$@" "sock.$_m.timedout=1"; fi
+				case $_rc in
+				0) cal_nup=$((${cal_nup:-0} + 1)) ;;
+				137)
+					cal_nup=$((${cal_nup:-0} + 1))
+					cal_hungs=${cal_hungs:-}$_s$NL
+					;;
+				esac
 			fi
 			_m=$((_m + 1))
 		done
@@ -392,6 +399,210 @@ cal_sockets() {
 	cal_kv sockets "$@"
 }
 
+# ---------------------------------------------------------------------------------
+# tmux servers of the user that no answering socket accounts for -> @@unreached (the
+# counts), @@unreached.N (for each: where it listens and its TMUX_TMPDIR, read from the
+# OS). Where every server answers, it starts nothing: the counts come from what
+# cal_server, cal_sockets and cal_ps already gathered.
+
+CAL_UNREACHED_MAX=8 # servers looked at
+
+cal_unreached() {
+	# answering sockets (a hung server counts: it is there): the default and the others
+	_up=${cal_nup:-0}
+	case ${cal_srv_rc:-1} in
+	0 | 137) _up=$((_up + 1)) ;;
+	esac
+	# the user's tmux servers as checks/tmux.socket.ts counts them: daemonised (parent 1)
+	# or titled `tmux: server`
+	_pids=
+	_ns=0
+	_oldifs=$IFS
+	IFS=$NL
+	set -f
+	for _l in $cal_ps_lines; do
+		IFS=$_oldifs
+		# shellcheck disable=SC2086 # pid ppid uid etime command... as words
+		set -- $_l
+		IFS=$NL
+		if [ $# -lt 5 ] || [ "$3" != "$cal_uid" ]; then continue; fi
+		case $5 in
+		tmux | */tmux) [ "$2" = 1 ] || continue ;;
+		tmux:) [ "$2" = 1 ] || [ "${6:-}" = server ] || continue ;;
+		*) continue ;;
+		esac
+		_ns=$((_ns + 1))
+		_pids="$_pids $1"
+	done
+	set +f
+	IFS=$_oldifs
+	_n=0
+	if [ "$_ns" -gt "$_up" ]; then
+		for _p in $_pids; do
+			if [ "$_n" -ge "$CAL_UNREACHED_MAX" ]; then break; fi
+			cal_unreached_pid "$_n" "$_p"
+			_n=$((_n + 1))
+		done
+	fi
+	cal_kv unreached "servers=$_ns" "answering=$_up" "count=$_n"
+}
+
+# cal_listening LINE: sets _r to the path of a /proc/net/unix LINE (Num RefCount Protocol
+# Flags Type St Inode Path) when it is a listening socket (flags 00010000), else empty.
+cal_listening() {
+	_r=
+	_ln=$1
+	_oldifs2=$IFS
+	IFS=' '
+	# shellcheck disable=SC2086 # the columns as words (the caller has set -f)
+	set -- $1
+	IFS=$_oldifs2
+	if [ $# -ge 8 ] && [ "$4" = 00010000 ]; then
+		# the path whole, spaces kept: everything after the inode (no other column is one)
+		_r=${_ln#*" $7 "}
+	fi
+}
+
+# cal_unreached_pid N PID: @@unreached.N, where server PID listens: on Linux its unix
+# sockets (/proc/PID/fd matched with /proc/net/unix) and TMUX_TMPDIR/TMUX from
+# /proc/PID/environ; elsewhere `lsof -a -U -p PID`. Then each listening path: is it there,
+# does a server answer on it, and which pid.
+cal_unreached_pid() {
+	_un=$1
+	_p=$2
+	set -- "pid=$_p"
+	_paths=
+	if [ -d "/proc/$_p" ]; then
+		set -- "$@" "how=proc"
+		# NULs to newlines and newlines to \036: a value cannot forge a line
+		_e=$(tr '\000\012' '\012\036' <"/proc/$_p/environ" 2>&1)
+		_rc=$?
+		set -- "$@" "environ.rc=$_rc"
+		if [ "$_rc" -ne 0 ]; then
+			cal_cap "$_e"
+			set -- "$@" "environ.err=$_cv"
+		else
+			_oldifs=$IFS
+			IFS=$NL
+			set -f
+			for _l in $_e; do
+				case $_l in
+				TMUX_TMPDIR=*) set -- "$@" "env.tmux_tmpdir=${_l#TMUX_TMPDIR=}" ;;
+				TMUX=*) set -- "$@" "env.tmux=${_l#TMUX=}" ;;
+				esac
+			done
+			set +f
+			IFS=$_oldifs
+		fi
+		_fd=$(LC_ALL=C ls -l "/proc/$_p/fd" 2>&1)
+		_rc=$?
+		set -- "$@" "fd.rc=$_rc"
+		_sl=
+		_pat=
+		_oldifs=$IFS
+		IFS=$NL
+		set -f
+		for _l in $_fd; do
+			case $_l in
+			*' -> socket:['*']')
+				_sl=$_sl$_l$NL
+				_i=${_l##*socket:\[}
+				_pat="$_pat$NL ${_i%\]} /"
+				;;
+			esac
+		done
+		set +f
+		IFS=$_oldifs
+		if [ "$_rc" -ne 0 ]; then
+			cal_cap "$_fd"
+			set -- "$@" "fd.err=$_cv"
+		else
+			cal_cap "$_sl"
+			set -- "$@" "fd.sockets=$_cv"
+		fi
+		# the named unix sockets among them: one grep, the inodes as fixed strings
+		if [ -n "$_pat" ]; then
+			_ux=$(LC_ALL=C grep -F -e "${_pat#"$NL"}" /proc/net/unix 2>&1)
+			_rc=$?
+			cal_cap "$_ux"
+			set -- "$@" "unix.rc=$_rc" "unix.out=$_cv"
+			_oldifs=$IFS
+			IFS=$NL
+			set -f
+			for _l in $_ux; do
+				cal_listening "$_l"
+				if [ -n "$_r" ]; then _paths=$_paths$_r$NL; fi
+			done
+			set +f
+			IFS=$_oldifs
+		fi
+	else
+		_lsof=$(command -v lsof 2>/dev/null)
+		if [ -z "$_lsof" ] && [ -x /usr/sbin/lsof ]; then _lsof=/usr/sbin/lsof; fi
+		if [ -z "$_lsof" ]; then
+			set -- "$@" "how=none"
+		else
+			set -- "$@" "how=lsof"
+			_lo=$(cal_bounded "$cal_t" cal_capture "$_lsof" -a -U -p "$_p" -F fn 2>&1)
+			_rc=$?
+			cal_cap "$_lo"
+			set -- "$@" "lsof.rc=$_rc" "lsof.out=$_cv"
+			_oldifs=$IFS
+			IFS=$NL
+			set -f
+			for _l in $_lo; do
+				case $_l in
+				n/*)
+					_l=${_l#n}
+					_paths=$_paths${_l%% type=*}$NL
+					;;
+				esac
+			done
+			set +f
+			IFS=$_oldifs
+		fi
+	fi
+	_m=0
+	_oldifs=$IFS
+	IFS=$NL
+	set -f
+	for _s in $_paths; do
+		IFS=$_oldifs
+		set -- "$@" "sock.$_m.path=$_s"
+		if [ ! -S "$_s" ]; then
+			set -- "$@" "sock.$_m.exists=0"
+		else
+			set -- "$@" "sock.$_m.exists=1"
+			if [ "$_s" = "$cal_sock" ] && [ "${cal_srv_rc:-}" = 137 ]; then
+				cal_hungs=${cal_hungs:-}$_s$NL
+			fi
+			case $NL${cal_hungs:-} in
+			*"$NL$_s$NL"*)
+				# timed out once already: a second wait would tell nothing more
+				set -- "$@" "sock.$_m.rc=137"
+				;;
+			*)
+				if [ -n "$cal_tb" ]; then
+					cal_ping "$_s"
+					set -- "$@" "sock.$_m.rc=$_rc" "sock.$_m.out=$_o"
+					if [ "$_rc" -eq 0 ]; then
+						# it answered, so its stdout is read: which server it is
+						_o=$(cal_bounded "$cal_t" cal_capture "$cal_tb" -S "$_s" display-message -p '#{pid}' 2>/dev/null)
+						set -- "$@" "sock.$_m.pid=$_o"
+					elif [ "$_rc" -eq 137 ]; then
+						cal_hungs=${cal_hungs:-}$_s$NL
+					fi
+				fi
+				;;
+			esac
+		fi
+		IFS=$NL
+		_m=$((_m + 1))
+	done
+	set +f
+	IFS=$_oldifs
+	cal_kv "unreached.$_un" "$@"
+}
 
 # ---------------------------------------------------------------------------------
 # config files and shell dotfiles -> @@files, @@file.N (raw)
@@ -1361,6 +1572,7 @@ cal_ps() {
 	done
 	set +f
 	IFS=$_oldifs
+	cal_ps_lines=$_o
 	cal_cap "${_o#"$NL"}"
 	cal_kv ps "out=$_cv" "trunc=$_ct"
 }
@@ -1434,6 +1646,7 @@ main() {
 	fi
 	cal_jobs
 	cal_ps
+	cal_unreached
 	cal_flush
 	# the kv record `ok=1`, its base64 written out: no process for it
 	cal_key end

@@ -76,11 +76,14 @@ export function fixLines(line: string, width: number, indent: number, mark = '')
   const { prose, command } = splitFix(line);
   const pad = ' '.repeat(indent);
   const out = prose ? hang(pad + mark, prose, width, indent + visible(mark)) : [];
-  if (command !== undefined) {
-    const at = prose ? indent + visible(mark) + 2 : indent + visible(mark);
-    const room = width - visible(command);
-    const lead = prose || !mark ? ' '.repeat(Math.max(0, Math.min(at, room))) : pad + mark;
-    out.push(lead + command);
-  }
+  if (command !== undefined)
+    out.push(
+      prose || !mark ? commandLine(command, width, prose ? indent + visible(mark) + 2 : indent) : pad + mark + command,
+    );
   return out;
+}
+
+/** A command on a line of its own, whole: indented by `indent` when it fits, else less, down to column 0. */
+export function commandLine(command: string, width: number, indent: number): string {
+  return ' '.repeat(Math.max(0, Math.min(indent, width - visible(command)))) + command;
 }

@@ -3,6 +3,7 @@
 import type { Report } from '../engine/report.js';
 import { VERSION } from '../version.js';
 import { paint } from './color.js';
+import type { Rerun } from './table.js';
 
 export const FORMATS = ['table', 'json', 'junit', 'markdown'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -23,6 +24,8 @@ export interface RenderOptions {
   all?: boolean;
   strict?: boolean;
   width?: number;
+  /** table: how the user ran the doctor on each report's target, for its last lines */
+  reruns?: Rerun[];
 }
 
 export async function render(format: Format, run: Run, opts: RenderOptions = {}): Promise<string> {

@@ -2,10 +2,11 @@
 // frame): one verdict line, the root causes in the order to fix them — each with its fix,
 // its evidence and the symptoms it explains — then one count line for what passed and
 // what was skipped. `--all` lists every check. Laid out for any width (src/report/layout.ts).
+import { shWord } from '../common/quote.js';
 import type { Report } from '../engine/report.js';
 import type { CheckOutcome } from '../engine/run.js';
 import type { Paint } from './color.js';
-import { fixLines, hang } from './layout.js';
+import { commandLine, fixLines, hang } from './layout.js';
 import { symbol } from './symbols.js';
 import { byCategory, errorLines, heading, manySummaryLine, repairsView, summaryLine, verdictLine } from './view.js';
 
@@ -15,6 +16,26 @@ export interface TableOptions {
   all?: boolean;
   width?: number;
   strict?: boolean;
+  /** how the user ran the doctor on this target (src/cli/again.ts), for the last lines */
+  rerun?: Rerun;
+}
+
+export interface Rerun {
+  /** how to call the doctor: `cal-doctor`, or node and the bin's path */
+  self: string;
+  /** self with the flags that pick this target, reach it and choose the checks */
+  command: string;
+}
+
+/** The table options every part of the table reads. */
+type Shown = Required<Omit<TableOptions, 'rerun'>>;
+
+/** Without word from the CLI: the target's flag from the report's label (`vm NAME (…)`, `HOST …`). */
+function rerunOf(r: Report): Rerun {
+  const t = r.target;
+  const name = (t.kind === 'vm' ? t.label.replace(/^vm /, '') : t.label).split(' ')[0] ?? '';
+  const flag = t.kind === 'local' ? '--local' : `--${t.kind === 'vm' ? 'vm' : 'host'} ${shWord(name)}`;
+  return { self: 'cal-doctor', command: `cal-doctor ${flag}` };
 }
 
 /** Evidence lines shown per cause without --verbose. */
@@ -54,14 +75,7 @@ function row(c: CheckOutcome, p: Paint, width: number, indent: number): string[]
   return hang(`${' '.repeat(indent)}${symbol(c.status, p)} ${p.bold(c.id)}:`, c.summary, width, indent + 4);
 }
 
-function causeBlock(
-  r: Report,
-  n: number,
-  id: string,
-  symptoms: string[],
-  p: Paint,
-  o: Required<TableOptions>,
-): string[] {
+function causeBlock(r: Report, n: number, id: string, symptoms: string[], p: Paint, o: Shown): string[] {
   const byId = new Map(r.checks.map((c) => [c.id, c]));
   const c = byId.get(id)!;
   const num = `${n}.`;
@@ -84,7 +98,7 @@ function causeBlock(
 }
 
 /** `--all`: every check, grouped by category, id column as wide as the longest id that fits. */
-function allRows(r: Report, p: Paint, o: Required<TableOptions>): string[] {
+function allRows(r: Report, p: Paint, o: Shown): string[] {
   const idw = Math.max(...r.checks.map((c) => c.id.length));
   const inline = o.width - (idw + 4) >= 24;
   const out: string[] = [];
@@ -119,7 +133,7 @@ function repairLines(r: Report, p: Paint, width = 100): string[] {
 }
 
 export function renderTable(r: Report, p: Paint, opts: TableOptions = {}): string {
-  const o: Required<TableOptions> = {
+  const o: Shown = {
     verbose: !!opts.verbose,
     all: !!opts.all,
     strict: !!opts.strict,
@@ -154,20 +168,26 @@ export function renderTable(r: Report, p: Paint, opts: TableOptions = {}): strin
   for (const lp of r.loadProblems ?? [])
     out.push(...hang(`${p.yellow('!')} `, `could not load check ${lp.file}: ${lp.reason}`, o.width, 2));
   out.push('', ...hang('', summaryLine(r), o.width, 0));
-  if (!r.repairs && causes.length)
+  if (!r.repairs && causes.length) {
+    // each command whole on a line of its own, ready to paste
+    const again = opts.rerun ?? rerunOf(r);
     out.push(
-      ...hang(
-        '',
-        'Next: add --fix for every step in this order (changes nothing); explain ID for one check',
-        o.width,
-        6,
-      ),
+      ...hang('', 'Next, the repair plan in this order (changes nothing):', o.width, 2),
+      commandLine(`${again.command} --fix`, o.width, 2),
+      ...hang('', `and what ${causes[0]!.id} looks at and why:`, o.width, 2),
+      commandLine(`${again.self} explain ${causes[0]!.id}`, o.width, 2),
     );
+  }
   return `${out.join('\n')}\n`;
 }
 
 /** Several targets: a section each, then one line for the whole run. */
-export function renderTables(reports: Report[], p: Paint, opts: TableOptions & { many?: boolean } = {}): string {
-  if (!(opts.many ?? reports.length > 1)) return reports.map((r) => renderTable(r, p, opts)).join('\n');
-  return `${reports.map((r) => renderTable(r, p, opts)).join('\n')}\n${p.bold(manySummaryLine(reports, opts.strict))}\n`;
+export function renderTables(
+  reports: Report[],
+  p: Paint,
+  opts: Omit<TableOptions, 'rerun'> & { many?: boolean; reruns?: Rerun[] } = {},
+): string {
+  const each = reports.map((r, i) => renderTable(r, p, { ...opts, rerun: opts.reruns?.[i] })).join('\n');
+  if (!(opts.many ?? reports.length > 1)) return each;
+  return `${each}\n${p.bold(manySummaryLine(reports, opts.strict))}\n`;
 }

@@ -22,7 +22,7 @@ import {
   tmuxCmd,
   waitForPlugins,
 } from '../harness/tmux.js';
-import { processesWhere, run, SYSTEM_PATH, signal, sleep, waitFor, which } from '../harness/util.js';
+import { processesWhere, run, SYSTEM_PATH, signal, sleep, TMUX, waitFor, which } from '../harness/util.js';
 
 const canRun = sshdAvailable() && tmuxAvailable();
 
@@ -394,25 +394,75 @@ describe.skipIf(!canRun)(
 
     describe('a live server whose socket file was deleted', () => {
       let pid = 0;
-      const s = scenario(
-        async (home) => {
-          await startServerLogin(home, { layout: false });
-          pid = await serverPid(home);
-          unlinkSync(home.socket);
-        },
-        {},
-        async (home) => {
-          // the fix the check gives: SIGUSR1 makes tmux create its socket again
-          signal(pid, 'SIGUSR1');
-          await waitFor(() => existsSync(home.socket), { timeoutMs: 3_000, what: 'tmux to re-create its socket' });
-        },
-      );
+      const s = scenario(async (home) => {
+        await startServerLogin(home, { layout: false });
+        pid = await serverPid(home);
+        unlinkSync(home.socket);
+      });
 
-      it('tmux.socket fails and gives kill -USR1 with the server pid', () => {
+      it('tmux.socket fails, proved from where the OS says it listens, and gives kill -USR1 with the server pid', () => {
         const c = check(s.report, 'tmux.socket');
         expect(c.status).toBe('fail');
         expect(c.summary).toContain(`is running but its socket ${s.home.socket} is gone`);
+        expect(c.details).toContain(`  listens on ${s.home.socket}: the socket file is gone`);
+        expect(c.details).toContain(`read from /proc/${pid} (its TMUX_TMPDIR: ${s.home.tmuxTmpdir}):`);
         expect(c.fix).toContain(`kill -USR1 ${pid}   # tmux creates its socket again`);
+        expect(c.fix.join('\n')).not.toMatch(/kill-server|kill (-9 |-KILL |-TERM )?\d/);
+      });
+
+      it('after the fix (SIGUSR1) the socket is back and the server answers on it', async () => {
+        signal(pid, 'SIGUSR1');
+        await waitFor(() => existsSync(s.home.socket), { timeoutMs: 3_000, what: 'tmux to re-create its socket' });
+        expect(await tmuxCmd(s.home, 'display-message', '-p', '#{pid}')).toBe(String(pid));
+      });
+    });
+
+    describe('a server whose socket was deleted, and a newer server started on the same path', () => {
+      let old = 0;
+      let newer = 0;
+      const s = scenario(async (home) => {
+        await startServerLogin(home, { layout: false });
+        old = await serverPid(home);
+        unlinkSync(home.socket);
+        await tmuxCmd(home, 'new-session', '-d', '-s', 'newer');
+        newer = await serverPid(home);
+      });
+
+      it('tmux.socket fails naming the server that took the path, and advises ending neither', () => {
+        const c = check(s.report, 'tmux.socket');
+        expect(newer).not.toBe(old);
+        expect(c.status).toBe('fail');
+        expect(c.summary).toContain(`tmux server pid ${old} lost its socket ${s.home.socket} to pid ${newer}`);
+        expect(c.fix).toContain(
+          `kill -USR1 ${old}   # pid ${old} re-creates ${s.home.socket} and answers there again; ends nothing`,
+        );
+        expect(c.fix.join('\n')).not.toMatch(/kill-server|kill (-9 |-KILL |-TERM )?\d/);
+      });
+    });
+
+    describe('a second server, healthy, under another TMUX_TMPDIR', () => {
+      let pid = 0;
+      let socket = '';
+      const s = scenario(async (home) => {
+        await startServerLogin(home, { layout: false });
+        // another job's server: same user, its own TMUX_TMPDIR, so its own socket dir
+        const tmpdir = join(home.root, 'job');
+        mkdirSync(tmpdir);
+        socket = join(tmpdir, `tmux-${process.getuid?.() ?? 0}`, 'default');
+        const env = { ...home.env(), TMUX_TMPDIR: tmpdir };
+        const started = await run(TMUX!, ['new-session', '-d', '-s', 'job'], { env, cwd: home.dir });
+        expect(started.code, started.stderr).toBe(0);
+        pid = Number((await run(TMUX!, ['-S', socket, 'display-message', '-p', '#{pid}'], { env })).stdout);
+        home.pids.add(pid);
+      });
+
+      it('tmux.socket passes and names the socket it answers on', () => {
+        const c = check(s.report, 'tmux.socket');
+        expect([c.status, c.summary]).toEqual([
+          'pass',
+          `2 tmux servers running, each answering on its socket (pid ${pid} on ${socket}, its TMUX_TMPDIR being ${join(s.home.root, 'job')})`,
+        ]);
+        expect(c.fix).toEqual([]);
       });
     });
 

@@ -5,6 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfForUser } from '../../src/cli/again.js';
 import { splitFix } from '../../src/report/layout.js';
 import { type Home, makeHome, SEED_CONFIG_LINES } from '../harness/home.js';
 import { killServer, makeStateOnlySave, save, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
@@ -12,6 +13,8 @@ import { cleanupAtExit, makeTempDir, processesWhere, run, signal, TMUX, waitFor 
 import { BIN, cli, doctorHome } from '../helpers/cli.js';
 
 const WIDTHS = [60, 80, 120, 200] as const;
+/** How the report calls the doctor in its last lines: the CLI runs with the tester's PATH. */
+const SELF = selfForUser(BIN, { PATH: process.env.PATH ?? '/usr/bin:/bin' });
 
 interface JsonReport {
   checks: Array<{ id: string; status: string; fix: string[] }>;
@@ -88,8 +91,18 @@ function assertScreen(screen: string, json: JsonReport, width: number): void {
     .map((f) => splitFix(f).command)
     .filter((x): x is string => !!x);
   for (const cmd of commands) expect(lines.map((l) => l.trim())).toContain(cmd);
+  // the last lines: the user's own invocation with --fix, and explain of the first cause, each whole
+  const next = json.causes.length ? [`${SELF} --local --fix`, `${SELF} explain ${json.causes[0]!.id}`] : [];
+  for (const cmd of next) expect(lines.map((l) => l.trim())).toContain(cmd);
+  if (next.length)
+    expect(
+      lines
+        .filter((l) => l !== '')
+        .at(-1)!
+        .trim(),
+    ).toBe(next[1]);
   // nothing wider than the screen but a command longer than the screen itself
-  const allCommands = json.checks.flatMap((c) => c.fix.map((f) => splitFix(f).command).filter(Boolean));
+  const allCommands = [...next, ...json.checks.flatMap((c) => c.fix.map((f) => splitFix(f).command).filter(Boolean))];
   for (const l of lines) if ([...l].length > width) expect(allCommands).toContain(l.trim());
 }
 
@@ -155,6 +168,22 @@ describe.skipIf(!tmuxAvailable())('the report on real screens (needs tmux and th
     expect(piped.stdout).toMatch(/^1\. ✗ plugins\.tpm$/m);
     expect(piped.stdout).toMatch(/explains these \d+ symptoms:\n {5}✗ plugins\.resurrect:/);
     expect(piped.stdout).not.toMatch(/started without Homebrew's PATH/);
+  }, 60_000);
+
+  it('the --fix command of the last lines runs as pasted, and shows the plan', async () => {
+    const env = { ...states['no-run-line']!.env(), HOME: me, COLUMNS: '60' };
+    const piped = await cli(['--local'], { home: me, env });
+    const fix = piped.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.endsWith(' --local --fix'));
+    expect(fix).toBe(`${SELF} --local --fix`);
+    const again = await run('/bin/sh', ['-c', fix!], {
+      env: { ...env, PATH: process.env.PATH ?? '' },
+      timeoutMs: 60_000,
+    });
+    expect(again.stdout).toMatch(/^Repair plan/m);
+    expect(again.stdout).not.toMatch(/^Next,/m);
   }, 60_000);
 
   it('a closed pipe ends quietly: list | head -1 exits 0, the report | head -1 prints no stack', async () => {

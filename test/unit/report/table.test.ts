@@ -55,6 +55,21 @@ describe('plain report', () => {
     }
   });
 
+  it('ends with the commands to run next, each whole on a line of its own at any width', () => {
+    const r = withCauses(CHECKS);
+    const rerun = { self: 'cal-doctor', command: "cal-doctor --host admin@10.0.0.5:2222 --identity '/keys/my key'" };
+    for (const width of [40, 60, 100]) {
+      const lines = renderTable(r, plain, { width, rerun }).replace(/\n$/, '').split('\n');
+      const trimmed = lines.map((l) => l.trim());
+      expect(trimmed).toContain(`${rerun.command} --fix`);
+      expect(trimmed.at(-1)).toBe('cal-doctor explain tmux.path');
+      expect(trimmed.join(' ')).toMatch(/Next, the repair plan in this order \(changes nothing\):/);
+    }
+    // without word from the CLI: the report's own target
+    expect(renderTable(r, plain, { width: 100 })).toMatch(/^ {2}cal-doctor --vm cal-dev --fix$/m);
+    expect(renderTable(unreachable(), plain, { width: 100 })).not.toMatch(/--fix/);
+  });
+
   it('shows the repair plan and the could-not-run lines', () => {
     expect(renderTable(report({ repairs: REPAIRS }), plain, { width: 80 })).toMatch(
       /Repair plan \(dry run[\s\S]*relink-last[\s\S]*script:\n {6}cd ~\/\.local\/share\/tmux\/resurrect/,
