@@ -62,13 +62,11 @@ export default defineCheck({
         fix: s.pid
           ? [
               `ps -o pid,stat,etime,command -p ${s.pid}   # STAT T = stopped`,
-              `if stopped: kill -CONT ${s.pid}`,
-              `if still hung: kill ${s.pid} (its sessions are lost; restore from the last good save with prefix C-r)`,
+              `if stopped: kill -CONT ${s.pid}   # resumes it; ends nothing`,
+              `if it stays hung, see what it waits on: ${f.host.os === 'Darwin' ? `sample ${s.pid} 3` : `cat /proc/${s.pid}/wchan; echo`} (its sessions live only in it: cal-doctor does not advise ending it)`,
             ]
           : [
-              'find the server: ps -o pid,stat,command -u ' +
-                f.host.uid +
-                ' | grep tmux; `kill -CONT PID` if stopped (STAT T), else `kill PID`',
+              `find the server: ps -o pid,stat,command -u ${f.host.uid} | grep tmux; if its STAT has T (stopped): kill -CONT PID   # resumes it; ends nothing`,
             ],
       });
     } else if (!s?.answers) {

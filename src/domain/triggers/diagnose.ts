@@ -241,7 +241,7 @@ export function diagnose(f: Facts, h: SaveHistory | undefined): Diagnosis {
             .filter((s) => !server || !samePath(s, server.socket))
             .map(
               (s) =>
-                `see what it holds: tmux -S ${shq(s)} list-sessions; if nothing you need: tmux -S ${shq(s)} kill-server`,
+                `see what it holds: tmux -S ${shq(s)} list-sessions   # cal-doctor cannot tell whether you still need it`,
             ),
           'work in the default server only (no `tmux -L`/`-S`, one TMUX_TMPDIR), so saves, continuum and restores all reach the same server',
         ],

@@ -35,6 +35,22 @@ describe('tmux.server', () => {
     expect(fix$(r)).toContain("/bin/zsh -l -c 'tmux new-session -d'; then tmux attach");
   });
 
+  it('a hung server: resume it if stopped, look at what it waits on, never a command that ends it', async () => {
+    for (const pid of [4242, null]) {
+      const f = withFacts((f) => {
+        f.server = { ...f.server!, answers: false, timedOut: true, pid, error: 'timed out after 2 s' };
+      });
+      const r = verdict(await runOn(check, f));
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/^tmux server not responding/);
+      const fix = fix$(r);
+      expect(fix).toContain('kill -CONT');
+      // every kill the fix names resumes a process (-CONT), none ends one
+      expect(fix.match(/\bkill\b(?! -CONT)/g)).toBeNull();
+      if (pid) expect(fix).toContain(`sample ${pid} 3`);
+    }
+  });
+
   it('warns the same way when the probe found no server fact at all', async () => {
     const f = withFacts((f) => {
       f.server = null;
