@@ -7,8 +7,9 @@
 # It never writes on the target: no temp files, no tmux command that changes anything,
 # never starts a tmux server (every tmux call names an existing socket with -S).
 #
-# Records: kv records of facts, and raw records holding the exact bytes of a file or a
-# listing. The last record is `@@end`; without it the probe was cut off.
+# Records: kv records of facts, and raw records holding the exact bytes of files and
+# listings (several files in one, as `head -c N FILE...` prints them: cal_heads). The
+# last record is `@@end`; without it the probe was cut off.
 
 CAL_PROBE_VERSION=1.1.0
 
@@ -398,7 +399,7 @@ cal_sockets() {
 
 
 # ---------------------------------------------------------------------------------
-# config files and shell dotfiles -> @@files, @@file.N (raw)
+# config files and shell dotfiles -> @@files, @@files.data (their bytes, cal_heads)
 
 # cal_ls_existing KIND PATH ...: `ls -lnLd` of the PATHs that exist (sizes, modes)
 cal_ls_existing() {
@@ -479,7 +480,9 @@ cal_head_parts() {
 	if [ $# -eq 2 ]; then
 		{ printf '==> %s <==\n' "$2"; head -c "$1"; } <"$2"
 	elif [ $# -gt 2 ]; then
-		head -c "$@"
+		_hb=$1
+		shift
+		head -c "$_hb" -- "$@"
 	fi
 }
 
@@ -1033,7 +1036,7 @@ cal_cfgtree() {
 }
 
 # ---------------------------------------------------------------------------------
-# resurrect save dirs -> @@saves, @@save.N, @@save.N.ls, @@save.N.last, @@save.N.recent(.M)
+# resurrect save dirs -> @@saves, @@save.N, @@save.N.listing, @@save.N.recent, @@save.N.data (files and listing)
 
 # cal_expand VALUE: sets _r to VALUE expanded like resurrect's resurrect_dir()
 # ($HOME, then $HOSTNAME, then ~, every occurrence, as literal substrings)
@@ -1347,7 +1350,7 @@ cal_saved() {
 
 # ---------------------------------------------------------------------------------
 # what else may start tmux or save: scripts, LaunchAgents, crontab, launchd's jobs,
-# continuum's locks -> @@scripts, @@script.N (raw), @@agents, @@agent.N (raw), @@jobs
+# continuum's locks -> @@scripts, @@scripts.data, @@agents, @@agents.data, @@jobs
 
 # cal_mentions KEY GREPOPT FILE...: kv record KEY (`scripts`) of the regular FILEs whose
 # content mentions tmux (any case; one grep for all; GREPOPT `-I` skips binary files),

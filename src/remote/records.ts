@@ -137,6 +137,8 @@ export interface HeadPart {
   size?: number | undefined;
 }
 
+const MARK = Buffer.from('==> ');
+
 /**
  * The files of a record in the format `head -c N FILE…` prints (probe.sh's cal_heads): each
  * file's bytes after a line `==> FILE <==`, that line after an empty one except for the
@@ -155,19 +157,14 @@ export function splitHeads(buf: Buffer, parts: HeadPart[]): Array<Buffer | undef
     if (buf[at] === 0x0a && buf.subarray(at + 1, at + 1 + h.length).equals(h)) return h.length + 1;
     return buf.subarray(at, at + h.length).equals(h) ? h.length : 0;
   };
-  /** where the first header of a part after j starts, from `from` on; the end when none */
+  /** where the first header of a part after j starts, from `from` on (one scan for `==> `); the end when none */
   const nextHeader = (j: number, from: number): number => {
-    let end = buf.length;
-    for (let k = j + 1; k < parts.length; k++) {
-      for (let x = buf.indexOf(headers[k]!, from); x !== -1 && x < end; x = buf.indexOf(headers[k]!, x + 1)) {
-        // a header starts a line: right at `from` (an empty part), or after a newline
-        if (x === from) end = x;
-        else if (buf[x - 1] === 0x0a) end = x - 1;
-        else continue;
-        break;
-      }
+    for (let x = buf.indexOf(MARK, from); x !== -1; x = buf.indexOf(MARK, x + 1)) {
+      // a header starts a line: right at `from` (an empty part), or after a newline
+      if (x !== from && buf[x - 1] !== 0x0a) continue;
+      for (let k = j + 1; k < parts.length; k++) if (headerAt(k, x) > 0) return x > from ? x - 1 : x;
     }
-    return end;
+    return buf.length;
   };
   let pos = 0;
   for (let i = 0; i < parts.length && pos < buf.length; ) {

@@ -2,8 +2,13 @@
 // Fixtures are the bytes GNU head (coreutils 9.1) and FreeBSD's head (the family macOS's
 // comes from; ../shared/tools/bsd-userland) printed for the files named in each test, as an
 // ordinary user who could not read ./unread; both printed the same bytes.
-import { describe, expect, it } from 'vitest';
-import { splitHeads } from '../../src/remote/records.js';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { remoteSource } from '../../src/remote/assemble.js';
+import { splitHeads, splitRecords } from '../../src/remote/records.js';
 
 const str = (parts: Array<Buffer | undefined>) => parts.map((p) => p?.toString('latin1'));
 
@@ -71,4 +76,61 @@ describe('splitHeads', () => {
     expect(splitHeads(Buffer.alloc(0), [{ path: './x' }])).toEqual([undefined]);
     expect(splitHeads(Buffer.from('junk\n==> ./x <==\nx'), [{ path: './x' }])).toEqual([undefined]);
   });
+});
+
+// probe.sh's cal_heads run for real: under dash and macOS's bash 3.2.57, with GNU's head and
+// FreeBSD's (when ../shared has them), the files come back byte for byte
+const which = (cmd: string) =>
+  spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
+const SHARED = new URL('../../../shared/tools/', import.meta.url).pathname;
+const BASH_32 = `${SHARED}macos-sh/bash-3.2.57`;
+const SHELLS = [
+  { name: 'dash', cmd: which('dash'), args: [] as string[] },
+  { name: 'bash 3.2.57 --posix (macOS /bin/sh)', cmd: existsSync(BASH_32) ? BASH_32 : undefined, args: ['--posix'] },
+].filter((s): s is { name: string; cmd: string; args: string[] } => s.cmd !== undefined);
+const HEADS = [
+  { name: 'GNU head', path: process.env.PATH ?? '' },
+  ...(existsSync(`${SHARED}bsd-userland/bin/head`)
+    ? [{ name: 'FreeBSD head', path: `${SHARED}bsd-userland/bin:${process.env.PATH ?? ''}` }]
+    : []),
+];
+const probe = remoteSource('probe.sh');
+const HELPERS = probe.slice(probe.indexOf('# cal_hq_add PATH'), probe.indexOf('cal_files() {'));
+
+describe('cal_heads on a real head', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cal-heads-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const files: Array<[string, Buffer]> = [
+    ['a', Buffer.from('one\n')],
+    ['b\n <== x ==> y', Buffer.from('two')],
+    ['empty', Buffer.alloc(0)],
+    ['bin', Buffer.from(Array.from({ length: 700 }, (_, i) => (i * 13) % 256))],
+    ['forge', Buffer.from(`x\n==> ${join(dir, 'last')} <==\ny\n`)],
+    ['last', Buffer.from('z'.repeat(600))],
+  ];
+  mkdirSync(dir, { recursive: true });
+  for (const [n, b] of files) writeFileSync(join(dir, n), b);
+
+  for (const sh of SHELLS)
+    for (const head of HEADS)
+      it(`${sh.name}, ${head.name}: several files, one file, a cap`, () => {
+        const run = (names: string[]) => {
+          const script = `${remoteSource('lib.sh')}\n${HELPERS}\nNL='\n'\ncal_hn=0\nfor f in "$@"; do cal_hq_add "$f"; done\ncal_heads x 511\ncal_key end\n`;
+          const r = spawnSync(sh.cmd, [...sh.args, '-c', script, 'sh', ...names.map((n) => join(dir, n))], {
+            env: { PATH: head.path, HOME: dir },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          expect(r.stderr.toString()).toBe('');
+          const value = splitRecords(r.stdout).records.get('x') ?? Buffer.alloc(0);
+          // sizes as ls gives them, cut to the cap + 1 (`forge` holds `last`'s header)
+          return splitHeads(
+            value,
+            names.map((n) => ({ path: join(dir, n), size: Math.min(files.find(([f]) => f === n)![1].length, 512) })),
+          );
+        };
+        const names = files.map(([n]) => n);
+        const got = run(names);
+        for (const [i, [, body]] of files.entries()) expect(got[i]?.equals(body.subarray(0, 512))).toBe(true);
+        expect(run(['bin'])[0]?.equals(files[3]![1].subarray(0, 512))).toBe(true);
+      });
 });
