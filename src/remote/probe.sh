@@ -1445,12 +1445,22 @@ cal_jobs() {
 		# loaded: `launchctl list` over SSH shows the SSH session's domain instead
 		_o=$(cal_bounded "$cal_t" cal_capture launchctl print "gui/$cal_uid" 2>&1)
 		_rc=$?
-		# only the lines that mention tmux (no grep when none does); a failure's message whole
+		# only the lines that mention tmux, in any case (picked here, not by a grep); a
+		# failure's message whole
 		if [ "$_rc" -eq 0 ]; then
-			case $_o in
-			*[Tt][Mm][Uu][Xx]*) _o=$(printf '%s\n' "$_o" | LC_ALL=C grep -i -e tmux 2>/dev/null) ;;
-			*) _o= ;;
-			esac
+			_lo=$_o
+			_o=
+			_oldifs=$IFS
+			IFS=$NL
+			set -f
+			for _l in $_lo; do
+				case $_l in
+				*[Tt][Mm][Uu][Xx]*) _o=$_o$NL$_l ;;
+				esac
+			done
+			set +f
+			IFS=$_oldifs
+			_o=${_o#"$NL"}
 		fi
 		cal_cap "$_o"
 		set -- "$@" "launchd=1" "launchctl.ran=1" "launchctl.rc=$_rc" "launchctl.out=$_cv" "launchctl.trunc=$_ct"
