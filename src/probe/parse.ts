@@ -3,7 +3,7 @@
 //
 // Records as every target-side script writes them: src/remote/records.ts.
 
-import { decodeKv, splitRecords } from '../remote/records.js';
+import { decodeKv, type HeadPart, splitHeads, splitRecords } from '../remote/records.js';
 import type {
   ClientFact,
   ConfigTreeFact,
@@ -524,7 +524,7 @@ function build(out: Buffer | string, facts: Facts, warn: (w: string) => void): v
   buildCfgTree(records, facts, warn);
   buildSaves(records, facts, warn);
   buildSavedDirs(records, facts, warn);
-  facts.scripts = buildMentions(records, 'scripts', 'script', 'scripts', warn);
+  facts.scripts = buildMentions(records, 'scripts', 'scripts', warn);
   buildJobs(records, facts, warn, timeout);
 
   if (records.has('ps')) {
@@ -751,6 +751,11 @@ function textFile(
   };
 }
 
+/** A file of a head record: its path and the bytes head prints of it (cap + 1 at most) when its size is known. */
+function headPart(path: string, size: number | undefined, cap: number): HeadPart {
+  return { path, size: size === undefined || cap <= 0 ? size : Math.min(size, cap + 1) };
+}
+
 function buildFiles(records: Map<string, Buffer>, facts: Facts, warn: (w: string) => void): void {
   if (!records.has('files')) {
     warn('probe output has no files record: config files and dotfiles not read');
@@ -760,12 +765,21 @@ function buildFiles(records: Map<string, Buffer>, facts: Facts, warn: (w: string
   const cap = toInt(kv.get('cap')) ?? 0;
   const sizes = new Map<string, number>();
   for (const e of parseLsListing(kv.get('ls'), { keepDots: true })) sizes.set(e.name, e.size);
+  // the regular, readable files came on one head, in their order
+  const read: number[] = [];
+  for (let i = 0; kv.has(`file.${i}.path`); i++)
+    if (['exists', 'regular', 'readable'].every((f) => kv.get(`file.${i}.${f}`) === '1')) read.push(i);
+  const bodies = splitHeads(
+    records.get('files.data') ?? Buffer.alloc(0),
+    read.map((i) => headPart(kv.get(`file.${i}.path`)!, sizes.get(kv.get(`file.${i}.path`)!), cap)),
+  );
   for (let i = 0; kv.has(`file.${i}.path`); i++) {
     const path = kv.get(`file.${i}.path`)!;
     const exists = kv.get(`file.${i}.exists`) === '1';
     const regular = kv.get(`file.${i}.regular`) === '1';
     const readable = kv.get(`file.${i}.readable`) === '1';
-    const raw = records.get(`file.${i}`);
+    const at = read.indexOf(i);
+    const raw = at === -1 ? undefined : bodies[at];
     if (exists && !regular) warn(`${path} exists but is not a regular file`);
     else if (exists && !readable) warn(`${path} exists but cannot be read`);
     else if (exists && !raw) warn(`the content of ${path} is missing from the probe output`);
@@ -861,11 +875,42 @@ function buildSaves(records: Map<string, Buffer>, facts: Facts, warn: (w: string
     if (kv.get('notdir') === '1') warn(`resurrect dir ${path} exists but is not a directory`);
     if (dir.exists) {
       const lscap = toInt(kv.get('lscap')) ?? 0;
-      if (!records.has(`save.${i}.ls`)) warn(`the listing of ${path} is missing from the probe output`);
-      // entries come as `./NAME` (a name cannot hold a `/`), or bare from an older probe
-      let files = parseLsListing(records.get(`save.${i}.ls`)?.toString('utf8')).map((e) =>
-        e.name.startsWith('./') ? { ...e, name: e.name.slice(2) } : e,
-      );
+      const rkv = decodeKv(records.get(`save.${i}.recent`));
+      const rcap = toInt(rkv.get('cap')) ?? 0;
+      const recentNames: string[] = [];
+      for (let j = 0; rkv.has(String(j)); j++) recentNames.push(rkv.get(String(j))!);
+      // one head record: `last`, the archive, the newest saves (each when read), then the
+      // listing, whose sizes check where the files before it end: split once without them,
+      // then with them
+      const data = records.get(`save.${i}.data`);
+      if (!data) warn(`the listing of ${path} is missing from the probe output`);
+      const lastRead = kv.get('last.regular') === '1' && kv.get('last.readable') === '1';
+      const archiveRead = kv.get('archive.regular') === '1' && kv.get('archive.readable') === '1';
+      // the size of the file `last` reads: ls -L's (a target elsewhere), `last`'s own (a
+      // file), else its target's line in the listing
+      const lastTarget = kv.get('last.islink') === '1' ? (kv.get('last.target') ?? '') : undefined;
+      const lastSize = (sizes: Map<string, number>): number | undefined =>
+        parseLsEntry(kv.get('last.lsL'))?.size ??
+        (lastTarget === undefined ? parseLsEntry(kv.get('last.ls'))?.size : sizes.get(lastTarget));
+      const split = (sizes: Map<string, number>): Array<Buffer | undefined> =>
+        splitHeads(data ?? Buffer.alloc(0), [
+          ...(lastRead ? [headPart('./last', lastSize(sizes), toInt(kv.get('last.cap')) ?? 0)] : []),
+          ...(archiveRead ? [headPart(`./${ARCHIVE}`, sizes.get(ARCHIVE), toInt(kv.get('archive.cap')) ?? 0)] : []),
+          ...recentNames.map((n) => headPart(`./${n}`, sizes.get(n), rcap)),
+          { path: '.' },
+        ]);
+      // entries come as `./NAME` (a name cannot hold a `/`), bare when the dir could not be entered
+      const listingOf = (parts: Array<Buffer | undefined>): FileEntry[] =>
+        parseLsListing(parts.at(-1)?.toString('utf8')).map((e) =>
+          e.name.startsWith('./') ? { ...e, name: e.name.slice(2) } : e,
+        );
+      let parts = split(new Map());
+      parts = split(new Map(listingOf(parts).map((f) => [f.name, f.size] as const)));
+      if (data && !parts.at(-1)) warn(`the listing of ${path} is missing from the probe output`);
+      let files = listingOf(parts);
+      const bodies = parts.slice(0, -1);
+      const lastRaw = lastRead ? bodies.shift() : undefined;
+      const archiveRaw = archiveRead ? bodies.shift() : undefined;
       if (lscap > 0 && files.length > lscap) {
         files = files.slice(0, lscap);
         dir.listingTruncated = true;
@@ -894,13 +939,13 @@ function buildSaves(records: Map<string, Buffer>, facts: Facts, warn: (w: string
         if (target !== undefined) last.target = target;
         if (kv.get('last.regular') === '1') {
           const cap = toInt(kv.get('last.cap')) ?? 0;
-          const real = parseLsEntry(kv.get('last.lsL'));
-          const raw = records.get(`save.${i}.last`);
+          const realSize = lastSize(bySize);
+          const raw = lastRaw;
           const name = target !== undefined ? target.split('/').pop() || target : 'last';
           if (kv.get('last.readable') !== '1') warn(`${path}/last cannot be read`);
           else if (!raw) warn(`the content of ${path}/last is missing from the probe output`);
           if (raw) {
-            const tf = textFile(name, true, raw, cap, real?.size);
+            const tf = textFile(name, true, raw, cap, realSize);
             last.file = { name, size: tf.size, content: tf.content, truncated: tf.truncated };
             if (tf.truncated) warn(`${path}/last is ${tf.size} bytes; only the first ${cap} were read`);
           }
@@ -909,16 +954,13 @@ function buildSaves(records: Map<string, Buffer>, facts: Facts, warn: (w: string
       }
 
       if (kv.get('archive.exists') === '1') {
-        const archive = buildArchive(kv, records.get(`save.${i}.archive`), files, path, warn);
+        const archive = buildArchive(kv, archiveRaw, files, path, warn);
         if (archive) dir.paneArchive = archive;
       }
 
-      const rkv = decodeKv(records.get(`save.${i}.recent`));
-      const rcap = toInt(rkv.get('cap')) ?? 0;
       const recent: SaveFileContent[] = [];
-      for (let j = 0; rkv.has(String(j)); j++) {
-        const name = rkv.get(String(j))!;
-        const raw = records.get(`save.${i}.recent.${j}`);
+      for (const [j, name] of recentNames.entries()) {
+        const raw = bodies[j];
         if (!raw) {
           warn(`could not read save file ${path}/${name}`);
           recent.push({ name, size: bySize.get(name) ?? 0, content: '', truncated: false });
@@ -998,13 +1040,12 @@ function buildSavedDirs(records: Map<string, Buffer>, facts: Facts, warn: (w: st
 }
 
 /**
- * A @@scripts/@@agents record: the files that mention tmux, each read from its
- * `<item>.N` raw record (capped), sizes from the record's `ls -lnLd`.
+ * A @@scripts/@@agents record: the files that mention tmux, read on one head (record
+ * `<key>.data`, each capped), sizes from the record's `ls -lnLd`.
  */
 function buildMentions(
   records: Map<string, Buffer>,
   key: 'scripts' | 'agents',
-  item: string,
   what: string,
   warn: (w: string) => void,
 ): TextFile[] {
@@ -1016,10 +1057,15 @@ function buildMentions(
   const cap = toInt(kv.get('cap')) ?? 0;
   const sizes = new Map<string, number>();
   for (const e of parseLsListing(kv.get('ls'), { keepDots: true })) sizes.set(e.name, e.size);
+  const paths: string[] = [];
+  for (let i = 0; kv.has(String(i)); i++) paths.push(kv.get(String(i))!);
+  const bodies = splitHeads(
+    records.get(`${key}.data`) ?? Buffer.alloc(0),
+    paths.map((p) => headPart(p, sizes.get(p), cap)),
+  );
   const out: TextFile[] = [];
-  for (let i = 0; kv.has(String(i)); i++) {
-    const path = kv.get(String(i))!;
-    const raw = records.get(`${item}.${i}`);
+  for (const [i, path] of paths.entries()) {
+    const raw = bodies[i];
     if (!raw) warn(`the content of ${path} is missing from the probe output`);
     const tf = textFile(path, true, raw, cap, sizes.get(path));
     if (tf.truncated) warn(`${path} is ${tf.size} bytes; only the first ${cap} were read`);
@@ -1059,7 +1105,7 @@ function buildJobs(records: Map<string, Buffer>, facts: Facts, warn: (w: string)
   const cron = bounded('cron', 'crontab -l', /no crontab/i);
   if (cron !== undefined) facts.crontab = cron;
   if (kv.get('launchd') === '1') {
-    facts.launchAgents = buildMentions(records, 'agents', 'agent', 'LaunchAgents', warn);
+    facts.launchAgents = buildMentions(records, 'agents', 'LaunchAgents', warn);
     if (kv.get('launchctl.ran') !== '1') warn('launchctl not found: launchd jobs were not listed');
     const lines = bounded('launchctl', `launchctl print gui/${facts.host.uid}`);
     if (lines !== undefined) facts.launchctl = outputLines(lines);

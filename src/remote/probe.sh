@@ -7,8 +7,9 @@
 # It never writes on the target: no temp files, no tmux command that changes anything,
 # never starts a tmux server (every tmux call names an existing socket with -S).
 #
-# Records: kv records of facts, and raw records holding the exact bytes of a file or a
-# listing. The last record is `@@end`; without it the probe was cut off.
+# Records: kv records of facts, and raw records holding the exact bytes of files and
+# listings (several files in one, as `head -c N FILE...` prints them: cal_heads). The
+# last record is `@@end`; without it the probe was cut off.
 
 CAL_PROBE_VERSION=1.1.0
 
@@ -88,9 +89,11 @@ cal_ping() {
 }
 
 # cal_tmux ARG...: one bounded call to the default server; sets _o (output, capped),
-# _ct (1 when capped), _rc (137: timed out, and then cal_hung=1)
+# _ct (1 when capped), _rc (137: timed out, and then cal_hung=1). The first call to it
+# needs no ping before (cal_ping): cal_capture holds the pipe a stopped server may queue,
+# and a timeout kills the client below it too (cal_killtree), so nothing is left behind.
 cal_tmux() {
-	_o=$(cal_bounded "$cal_t" cal_capture "$cal_tb" -u -S "$cal_sock" "$@" 2>&1)
+	_o=$(cal_watch cal_killtree "$cal_t" cal_capture "$cal_tb" -u -S "$cal_sock" "$@" 2>&1)
 	_rc=$?
 	cal_cap "$_o"
 	_o=$_cv
@@ -157,11 +160,13 @@ cal_meta() {
 	if [ -n "$cal_exec_tmux" ]; then set -- "$@" "exec.tmux=$cal_exec_tmux"; fi
 
 	# The login shell: prints its PATH and `command -v tmux` between markers (rc files
-	# may print anything around them), then execs away so no logout file runs.
+	# may print anything around them). No logout file may run: zsh reads none once rcs is
+	# unset, bash none without an `exit`; any other shell execs away (a process more).
 	cal_login_tmux=
 	set -- "$@" "login.shell=${SHELL:-}"
 	if [ -n "${SHELL:-}" ] && [ -x "$SHELL" ] && [ ! -d "$SHELL" ]; then
-		_lc="printf '\\n@@CAL-PATH@@%s@@CAL-TMUX@@' \"\$PATH\"; command -v tmux; printf '@@CAL-END@@\\n'; exec /bin/sh -c :"
+		_lc="printf '\\n@@CAL-PATH@@%s@@CAL-TMUX@@' \"\$PATH\"; command -v tmux; printf '@@CAL-END@@\\n'"
+		_lc="$_lc; if [ -n \"\${ZSH_VERSION:-}\" ]; then unsetopt rcs; elif [ -z \"\${BASH_VERSION:-}\" ]; then exec /bin/sh -c :; fi"
 		_lo=$(cal_bounded "$cal_lt" cal_capture "$SHELL" -l -c "$_lc" 2>&1)
 		_lrc=$?
 		set -- "$@" "login.ran=1" "login.rc=$_lrc"
@@ -243,30 +248,30 @@ cal_server() {
 		return 0
 	fi
 	set -- "$@" "server.called=1"
-	cal_ping "$cal_sock"
-	cal_srv_rc=$_rc
-	if [ "$_rc" -ne 0 ]; then
-		set -- "$@" "srv.display.rc=$_rc" "srv.display.out=$_o"
-		if [ "$_rc" -eq 137 ]; then set -- "$@" "srv.display.timedout=1"; fi
-		cal_kv server "$@"
-		return 0
-	fi
 	# One client for every query (each process start costs, on a Mac in a VM most): the
 	# outputs come back between marker lines and are split here. A failing query ends
-	# tmux's command list and a cut output loses markers: then each runs on its own.
+	# tmux's command list and a cut output loses markers: then each runs on its own. The
+	# first query failing (no marker came back) is the server not answering.
 	cal_queries
-	if [ "$_rc" -eq 137 ]; then
-		set -- "$@" "srv.display.rc=$_rc" "srv.display.out=$_o" "srv.display.timedout=1"
-		cal_srv_rc=$_rc
-		cal_kv server "$@"
-		return 0
-	fi
+	cal_srv_rc=$_rc
+	case $_o in
+	*"$_m"*) ;;
+	*)
+		if [ "$_rc" -ne 0 ]; then
+			set -- "$@" "srv.display.rc=$_rc" "srv.display.out=$_o"
+			if [ "$_rc" -eq 137 ]; then set -- "$@" "srv.display.timedout=1"; fi
+			cal_kv server "$@"
+			return 0
+		fi
+		;;
+	esac
 	if [ "$_rc" -eq 0 ] && [ "$_ct" = 0 ] && cal_split_queries "$_o"; then
 		for _c in display rdir sessions clients env opts sopts hooks keys; do
 			eval "_v=\$_q_$_c"
 			set -- "$@" "srv.$_c.rc=0" "srv.$_c.out=$_v"
 		done
-		eval "cal_rdir_srv=\$_q_rdir"
+		# (the _q_ variables are set through eval)
+		eval 'cal_rdir_srv=$_q_rdir cal_srv_env=$NL$_q_env cal_srv_opts=$_q_opts'
 		cal_kv server "$@"
 		return 0
 	fi
@@ -605,7 +610,7 @@ cal_unreached_pid() {
 }
 
 # ---------------------------------------------------------------------------------
-# config files and shell dotfiles -> @@files, @@file.N (raw)
+# config files and shell dotfiles -> @@files, @@files.data (their bytes, cal_heads)
 
 # cal_ls_existing KIND PATH ...: `ls -lnLd` of the PATHs that exist (sizes, modes)
 cal_ls_existing() {
@@ -654,6 +659,55 @@ cal_rdir_from_cfg() {
 	cal_rdir_cfg=$_v
 }
 
+# cal_hq_add PATH: queues PATH for the next cal_heads or cal_savedata (in numbered
+# variables, so a path is never split or quoted)
+cal_hq_add() {
+	cal_hn=$((cal_hn + 1))
+	eval "cal_hq_$cal_hn=\$1"
+}
+
+# cal_hq_args K: sets _hr to the words that expand to the queued paths from the Kth on (for eval)
+cal_hq_args() {
+	_hr=
+	_hk=$1
+	while [ "$_hk" -le "$cal_hn" ]; do
+		_hr="$_hr \"\$cal_hq_$_hk\""
+		_hk=$((_hk + 1))
+	done
+}
+
+cal_hq_clear() {
+	while [ "$cal_hn" -gt 0 ]; do
+		unset "cal_hq_$cal_hn"
+		cal_hn=$((cal_hn - 1))
+	done
+}
+
+# cal_head_parts BYTES PATH...: the first BYTES bytes of each PATH as `head -c` prints
+# several files: each after a line `==> PATH <==`, from the second on after an empty line
+# (src/remote/records.ts's splitHeads takes them apart); for one PATH, which head prints
+# without that line, the line is written here.
+cal_head_parts() {
+	if [ $# -eq 2 ]; then
+		{ printf '==> %s <==\n' "$2"; head -c "$1"; } <"$2"
+	elif [ $# -gt 2 ]; then
+		_hb=$1
+		shift
+		head -c "$_hb" -- "$@"
+	fi
+}
+
+# cal_heads KEY CAP: one record KEY of the first CAP+1 bytes (one over the cap: the reader
+# can tell a file was longer) of each file queued by cal_hq_add, on one head, one base64
+cal_heads() {
+	[ "$cal_hn" -gt 0 ] || return 0
+	cal_key "$1"
+	cal_hq_args 1
+	_hc=$(($2 + 1))
+	eval "cal_head_parts \"\$_hc\" $_hr" 2>/dev/null | base64
+	cal_hq_clear
+}
+
 cal_files() {
 	set -- cfg "$HOME/.tmux.conf"
 	if [ -n "${XDG_CONFIG_HOME:-}" ] && [ "$XDG_CONFIG_HOME" != "$HOME/.config" ]; then
@@ -678,12 +732,12 @@ cal_files() {
 			set -- "$@" "file.$_n.exists=1"
 			if [ -f "$_f" ]; then set -- "$@" "file.$_n.regular=1"; fi
 			if [ -r "$_f" ]; then set -- "$@" "file.$_n.readable=1"; fi
-			if [ -f "$_f" ] && [ -r "$_f" ]; then
-				cal_raw "file.$_n" "$_f" "$CAL_CAP_TEXT"
-			fi
+			if [ -f "$_f" ] && [ -r "$_f" ]; then cal_hq_add "$_f"; fi
 		fi
 		_n=$((_n + 1))
 	done
+	# the readable ones, in their order, on one head
+	cal_heads files.data "$CAL_CAP_TEXT"
 	cal_kv files "count=$_n" "cap=$CAL_CAP_TEXT" "ls=$_ls" "$@"
 }
 
@@ -732,18 +786,30 @@ cal_plugins_in() {
 	if [ -d "$_pd" ]; then
 		_rs=$_pd/tmux-resurrect/scripts
 		_cs=$_pd/tmux-continuum/scripts
+		_tp=$_pd/tpm/tpm
+		_tl=
 		# the three listings in one ls when all can be read, split on its `DIR:` headers
-		# (each exactly once, else one ls each)
+		# (each exactly once, else one ls each); TPM's script, not a dir, on the same ls:
+		# ls prints the entries of non-dirs first, before the first header (which is
+		# DIR's, the others are below it)
 		_l1=
 		if [ -d "$_rs" ] && [ -d "$_cs" ] && [ -r "$_pd" ] && [ -r "$_rs" ] && [ -r "$_cs" ] &&
 			[ -x "$_rs" ] && [ -x "$_cs" ]; then
-			_l=$NL$NL$(LC_ALL=C ls -lan "$_pd" "$_rs" "$_cs" 2>&1)$NL$NL
+			if { [ -e "$_tp" ] || [ -L "$_tp" ]; } && [ ! -d "$_tp" ]; then
+				_l=$NL$NL$(LC_ALL=C ls -lan "$_pd" "$_rs" "$_cs" "$_tp" 2>&1)$NL$NL
+				_tl=${_l#"$NL$NL"}
+				_tl=${_tl%%"$NL$NL$_pd:$NL"*}
+			else
+				_l=$NL$NL$(LC_ALL=C ls -lan "$_pd" "$_rs" "$_cs" 2>&1)$NL$NL
+			fi
 			if cal_ls_section "$_l" "$_pd" "$_rs" "$_cs"; then
 				_l1=$_ls_s
 				cal_ls_section "$_l" "$_rs" "$_pd" "$_cs"
 				_l2=$_ls_s
 				cal_ls_section "$_l" "$_cs" "$_pd" "$_rs"
 				_l3=$_ls_s
+			else
+				_tl=
 			fi
 		fi
 		if [ -z "$_l1" ]; then
@@ -761,8 +827,10 @@ cal_plugins_in() {
 		done
 		if [ -d "$_rs" ]; then set -- "$@" "resurrect.ls=$_l2"; fi
 		if [ -d "$_cs" ]; then set -- "$@" "continuum.ls=$_l3"; fi
-		if [ -e "$_pd/tpm/tpm" ] || [ -L "$_pd/tpm/tpm" ]; then
-			set -- "$@" "tpm.ls=$(LC_ALL=C ls -lnd "$_pd/tpm/tpm" 2>&1)"
+		if [ -n "$_tl" ]; then
+			set -- "$@" "tpm.ls=$_tl"
+		elif [ -e "$_tp" ] || [ -L "$_tp" ]; then
+			set -- "$@" "tpm.ls=$(LC_ALL=C ls -lnd "$_tp" 2>&1)"
 		fi
 	else
 		set -- "$@" "exists=0"
@@ -780,6 +848,7 @@ cal_plugins_in() {
 #   F WORD             a word with a format, `%if`/`%elif` conditions
 #   R FILE WORD        the command of a `run[-shell]`
 #   E WORD             the value of `set-environment -g TMUX_PLUGIN_MANAGER_PATH`
+#   U FILE             once per FILE with a `%if`/`%elif` line that holds `#(` or `E:`/`T:`
 # shellcheck disable=SC2016
 CAL_CFG_AWK='
 function tok(s, d,   n, i, c, w, inw, q) {
@@ -823,6 +892,7 @@ function scan(s, d,   n, i, j, t, st, fl) {
 	}
 }
 {
+	if (!(FILENAME in U) && $0 ~ /^[ \t\r\v\f]*%(el)?if.*(#\(|[ET]:)/) { U[FILENAME]; print "U\t" FILENAME }
 	sub(/\r$/, "")
 	if (cont != "") { $0 = cont $0; cont = "" }
 	if ($0 ~ /\\$/ && $0 !~ /\\\\$/) { cont = substr($0, 1, length($0) - 1); next }
@@ -999,6 +1069,7 @@ cal_cfgtree() {
 	done
 	_top=$_wave
 	_all=$_wave
+	_unsafe=
 	_g=0
 	_fm=0
 	_rs=
@@ -1102,6 +1173,7 @@ cal_cfgtree() {
 				cal_cfg_expand "$HOME/x" "${_ln#E"$TAB"}"
 				_rs=$_rs$NL$_r
 				;;
+			"U$TAB"*) _unsafe=$_unsafe$NL${_ln#U"$TAB"} ;;
 			esac
 			IFS=$NL
 		done
@@ -1112,14 +1184,21 @@ cal_cfgtree() {
 	done
 	# tmux's own parse of every file read, without running it (tmux >= 3.2). Parsing still
 	# expands %if conditions, so a file whose %if could run a command (#(…), or E:/T: of an
-	# option that may hold one) is left out and named.
+	# option that may hold one) is left out and named: the awk found them, a grep those of
+	# a wave it did not get to (past the depth or file limit).
 	if [ -n "$cal_answered" ] && [ -z "$cal_hung" ] && [ -n "${_all#"$NL"}" ]; then
 		_oldifs=$IFS
 		IFS=$NL
 		set -f
+		if [ -n "$_wave" ]; then
+			# shellcheck disable=SC2086
+			set -- $_wave
+			_unsafe=$_unsafe$NL$(grep -l -e '^[[:space:]]*%\(el\)\{0,1\}if.*#(' -e '^[[:space:]]*%\(el\)\{0,1\}if.*[ET]:' "$@" 2>/dev/null)
+		fi
+		_unsafe=${_unsafe#"$NL"}
+		_unsafe=${_unsafe%"$NL"}
 		# shellcheck disable=SC2086
 		set -- ${_all#"$NL"}
-		_unsafe=$(grep -l -e '^[[:space:]]*%\(el\)\{0,1\}if.*#(' -e '^[[:space:]]*%\(el\)\{0,1\}if.*[ET]:' "$@" 2>/dev/null)
 		for _f in "$@"; do
 			shift
 			case "$NL$_unsafe$NL" in
@@ -1168,7 +1247,7 @@ cal_cfgtree() {
 }
 
 # ---------------------------------------------------------------------------------
-# resurrect save dirs -> @@saves, @@save.N, @@save.N.ls, @@save.N.last, @@save.N.recent(.M)
+# resurrect save dirs -> @@saves, @@save.N, @@save.N.listing, @@save.N.recent, @@save.N.data (files and listing)
 
 # cal_expand VALUE: sets _r to VALUE expanded like resurrect's resurrect_dir()
 # ($HOME, then $HOSTNAME, then ~, every occurrence, as literal substrings)
@@ -1178,7 +1257,8 @@ cal_expand() {
 	cal_replace "$_r" "~" "${HOME:-}"
 }
 
-# cal_recent N FILE...: the newest CAL_RECENT_MAX save files (by name)
+# cal_recent N FILE...: the newest CAL_RECENT_MAX save files (by name): their kv record,
+# and the readable ones queued for @@save.N.data (cal_hq_add)
 cal_recent() {
 	_rn=$1
 	shift
@@ -1196,27 +1276,24 @@ cal_recent() {
 		shift
 		_a=$((_a - 1))
 		set -- "$@" "$_i=${_f##*/}"
-		if [ -f "$_f" ] && [ -r "$_f" ]; then
-			cal_raw "save.$_rn.recent.$_i" "$_f" "$CAL_CAP_RECENT"
-		fi
+		if [ -f "$_f" ] && [ -r "$_f" ]; then cal_hq_add "./${_f##*/}"; fi
 		_i=$((_i + 1))
 	done
 	cal_kv "save.$_rn.recent" "count=$_total" "cap=$CAL_CAP_RECENT" "$@"
 }
 
 # cal_savels N DIR LAST: @@save.N.listing (kv: how many save files, how many listed) and
-# @@save.N.ls, the `ls -ln` lines of DIR's entries as `./NAME`: the newest CAL_LS_SAVES
-# save files (`tmux_resurrect_*.txt` by name, and names sort by time), the save file LAST
-# (`last`'s target, as ls shows it) when it is an older one, and every other entry.
-# Older saves are only counted: `ls -lant` of a 10,000-save dir is 1 MB of output. The
-# listing runs in a subshell of its own (it changes directory); names only ever travel as
-# arguments.
+# @@save.N.data (cal_savedata), whose listing is the `ls -ln` lines of DIR's entries as
+# `./NAME`: the newest CAL_LS_SAVES save files (`tmux_resurrect_*.txt` by name, and names
+# sort by time), the save file LAST (`last`'s target, as ls shows it) when it is an older
+# one, and every other entry. Older saves are only counted: `ls -lant` of a 10,000-save
+# dir is 1 MB of output.
 cal_savels() {
 	_vn=$1
 	_vd=$2
 	_vl=${3##*/}
 	if [ ! -x "$_vd" ]; then
-		cal_savels_ls "$_vn" "$_vd"
+		cal_savedata "$_vn" "$_vd"
 		return 0
 	fi
 	set -- "$_vd"/tmux_resurrect_*.txt
@@ -1245,24 +1322,50 @@ cal_savels() {
 		_a=$((_a - 1))
 		set -- "$@" "./${_x##*/}"
 	done
-	cal_savels_ls "$_vn" "$_vd" "$@"
+	cal_savedata "$_vn" "$_vd" "$@"
 }
 
-# cal_savels_ls N DIR NAME...: @@save.N.ls, the NAMEs and every entry of DIR that is not a
-# save file; when DIR cannot be entered, `ls -lant` of it (names without ./, no counts)
-cal_savels_ls() {
-	cal_key "save.$1.ls"
+# cal_savedata N DIR NAME...: @@save.N.data, one base64 for the files of DIR queued by
+# cal_hq_add (as cal_heads writes them: `./last`, the archive, the newest saves, each with
+# its cap) and then, after a header `==> . <==`, DIR's listing: the NAMEs and every entry
+# that is not a save file. When DIR cannot be entered, `ls -lant` of it (names without ./,
+# no counts, no files). The listing runs in the subshell of the pipe (it changes
+# directory); names only ever travel as arguments. Listings that may be long (find's, and
+# ls -lant's) are cut to CAL_CAP_LSLINES lines; the NAMEs' is bounded by their number.
+cal_savedata() {
+	cal_key "save.$1.data"
 	(
 		LC_ALL=C
 		export LC_ALL
 		CDPATH=
 		_vd=$2
 		shift 2
-		if ! cd -P -- "$_vd" 2>/dev/null; then
+		if ! cd -P -- "$_vd"; then
+			printf '==> . <==\n'
 			# shellcheck disable=SC2012 # ls -l is the listing we want; BSD find has no -printf
-			ls -lant "$_vd"
+			ls -lant "$_vd" | head -n "$((CAL_CAP_LSLINES + 3))"
 			exit 0
 		fi
+		_hs=
+		_hi=0
+		while [ "$_hi" -lt "$cal_hn" ]; do
+			_hi=$((_hi + 1))
+			_hf=
+			eval "_hf=\$cal_hq_$_hi"
+			case $_hf in
+			./last) cal_head_parts "$((CAL_CAP_LAST + 1))" ./last ;;
+			./pane_contents.tar.gz) cal_head_parts "$((CAL_CAP_ARCHIVE + 1))" ./pane_contents.tar.gz ;;
+			*)
+				# the save files, the rest of the queue, on one head
+				cal_hq_args "$_hi"
+				_hi=$cal_hn
+				_hc=$((CAL_CAP_RECENT + 1))
+				eval "cal_head_parts \"\$_hc\" $_hr"
+				;;
+			esac
+			_hs=$NL
+		done
+		printf '%s==> . <==\n' "$_hs"
 		# the other entries: up to CAL_LS_OTHERS on the same ls (fewer processes), more
 		# through find, which splits a list too long for one command line
 		_o=0
@@ -1273,8 +1376,10 @@ cal_savels_ls() {
 			if [ -e "$_e" ] || [ -L "$_e" ]; then _o=$((_o + 1)); fi
 		done
 		if [ "$_o" -gt "$CAL_LS_OTHERS" ]; then
-			if [ $# -gt 0 ]; then ls -lnd "$@"; fi
-			find . ! -name . -prune ! -name 'tmux_resurrect_*.txt' -exec ls -lnd {} +
+			{
+				if [ $# -gt 0 ]; then ls -lnd "$@"; fi
+				find . ! -name . -prune ! -name 'tmux_resurrect_*.txt' -exec ls -lnd {} +
+			} | head -n "$((CAL_CAP_LSLINES + 3))"
 			exit 0
 		fi
 		for _e in ./* ./.[!.]* ./..?*; do
@@ -1284,7 +1389,8 @@ cal_savels_ls() {
 			if [ -e "$_e" ] || [ -L "$_e" ]; then set -- "$@" "$_e"; fi
 		done
 		if [ $# -gt 0 ]; then ls -lnd "$@"; fi
-	) 2>/dev/null | head -n "$((CAL_CAP_LSLINES + 3))" | base64
+	) 2>/dev/null | base64
+	cal_hq_clear
 }
 
 # cal_savedir N ROLE DIR
@@ -1293,19 +1399,33 @@ cal_savedir() {
 	_d=$3
 	set -- "role=$2" "path=$_d"
 	if [ -d "$_d" ]; then
-		set -- "$@" "exists=1" "self=$(LC_ALL=C ls -lnd "$_d" 2>&1)" "lscap=$CAL_CAP_LSLINES"
-		if [ -w "$_d" ]; then set -- "$@" "writable=1"; fi
 		_lf=$_d/last
 		_lt=
 		_ll=
-		if [ -e "$_lf" ] || [ -L "$_lf" ]; then _ll=$(LC_ALL=C ls -lnd "$_lf" 2>&1); fi
+		# the dir and `last` on one ls: it sorts them, DIR first (a prefix of DIR/last); the
+		# dir's line ends with ` DIR` unless DIR is a link (then one ls each)
+		_self=
+		if { [ -e "$_lf" ] || [ -L "$_lf" ]; } && [ ! -L "$_d" ]; then
+			_o=$(LC_ALL=C ls -lnd "$_d" "$_lf" 2>&1)
+			case $_o in
+			*" $_d$NL"*)
+				_self=${_o%%" $_d$NL"*}" $_d"
+				_ll=${_o#*" $_d$NL"}
+				;;
+			esac
+		fi
+		if [ -z "$_self" ]; then
+			_self=$(LC_ALL=C ls -lnd "$_d" 2>&1)
+			if [ -e "$_lf" ] || [ -L "$_lf" ]; then _ll=$(LC_ALL=C ls -lnd "$_lf" 2>&1); fi
+		fi
+		set -- "$@" "exists=1" "self=$_self" "lscap=$CAL_CAP_LSLINES"
+		if [ -w "$_d" ]; then set -- "$@" "writable=1"; fi
 		# the link's target as ls prints it after the name (no readlink process)
 		if [ -L "$_lf" ]; then
 			case $_ll in
 			*" $_lf -> "*) _lt=${_ll#*" $_lf -> "} ;;
 			esac
 		fi
-		cal_savels "$_sn" "$_d" "$_lt"
 		if [ -e "$_lf" ] || [ -L "$_lf" ]; then
 			set -- "$@" "last.exists=1" "last.ls=$_ll" "last.cap=$CAL_CAP_LAST"
 			if [ -L "$_lf" ]; then
@@ -1313,27 +1433,36 @@ cal_savedir() {
 			fi
 			if [ -e "$_lf" ]; then set -- "$@" "last.resolves=1"; fi
 			if [ -f "$_lf" ]; then
-				set -- "$@" "last.regular=1" "last.lsL=$(LC_ALL=C ls -lnLd "$_lf" 2>&1)"
+				set -- "$@" "last.regular=1"
+				# the size of the file read: `last`'s own line has it, the listing the line of a
+				# target in DIR (a plain name); ls -L for a target elsewhere
+				if [ -L "$_lf" ]; then
+					case $_lt in
+					'' | */*) set -- "$@" "last.lsL=$(LC_ALL=C ls -lnLd "$_lf" 2>&1)" ;;
+					esac
+				fi
 				if [ -r "$_lf" ]; then
 					set -- "$@" "last.readable=1"
-					cal_raw "save.$_sn.last" "$_lf" "$CAL_CAP_LAST"
+					cal_hq_add ./last
 				fi
 			fi
 		fi
 		# the pane-contents archive (@resurrect-capture-pane-contents on), bytes as is
 		_pa=$_d/pane_contents.tar.gz
 		if [ -e "$_pa" ] || [ -L "$_pa" ]; then
-			# its entry is in the listing above (every entry that is not a save file is)
+			# its entry is in the listing (every entry that is not a save file is)
 			set -- "$@" "archive.exists=1" "archive.cap=$CAL_CAP_ARCHIVE"
 			if [ -f "$_pa" ]; then
 				set -- "$@" "archive.regular=1"
 				if [ -r "$_pa" ]; then
 					set -- "$@" "archive.readable=1"
-					cal_raw "save.$_sn.archive" "$_pa" "$CAL_CAP_ARCHIVE"
+					cal_hq_add ./pane_contents.tar.gz
 				fi
 			fi
 		fi
 		cal_recent "$_sn" "$_d"/tmux_resurrect_*.txt
+		# the files queued above and the listing: one base64
+		cal_savels "$_sn" "$_d" "$_lt"
 	elif [ -e "$_d" ]; then
 		set -- "$@" "exists=0" "notdir=1" "self=$(LC_ALL=C ls -lnd "$_d" 2>&1)"
 	else
@@ -1432,11 +1561,12 @@ cal_saved() {
 
 # ---------------------------------------------------------------------------------
 # what else may start tmux or save: scripts, LaunchAgents, crontab, launchd's jobs,
-# continuum's locks -> @@scripts, @@script.N (raw), @@agents, @@agent.N (raw), @@jobs
+# continuum's locks -> @@scripts, @@scripts.data, @@agents, @@agents.data, @@jobs
 
 # cal_mentions KEY GREPOPT FILE...: kv record KEY (`scripts`) of the regular FILEs whose
 # content mentions tmux (any case; one grep for all; GREPOPT `-I` skips binary files),
-# at most CAL_SCRIPTS_MAX, and a raw record `script.N` of each, capped at CAL_CAP_SCRIPT.
+# at most CAL_SCRIPTS_MAX, and their bytes, each capped at CAL_CAP_SCRIPT, on one head
+# (record KEY.data).
 cal_mentions() {
 	_mk=$1
 	_mo=$2
@@ -1478,9 +1608,10 @@ cal_mentions() {
 		shift
 		_a=$((_a - 1))
 		set -- "$@" "$_n=$_f"
-		cal_raw "${_mk%s}.$_n" "$_f" "$CAL_CAP_SCRIPT"
+		cal_hq_add "$_f"
 		_n=$((_n + 1))
 	done
+	cal_heads "$_mk.data" "$CAL_CAP_SCRIPT"
 	cal_kv "$_mk" "count=$_n" "matched=$_m" "cap=$CAL_CAP_SCRIPT" "ls=$_ls" "$@"
 }
 
@@ -1525,12 +1656,22 @@ cal_jobs() {
 		# loaded: `launchctl list` over SSH shows the SSH session's domain instead
 		_o=$(cal_bounded "$cal_t" cal_capture launchctl print "gui/$cal_uid" 2>&1)
 		_rc=$?
-		# only the lines that mention tmux (no grep when none does); a failure's message whole
+		# only the lines that mention tmux, in any case (picked here, not by a grep); a
+		# failure's message whole
 		if [ "$_rc" -eq 0 ]; then
-			case $_o in
-			*[Tt][Mm][Uu][Xx]*) _o=$(printf '%s\n' "$_o" | LC_ALL=C grep -i -e tmux 2>/dev/null) ;;
-			*) _o= ;;
-			esac
+			_lo=$_o
+			_o=
+			_oldifs=$IFS
+			IFS=$NL
+			set -f
+			for _l in $_lo; do
+				case $_l in
+				*[Tt][Mm][Uu][Xx]*) _o=$_o$NL$_l ;;
+				esac
+			done
+			set +f
+			IFS=$_oldifs
+			_o=${_o#"$NL"}
 		fi
 		cal_cap "$_o"
 		set -- "$@" "launchd=1" "launchctl.ran=1" "launchctl.rc=$_rc" "launchctl.out=$_cv" "launchctl.trunc=$_ct"
@@ -1600,6 +1741,7 @@ main() {
 		return 0
 	fi
 	HOME=${HOME:-}
+	cal_hn=0
 	# kv records go out in a few batches, one base64 each: after the phases that call
 	# tmux (a hung server or a cut-off run keeps what came before), and at the end
 	# shellcheck disable=SC2034 # read by lib.sh's cal_kv

@@ -129,3 +129,64 @@ export function decodeKv(buf: Buffer | undefined): Map<string, string> {
   }
   return kv;
 }
+
+/** One file of a `head` record: the path head was given, and its size when known. */
+export interface HeadPart {
+  path: string;
+  /** the bytes head should have printed (the file's size, at most the cap + 1) */
+  size?: number | undefined;
+}
+
+const MARK = Buffer.from('==> ');
+
+/**
+ * The files of a record in the format `head -c N FILE…` prints (probe.sh's cal_heads): each
+ * file's bytes after a line `==> FILE <==`, that line after an empty one except for the
+ * first file of a head call; no line for a file head cannot open. Several head calls may
+ * follow each other. Parts are taken in order. A part whose size is known ends exactly
+ * there when a later part's header (or the end) follows; else (the file changed since it
+ * was sized, or no size) at the first later part's header, whose empty line is then taken
+ * as the header's. Parts not found are undefined.
+ */
+export function splitHeads(buf: Buffer, parts: HeadPart[]): Array<Buffer | undefined> {
+  const headers = parts.map((p) => Buffer.from(`==> ${p.path} <==\n`, 'utf8'));
+  const out: Array<Buffer | undefined> = parts.map(() => undefined);
+  /** the length of part k's header at `at` (with its empty line), 0 when it is not there */
+  const headerAt = (k: number, at: number): number => {
+    const h = headers[k]!;
+    if (buf[at] === 0x0a && buf.subarray(at + 1, at + 1 + h.length).equals(h)) return h.length + 1;
+    return buf.subarray(at, at + h.length).equals(h) ? h.length : 0;
+  };
+  /** where the first header of a part after j starts, from `from` on (one scan for `==> `); the end when none */
+  const nextHeader = (j: number, from: number): number => {
+    for (let x = buf.indexOf(MARK, from); x !== -1; x = buf.indexOf(MARK, x + 1)) {
+      // a header starts a line: right at `from` (an empty part), or after a newline
+      if (x !== from && buf[x - 1] !== 0x0a) continue;
+      for (let k = j + 1; k < parts.length; k++) if (headerAt(k, x) > 0) return x > from ? x - 1 : x;
+    }
+    return buf.length;
+  };
+  let pos = 0;
+  for (let i = 0; i < parts.length && pos < buf.length; ) {
+    let j = i;
+    let len = 0;
+    for (; j < parts.length; j++) {
+      len = headerAt(j, pos);
+      if (len > 0) break;
+    }
+    if (j === parts.length) break;
+    const start = pos + len;
+    const size = parts[j]!.size;
+    let end = -1;
+    if (size !== undefined && size >= 0 && start + size <= buf.length) {
+      const e = start + size;
+      if (e === buf.length) end = e;
+      for (let k = j + 1; end === -1 && k < parts.length; k++) if (headerAt(k, e) > 0) end = e;
+    }
+    if (end === -1) end = nextHeader(j, start);
+    out[j] = buf.subarray(start, end);
+    pos = end;
+    i = j + 1;
+  }
+  return out;
+}

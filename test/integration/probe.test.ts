@@ -660,6 +660,43 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
       expect(d.last).toMatchObject({ target, resolves: false });
     });
 
+    it('a Darwin target (uname, sw_vers, launchctl faked): its version, the tmux lines of launchctl, the LaunchAgents that mention tmux', async () => {
+      const h = join(root, `darwin-${shell.cmd.split('/').pop()}`);
+      const bin = join(h, 'fakebin');
+      const agents = join(h, 'Library', 'LaunchAgents');
+      mkdirSync(bin, { recursive: true });
+      mkdirSync(agents, { recursive: true });
+      const fake = (name: string, out: string) => {
+        writeFileSync(join(bin, name), `#!/bin/sh\nprintf '%s' '${out}'\n`);
+        chmodSync(join(bin, name), 0o755);
+      };
+      fake('uname', 'Darwin mac-vm\n');
+      fake('sw_vers', '14.5\n');
+      fake(
+        'launchctl',
+        'gui/501 = {\n\tservices = {\n\t\t0 0\tcom.apple.x\n\t\t412 0\tTmux.Start\n\t\t0 0\tx.TMUX.y\n\t}\n}\n',
+      );
+      const plist = '<plist><dict><string>/opt/homebrew/bin/tmux</string></dict></plist>\n';
+      writeFileSync(join(agents, 'Tmux.Start.plist'), plist);
+      writeFileSync(join(agents, 'other.plist'), '<plist/>\n');
+      writeFileSync(join(agents, 'bin.plist'), Buffer.from([0x62, 0x70, 0, 1, ...Buffer.from('TMUX'), 0xff]));
+      const run = await runProbe(shell, {
+        ...probeEnv(join(root, 'nosock')),
+        HOME: h,
+        PATH: `${bin}:${process.env.PATH}`,
+      });
+      const f = run.facts;
+      expect(run.code).toBe(0);
+      expect([f.host.os, f.host.osVersion]).toEqual(['Darwin', '14.5']);
+      expect(f.launchctl).toEqual(['\t\t412 0\tTmux.Start', '\t\t0 0\tx.TMUX.y']);
+      const byName = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : 1);
+      expect(f.launchAgents.sort(byName).map((a) => [a.path.split('/').pop(), a.content])).toEqual([
+        ['Tmux.Start.plist', plist],
+        ['bin.plist', 'bp\0\u0001TMUX\ufffd'],
+      ]);
+      expect(f.probe.warnings).toEqual([]);
+    });
+
     it('with a login file that hangs: the login shell costs one timeout and is reported', async () => {
       const h = join(root, `hang-${shell.cmd.split('/').pop()}`);
       mkdirSync(h);

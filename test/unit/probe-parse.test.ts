@@ -35,6 +35,13 @@ function raw(key: string, value: Buffer | string, style: Style = 'gnu'): string 
   return `@@${key}\n${b64(Buffer.isBuffer(value) ? value : Buffer.from(value), style)}`;
 }
 
+/** Files as one `head -c N FILE…` prints them (probe.sh's cal_heads, GNU and BSD alike). */
+function heads(parts: Array<[string, Buffer | string]>): Buffer {
+  return Buffer.concat(
+    parts.flatMap(([path, body], i) => [Buffer.from(`${i > 0 ? '\n' : ''}==> ${path} <==\n`), Buffer.from(body)]),
+  );
+}
+
 function kv(key: string, items: Record<string, string | number>, style: Style = 'gnu'): string {
   const body = Object.entries(items)
     .map(([k, v]) => `${k}=${v}\0`)
@@ -172,8 +179,14 @@ function fullOutput(style: Style): string {
       },
       style,
     ),
-    raw('file.0', `set -g @plugin 'tmux-plugins/tmux-resurrect'\n# ${HOSTILE}\n\0nul\n`, style),
-    raw('file.3', 'x'.repeat(201), style), // cap 200 + 1 byte: truncated
+    raw(
+      'files.data',
+      heads([
+        [`${HOME}/.tmux.conf`, `set -g @plugin 'tmux-plugins/tmux-resurrect'\n# ${HOSTILE}\n\0nul\n`],
+        [`${HOME}/.zprofile`, 'x'.repeat(201)], // cap 200 + 1 byte: truncated
+      ]),
+      style,
+    ),
     kv(
       'files',
       {
@@ -229,26 +242,32 @@ function fullOutput(style: Style): string {
       style,
     ),
     raw(
-      'save.0.ls',
-      `${[
-        'total 24',
-        lsLine('drwxr-xr-x', 192, '.'),
-        lsLine('drwxr-xr-x', 96, '..'),
-        lsLine('lrwxr-xr-x', 34, 'last -> tmux_resurrect_20240102T000000.txt'),
-        lsLine('-rw-r--r--', save1.length, 'tmux_resurrect_20240101T000000.txt'),
-        lsLine('-rw-r--r--', state.length, 'tmux_resurrect_20240102T000000.txt'),
-        lsLine('-rw-r--r--', 70000, 'tmux_resurrect_20240103T000000.txt'),
-        lsLine('-rw-r--r--', 1, 'evil'),
-        'name -> with newline',
-        lsLine('-rw-r--r--', 1, '  leading spaces'),
-        lsLine('-rw-r--r--', 5000, 'pane_contents.tar.gz'),
-      ].join('\n')}\n`,
+      'save.0.data',
+      heads([
+        ['./last', state],
+        ['./pane_contents.tar.gz', ARCHIVE],
+        ['./tmux_resurrect_20240101T000000.txt', save1],
+        ['./tmux_resurrect_20240102T000000.txt', state],
+        ['./tmux_resurrect_20240103T000000.txt', 'y'.repeat(101)],
+        [
+          '.',
+          `${[
+            'total 24',
+            lsLine('drwxr-xr-x', 192, '.'),
+            lsLine('drwxr-xr-x', 96, '..'),
+            lsLine('lrwxr-xr-x', 34, 'last -> tmux_resurrect_20240102T000000.txt'),
+            lsLine('-rw-r--r--', save1.length, 'tmux_resurrect_20240101T000000.txt'),
+            lsLine('-rw-r--r--', state.length, 'tmux_resurrect_20240102T000000.txt'),
+            lsLine('-rw-r--r--', 70000, 'tmux_resurrect_20240103T000000.txt'),
+            lsLine('-rw-r--r--', 1, 'evil'),
+            'name -> with newline',
+            lsLine('-rw-r--r--', 1, '  leading spaces'),
+            lsLine('-rw-r--r--', 5000, 'pane_contents.tar.gz'),
+          ].join('\n')}\n`,
+        ],
+      ]),
       style,
     ),
-    raw('save.0.last', state, style),
-    raw('save.0.recent.0', save1, style),
-    raw('save.0.recent.1', state, style),
-    raw('save.0.recent.2', 'y'.repeat(101), style),
     kv(
       'save.0.recent',
       {
@@ -287,7 +306,6 @@ function fullOutput(style: Style): string {
     ),
     kv('save.1', { role: 'xdg', path: `${HOME}/.local/share/tmux/resurrect`, exists: 0 }, style),
     kv('saves', { count: 2, 'rdir.raw': '', 'rdir.source': 'server' }, style),
-    raw('save.0.archive', ARCHIVE, style),
     kv(
       'saved',
       {
@@ -306,9 +324,15 @@ function fullOutput(style: Style): string {
       },
       style,
     ),
-    raw('script.0', '#!/bin/sh\nexec tmux new-session -A -s cal-dev\n', style),
-    raw('script.1', `tmux ${HOSTILE}\n`, style),
-    raw('script.2', 'z'.repeat(101), style),
+    raw(
+      'scripts.data',
+      heads([
+        [`${HOME}/scripts/tmux-wrapper.sh`, '#!/bin/sh\nexec tmux new-session -A -s cal-dev\n'],
+        [`${HOME}/bin/${HOSTILE}`, `tmux ${HOSTILE}\n`], // grew since its ls
+        [`${HOME}/.local/bin/big tmux`, 'z'.repeat(101)],
+      ]),
+      style,
+    ),
     kv(
       'scripts',
       {
@@ -326,7 +350,7 @@ function fullOutput(style: Style): string {
       },
       style,
     ),
-    raw('agent.0', PLIST, style),
+    raw('agents.data', heads([[`${HOME}/Library/LaunchAgents/Tmux.Start.plist`, PLIST]]), style),
     kv(
       'agents',
       {
@@ -825,8 +849,13 @@ describe('forensics records', () => {
       'host.now': 1700000250,
       ...extra,
     });
-  const saveDir = (extra: Record<string, string | number>, ls = '') =>
-    raw('save.0.ls', ls) +
+  const saveDir = (
+    extra: Record<string, string | number>,
+    ls = '',
+    files: Array<[string, Buffer | string]> = [],
+    style: Style = 'gnu',
+  ) =>
+    raw('save.0.data', heads([...files, ['.', ls]]), style) +
     kv('save.0', { role: 'home', path: '/h/.tmux/resurrect', exists: 1, lscap: 20000, ...extra });
   const jobs = (extra: Record<string, string | number>) =>
     kv('jobs', { 'cron.ran': 0, launchd: 0, 'launchctl.ran': 0, 'lock.count': 0, ...extra });
@@ -844,8 +873,9 @@ describe('forensics records', () => {
           saveDir(
             { 'archive.exists': 1, 'archive.cap': 8388608, 'archive.regular': 1, 'archive.readable': 1 },
             `${lsLine('-rw-r--r--', 3000, 'pane_contents.tar.gz')}\n`,
+            [['./pane_contents.tar.gz', bytes]],
+            style,
           ) +
-          raw('save.0.archive', bytes, style) +
           '@@end\n',
       );
       const a = f.saveDirs[0]!.paneArchive!;
@@ -894,17 +924,42 @@ describe('forensics records', () => {
     ).toBeUndefined();
   });
 
+  it("`last`'s size: its target's line in the listing (no ls -L), `last`'s own line, or ls -L's", () => {
+    const lastOf = (extra: Record<string, string | number>, ls: string, body: string) =>
+      parseProbeOutput(
+        `${
+          meta() +
+          saveDir(
+            { 'last.exists': 1, 'last.resolves': 1, 'last.regular': 1, 'last.readable': 1, 'last.cap': 10, ...extra },
+            ls,
+            [['./last', body]],
+          )
+        }@@end\n`,
+      ).saveDirs[0]!.last!;
+    const link = { 'last.islink': 1, 'last.target': 'tmux_resurrect_20240103T000000.txt' };
+    const listing = `${lsLine('-rw-r--r--', 5000, './tmux_resurrect_20240103T000000.txt')}\n`;
+    expect(lastOf(link, listing, 'x'.repeat(11)).file).toMatchObject({ size: 5000, truncated: true });
+    // a file `last`: its own line
+    const own = { 'last.ls': lsLine('-rw-r--r--', 7000, '/h/.tmux/resurrect/last') };
+    expect(lastOf(own, '', 'y'.repeat(11)).file).toMatchObject({ name: 'last', size: 7000, truncated: true });
+    // a target elsewhere: ls -L's line
+    const away = { 'last.islink': 1, 'last.target': '/x/s.txt', 'last.lsL': lsLine('-rw-r--r--', 9000, 'last') };
+    expect(lastOf(away, '', 'z'.repeat(11)).file).toMatchObject({ name: 's.txt', size: 9000, truncated: true });
+    // not truncated: the bytes read are the size
+    expect(lastOf(link, listing, 'short\n').file).toMatchObject({ size: 6, truncated: false, content: 'short\n' });
+  });
+
   it('pane archive: an empty file, cut, unreadable, content missing, a dir, not in the listing', () => {
-    const one = (extra: Record<string, string | number>, rest = '') =>
-      parseProbeOutput(`${meta() + saveDir({ 'archive.exists': 1, 'archive.cap': 10, ...extra }) + rest}@@end\n`);
-    const empty = one({ 'archive.regular': 1, 'archive.readable': 1 }, '@@save.0.archive\n');
+    const one = (extra: Record<string, string | number>, files: Array<[string, string]> = []) =>
+      parseProbeOutput(`${meta() + saveDir({ 'archive.exists': 1, 'archive.cap': 10, ...extra }, '', files)}@@end\n`);
+    const empty = one({ 'archive.regular': 1, 'archive.readable': 1 }, [['./pane_contents.tar.gz', '']]);
     expect(empty.saveDirs[0]!.paneArchive).toEqual({
       entry: { name: 'pane_contents.tar.gz', mode: '', uid: -1, size: 0, type: 'file' },
       data: Buffer.alloc(0),
       truncated: false,
     });
     expect(empty.probe.warnings.join('\n')).not.toMatch(/pane_contents/);
-    const cut = one({ 'archive.regular': 1, 'archive.readable': 1 }, raw('save.0.archive', 'x'.repeat(11)));
+    const cut = one({ 'archive.regular': 1, 'archive.readable': 1 }, [['./pane_contents.tar.gz', 'x'.repeat(11)]]);
     expect(cut.saveDirs[0]!.paneArchive).toMatchObject({ truncated: true, entry: { size: 11 } });
     expect(cut.saveDirs[0]!.paneArchive!.data.toString()).toBe('x'.repeat(10));
     // bytes that did not arrive are no archive (empty data would read as a corrupt one)
