@@ -13,7 +13,17 @@ import { type ParsedSave, parseSave } from '../../src/domain/resurrect/savefile.
 import { loadChecks } from '../../src/engine/discover.js';
 import { runChecks } from '../../src/engine/run.js';
 import { probeScript } from '../../src/probe/gather.js';
-import * as parse from '../../src/probe/parse.js';
+import { parseProcesses } from '../../src/probe/parse/jobs.js';
+import { parseLsEntry, parseLsListing } from '../../src/probe/parse/ls.js';
+import {
+  filterKeyBindings,
+  parseClients,
+  parseSessions,
+  parseShowEnvironment,
+  parseShowOptions,
+  unquoteTmuxValue,
+} from '../../src/probe/parse/tmux.js';
+import { parseProbeOutput } from '../../src/probe/parse.js';
 import { decodeKv, splitRecords } from '../../src/remote/records.js';
 import { LocalTarget } from '../../src/targets/local.js';
 import { type Home, makeHome } from '../harness/home.js';
@@ -248,7 +258,7 @@ const probeOutput = fc
   });
 
 function checkFacts(out: string | Buffer): void {
-  const f = parse.parseProbeOutput(out);
+  const f = parseProbeOutput(out);
   if (!f || !Array.isArray(f.probe.warnings)) throw new Error('no facts');
   const swallowed = f.probe.warnings.find((w) => /could not fully parse the probe output/.test(w));
   if (swallowed) throw new Error(`parseProbeOutput swallowed its own exception: ${swallowed}`);
@@ -322,7 +332,7 @@ describe('fuzz (fast-check)', () => {
           probeOutput,
           fc.constantFrom('local', 'ssh', 'vm') as fc.Arbitrary<'local' | 'ssh' | 'vm'>,
           async (text, targetKind) => {
-            const facts = parse.parseProbeOutput(text);
+            const facts = parseProbeOutput(text);
             const outcomes = await runChecks(passive, { facts, targetKind }, 5000);
             for (const o of outcomes)
               if (o.status === 'error' && !crashes.has(o.id))
@@ -358,15 +368,15 @@ describe('fuzz (fast-check)', () => {
     );
     fc.assert(
       fc.property(text, (s) => {
-        parse.parseLsListing(s);
-        parse.parseLsEntry(s, 'x');
-        parse.unquoteTmuxValue(s);
-        parse.parseShowOptions(s);
-        parse.parseShowEnvironment(s);
-        parse.parseSessions(s);
-        parse.parseClients(s);
-        parse.parseProcesses(s);
-        parse.filterKeyBindings(s);
+        parseLsListing(s);
+        parseLsEntry(s, 'x');
+        unquoteTmuxValue(s);
+        parseShowOptions(s);
+        parseShowEnvironment(s);
+        parseSessions(s);
+        parseClients(s);
+        parseProcesses(s);
+        filterKeyBindings(s);
       }),
       { numRuns: 20_000 },
     );
@@ -424,42 +434,42 @@ const FAMILIES: Array<[string, (n: number) => string | Buffer, (x: string | Buff
     (n) => `${'state\t\t\n'.repeat(n)}pane\tx`,
     (x) => parseSave(x, { truncated: true }),
   ],
-  ['probe: many records', (n) => `${rec('x', { a: 'b' }).repeat(n)}@@end\n`, (x) => parse.parseProbeOutput(x)],
-  ['probe: lines outside records', (n) => `${'garbage\n'.repeat(n * 4)}@@end\n`, (x) => parse.parseProbeOutput(x)],
+  ['probe: many records', (n) => `${rec('x', { a: 'b' }).repeat(n)}@@end\n`, (x) => parseProbeOutput(x)],
+  ['probe: lines outside records', (n) => `${'garbage\n'.repeat(n * 4)}@@end\n`, (x) => parseProbeOutput(x)],
   [
     'probe: one long base64 line',
     (n) => `${rec('ps', { out: ' 1 2 3 00:01 tmux\n'.repeat(n), trunc: '0' })}@@end\n`,
-    (x) => parse.parseProbeOutput(x),
+    (x) => parseProbeOutput(x),
   ],
   [
     'probe: show-environment, unclosed quotes',
     (n) => serverWith('env', 'A="x\n'.repeat(n)),
-    (x) => parse.parseProbeOutput(x),
+    (x) => parseProbeOutput(x),
   ],
   [
     'probe: show-environment, escaped quotes',
     (n) => serverWith('env', 'A="x\\"y"; export A;\n'.repeat(n)),
-    (x) => parse.parseProbeOutput(x),
+    (x) => parseProbeOutput(x),
   ],
   [
     'probe: show-options, escapes',
     (n) => serverWith('opts', `@o "${'\\M-a\\^b\\012'.repeat(n)}"\n`),
-    (x) => parse.parseProbeOutput(x),
+    (x) => parseProbeOutput(x),
   ],
   [
     'probe: session names continued over lines',
     (n) => serverWith('sessions', `$1\x1f1\x1f0\x1f0\x1fname\n${'more\n'.repeat(n)}`),
-    (x) => parse.parseProbeOutput(x),
+    (x) => parseProbeOutput(x),
   ],
   [
     'ls: a name continued over many lines',
     (n) => `-rw-r--r--  1 501  20  10 Nov 24 12:45 a\n${'x\n'.repeat(n * 2)}`,
-    (x) => parse.parseLsListing(x as string),
+    (x) => parseLsListing(x as string),
   ],
   [
     'ls: many entries',
     (n) => '-rw-r--r--  1 501  20  10 Nov 24 12:45 tmux_resurrect_20240101T000000.txt\n'.repeat(n),
-    (x) => parse.parseLsListing(x as string),
+    (x) => parseLsListing(x as string),
   ],
 ];
 

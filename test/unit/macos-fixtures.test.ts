@@ -1,7 +1,7 @@
 // The parsers over real macOS output (test/fixtures/macos/, each file says where it comes from).
 import { describe, expect, it } from 'vitest';
 import { parseLaunchdJobs } from '../../src/domain/launchd.js';
-import { parseLsEntry, parseLsListing } from '../../src/probe/parse.js';
+import { parseLsEntry, parseLsListing } from '../../src/probe/parse/ls.js';
 import { macosFixture as fixture } from '../helpers/fixtures.js';
 
 describe('ls -l on macOS: `+`/`@` after the mode, two spaces after owner and group', () => {

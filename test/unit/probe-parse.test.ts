@@ -3,18 +3,17 @@
 // gatherFacts against fake targets.
 import { describe, expect, it } from 'vitest';
 import { gatherFacts, probeScript } from '../../src/probe/gather.js';
+import { parseProcesses } from '../../src/probe/parse/jobs.js';
+import { parseLsEntry, parseLsListing } from '../../src/probe/parse/ls.js';
+import { PROBE_VERSION } from '../../src/probe/parse/meta.js';
 import {
-  PROBE_VERSION,
   parseClients,
-  parseLsEntry,
-  parseLsListing,
-  parseProbeOutput,
-  parseProcesses,
   parseSessions,
   parseShowEnvironment,
   parseShowOptions,
   unquoteTmuxValue,
-} from '../../src/probe/parse.js';
+} from '../../src/probe/parse/tmux.js';
+import { parseProbeOutput } from '../../src/probe/parse.js';
 import { remoteSource } from '../../src/remote/assemble.js';
 import { outputComplete as probeOutputComplete, splitRecords } from '../../src/remote/records.js';
 import { type RunResult, type Target, TargetError } from '../../src/targets/target.js';

@@ -15,7 +15,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseLsofListens, parseProbeOutput, parseProcListens } from '../../src/probe/parse.js';
+import { parseLsofListens, parseProcListens } from '../../src/probe/parse/server.js';
+import { parseProbeOutput } from '../../src/probe/parse.js';
 import { remoteSource, shellWord } from '../../src/remote/assemble.js';
 
 /** A fixture's output: the file without its `#` header and the blank line after it. */
