@@ -495,7 +495,7 @@ async function main(): Promise<number> {
       ? ((await import(pathToFileURL(otherGather).href)) as { probeScript: (sec: number) => string }).probeScript
       : probeScript;
     writeFileSync(probeFile, assemble(2));
-    log(`probe: ${useOther ? otherGather : 'src/remote/probe.sh'} (${statSync(probeFile).size} bytes)`);
+    log(`probe: ${useOther ? otherGather : 'src/remote/probe*.sh'} (${statSync(probeFile).size} bytes)`);
     // a CLI that cannot run against the target makes every figure meaningless: say why, stop
     const pre = await one(cliSpec(t, [t.hosts[0]!]), t.scratch, checkReport);
     if (!pre.ok) {

@@ -1,16 +1,31 @@
-// Runs the probe (src/remote/probe.sh) on a target (one exec) and parses what it printed into Facts.
+// Runs the probe (src/remote/probe*.sh, PROBE_FILES) on a target (one exec) and parses what it printed into Facts.
 import { assembleScript } from '../remote/assemble.js';
 import { outputComplete, splitRecords } from '../remote/records.js';
 import { type RunOptions, type RunResult, type Target, TargetError } from '../targets/target.js';
 import type { Facts } from './facts.js';
 import { parseProbeOutput } from './parse.js';
 
-/** The exact script a target runs: `CAL_TMUX_TIMEOUT=N`, lib.sh, probe.sh. */
+/**
+ * The probe's files, in the order the probe is assembled: one file a phase (each says what it
+ * gathers and which records it writes), then probe.sh (the caps, the shared helpers, and
+ * main, which runs the phases and so must come last).
+ */
+export const PROBE_FILES = [
+  'probe-meta.sh',
+  'probe-server.sh',
+  'probe-files.sh',
+  'probe-config.sh',
+  'probe-saves.sh',
+  'probe-jobs.sh',
+  'probe.sh',
+] as const;
+
+/** The exact script a target runs: `CAL_TMUX_TIMEOUT=N`, lib.sh, then PROBE_FILES. */
 export function probeScript(tmuxTimeoutSec: number): string {
   if (!Number.isInteger(tmuxTimeoutSec) || tmuxTimeoutSec < 1 || tmuxTimeoutSec > 3600) {
     throw new RangeError(`tmux timeout must be a whole number of seconds from 1 to 3600, got ${tmuxTimeoutSec}`);
   }
-  return assembleScript({ CAL_TMUX_TIMEOUT: tmuxTimeoutSec }, 'probe.sh');
+  return assembleScript({ CAL_TMUX_TIMEOUT: tmuxTimeoutSec }, ...PROBE_FILES);
 }
 
 function firstLine(s: string): string {
@@ -41,7 +56,7 @@ export async function gatherFacts(target: Target, opts: { tmuxTimeoutSec: number
   if (!outputComplete(res.stdout)) {
     throw new TargetError(
       `probe was cut off: ${describeRun(res)}`,
-      'the target shell did not run the probe to its end; try again with a larger --timeout, or run the probe on the target by hand (lib.sh then probe.sh from src/remote, into `sh -s`)',
+      'the target shell did not run the probe to its end; try again with a larger --timeout, or run the probe on the target by hand (lib.sh then the probe*.sh files from src/remote in the order gather.ts lists them, into `sh -s`)',
     );
   }
   if (splitRecords(res.stdout).records.has('nobase64')) {

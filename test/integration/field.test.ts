@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DoctorOptions, runDoctor } from '../../src/doctor.js';
 import type { Report } from '../../src/engine/report.js';
+import { PROBE_FILES } from '../../src/probe/gather.js';
 import { remoteSource } from '../../src/remote/assemble.js';
 import { type Home, type MakeHomeOptions, makeHome, SEED_CONFIG_LINES } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
@@ -46,7 +47,7 @@ const LINUX_IDS = [
 const FIELD_IDS = [...LINUX_IDS, 'tmux.control-mode', 'continuum.boot'];
 
 /** what the probe gathers in this tree (the scripts and lock records came with the field facts) */
-const PROBE = remoteSource('probe.sh');
+const PROBE = PROBE_FILES.map(remoteSource).join('');
 const probeReadsScripts = PROBE.includes('$HOME/scripts');
 const probeReadsLocks = PROBE.includes('CAL_PROBE_LOCK_GLOB_PREFIX');
 

@@ -1,5 +1,5 @@
-// Runs the real probe.sh locally under dash and bash --posix against a throwaway HOME
-// and socket dir: no server, a live server with hostile names, a SIGSTOPped server.
+// Runs the real probe (lib.sh and the probe*.sh files, as gather assembles them) locally under
+// dash and bash --posix against a throwaway HOME and socket dir: no server, a live server with hostile names, a SIGSTOPped server.
 // Never touches the tester's HOME or /tmp/tmux-UID: every tmux call here names the
 // test's TMUX_TMPDIR (or its socket) and every server started is killed in afterAll.
 import { spawn, spawnSync } from 'node:child_process';
@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Facts } from '../../src/probe/facts.js';
-import { probeScript } from '../../src/probe/gather.js';
+import { PROBE_FILES, probeScript } from '../../src/probe/gather.js';
 import { parseProbeOutput } from '../../src/probe/parse.js';
 import { outputComplete as probeOutputComplete } from '../../src/remote/records.js';
 import { SYSTEM_PATH, TMUX, which } from '../harness/util.js';
@@ -219,7 +219,7 @@ afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
+describe.skipIf(SHELLS.length === 0)('the probe run locally', () => {
   describe.each(SHELLS)('under $name', (shell) => {
     it('with no server: reports the missing server, gathers everything else, writes nothing', async () => {
       const sock = join(root, `nosrv-${shell.cmd.split('/').pop()}`);
@@ -792,13 +792,22 @@ describe.skipIf(SHELLS.length === 0)('probe.sh run locally', () => {
 
 it.skipIf(!SHELLCHECK)(
   SHELLCHECK
-    ? 'probe.sh passes shellcheck -s sh, as a file and as the script a target runs'
-    : 'probe.sh passes shellcheck -s sh (skipped: shellcheck is not installed)',
+    ? "the probe's files pass shellcheck -s sh, each alone and as the script a target runs"
+    : "the probe's files pass shellcheck -s sh (skipped: shellcheck is not installed)",
   () => {
-    const files = spawnSync(SHELLCHECK!, ['-s', 'sh', `${REMOTE}lib.sh`, `${REMOTE}probe.sh`], { encoding: 'utf8' });
+    const paths = ['lib.sh', ...PROBE_FILES].map((f) => `${REMOTE}${f}`);
+    const files = spawnSync(SHELLCHECK!, ['-s', 'sh', ...paths], { encoding: 'utf8' });
     expect(files.stdout + files.stderr).toBe('');
     expect(files.status).toBe(0);
-    const whole = spawnSync(SHELLCHECK!, ['-s', 'sh', '-'], { input: probeScript(2), encoding: 'utf8' });
+    // each file's first line lets a file alone use the globals of the others; the whole
+    // script must pass without them (a global no file sets, or sets and none reads, shows)
+    const script = probeScript(2);
+    const fileLines = script.match(/^# shellcheck shell=sh disable=.*\n/gm) ?? [];
+    expect(fileLines).toHaveLength(PROBE_FILES.length);
+    const whole = spawnSync(SHELLCHECK!, ['-s', 'sh', '-'], {
+      input: script.replace(/^# shellcheck shell=sh disable=.*\n/gm, ''),
+      encoding: 'utf8',
+    });
     expect(whole.stdout + whole.stderr).toBe('');
     expect(whole.status).toBe(0);
   },

@@ -95,7 +95,7 @@ const HEADS = [
     : []),
 ];
 const probe = remoteSource('probe.sh');
-const HELPERS = probe.slice(probe.indexOf('# cal_hq_add PATH'), probe.indexOf('cal_files() {'));
+const HELPERS = probe.slice(probe.indexOf('# cal_hq_add PATH'), probe.indexOf('main() {'));
 
 describe('cal_heads on a real head', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cal-heads-'));

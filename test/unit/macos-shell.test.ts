@@ -46,8 +46,8 @@ function run(argv: string[], script: string, env: NodeJS.ProcessEnv): { stdout: 
 }
 
 describe("IFS: bash 3.2 does not split on \\001, so the probe's config tree is split on another byte", () => {
-  /** The octal escape of the byte probe.sh ends each config-tree item with (`cal_rs=$(printf '\NNN')`). */
-  const sep = /cal_rs=\$\(printf '\\(0[0-7]{2})'\)/.exec(remoteSource('probe.sh'))?.[1];
+  /** The octal escape of the byte the probe (probe-config.sh) ends each config-tree item with (`cal_rs=$(printf '\NNN')`). */
+  const sep = /cal_rs=\$\(printf '\\(0[0-7]{2})'\)/.exec(remoteSource('probe-config.sh'))?.[1];
   /** How many fields `set -- $rec` makes of three items, each ended by the byte, under IFS=byte. */
   const fields = (argv: string[], octal: string): number =>
     Number(
@@ -58,7 +58,7 @@ describe("IFS: bash 3.2 does not split on \\001, so the probe's config tree is s
       ).stdout,
     );
 
-  it('probe.sh names its separator', () => {
+  it('probe-config.sh names its separator', () => {
     expect(sep).toBeDefined();
   });
 

@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PROBE_FILES } from '../../src/probe/gather.js';
 import { parseLsofListens, parseProcListens } from '../../src/probe/parse/server.js';
 import { parseProbeOutput } from '../../src/probe/parse.js';
 import { remoteSource, shellWord } from '../../src/remote/assemble.js';
@@ -171,7 +172,7 @@ describe('@@unreached into Facts.serverSockets', () => {
   });
 });
 
-// probe.sh's own functions, run for real: the choice of servers from ps, and the lsof way
+// The probe's own functions, run for real: the choice of servers from ps, and the lsof way
 // (the Linux one runs in the integration tests) with a stand-in lsof printing the fixture.
 const which = (cmd: string) =>
   spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
@@ -185,9 +186,11 @@ const SHELLS = [
 const dir = mkdtempSync(join(tmpdir(), 'cal-unreached-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** probe.sh without its last line (the call of main), then `body`; the records it printed, read as Facts. */
+/** The probe's files without their last line (the call of main), then `body`; the records it printed, read as Facts. */
 function probeFunctions(shell: { cmd: string; args: string[] }, path: string, body: string) {
-  const probeSh = remoteSource('probe.sh').replace(/\nmain <\/dev\/null\n*$/, '\n');
+  const probeSh = PROBE_FILES.map(remoteSource)
+    .join('')
+    .replace(/\nmain <\/dev\/null\n*$/, '\n');
   const r = spawnSync(shell.cmd, [...shell.args, '-s'], {
     input: `${remoteSource('lib.sh')}${probeSh}\nNL='\n'\n${body}\n`,
     env: { PATH: path },
@@ -216,7 +219,7 @@ const LSOF_OUT = fixture('macos/lsof-U-tmux-server.txt').replace('p4211', `p${NO
 const PRINTS = fakeLsof('prints', `printf '%s' ${shellWord(LSOF_OUT)}`);
 const REFUSED = fakeLsof('refused', "echo 'lsof: WARNING: access denied' >&2; exit 1");
 
-describe.each(SHELLS.map((s) => [s.name, s] as const))('probe.sh cal_unreached under %s', (_, shell) => {
+describe.each(SHELLS.map((s) => [s.name, s] as const))('cal_unreached (probe-server.sh) under %s', (_, shell) => {
   const run = (path: string, answering: number) =>
     probeFunctions(
       shell,
