@@ -1,9 +1,19 @@
-# shellcheck shell=sh disable=SC2154 # the probe's files share their globals (see probe.sh): test/integration/probe.test.ts lints the whole probe without these lines
+# shellcheck shell=sh disable=SC2154,SC2034 # the probe's files share their globals (see probe.sh): test/integration/probe.test.ts lints the whole probe without these lines
 # cal-doctor probe, the host and its tmux binaries (PROBE_FILES in src/probe/gather.ts lists
 # the probe's files): the host (id, uname, OS version, clock), the environment, the login
 # shell (its PATH and tmux, bounded) and every tmux binary with its `-V`. Writes @@meta; sets
 # cal_uid, cal_os, cal_host and cal_tb (the tmux binary that talks to servers) for the phases
 # after it.
+
+# cal_has_nostart 'tmux X.Y': whether that tmux takes -N (start no server; 3.3 has it).
+# An older or unknown one gets a ping before the queries instead (cal_server).
+cal_has_nostart() {
+	case $1 in
+	"tmux "[0-2].* | "tmux 3."[0-2] | "tmux 3."[0-2][!0-9]*) return 1 ;;
+	"tmux "[3-9].* | "tmux "[1-9][0-9]* | "tmux next-"*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
 
 # ---------------------------------------------------------------------------------
 # host, environment, login shell, tmux binaries -> @@meta
@@ -96,6 +106,7 @@ cal_meta() {
 
 	# Every distinct tmux binary, and which one talks to the server.
 	cal_tb=
+	cal_tb_nostart=
 	_seen=
 	_n=0
 	for _p in "$cal_exec_tmux" "$cal_login_tmux" /opt/homebrew/bin/tmux /usr/local/bin/tmux /usr/bin/tmux; do
@@ -119,7 +130,10 @@ cal_meta() {
 		cal_cap "$_o"
 		set -- "$@" "bin.$_n.path=$_p" "bin.$_n.foundby=${_fb# }" "bin.$_n.rc=$_rc" "bin.$_n.out=$_cv"
 		if [ "$_rc" -eq 137 ]; then set -- "$@" "bin.$_n.timedout=1"; fi
-		if [ -z "$cal_tb" ]; then cal_tb=$_p; fi
+		if [ -z "$cal_tb" ]; then
+			cal_tb=$_p
+			if cal_has_nostart "$_o"; then cal_tb_nostart=1; fi
+		fi
 		_n=$((_n + 1))
 	done
 	set -- "$@" "server.bin=$cal_tb"

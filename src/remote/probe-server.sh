@@ -25,6 +25,20 @@ cal_server() {
 		return 0
 	fi
 	set -- "$@" "server.called=1"
+	if [ -z "$cal_tb_nostart" ]; then
+		# a tmux without -N would start a server for the queries where none answers
+		cal_ping "$cal_sock"
+		if [ "$_rc" -ne 0 ]; then
+			cal_srv_rc=$_rc
+			set -- "$@" "srv.display.rc=$_rc" "srv.display.out=$_o"
+			if [ "$_rc" -eq 137 ]; then
+				cal_hung=1
+				set -- "$@" "srv.display.timedout=1"
+			fi
+			cal_kv server "$@"
+			return 0
+		fi
+	fi
 	# One client for every query (each process start costs, on a Mac in a VM most): the
 	# outputs come back between marker lines and are split here. A failing query ends
 	# tmux's command list and a cut output loses markers: then each runs on its own. The

@@ -56,7 +56,15 @@ cal_ping() {
 # needs no ping before (cal_ping): cal_capture holds the pipe a stopped server may queue,
 # and a timeout kills the client below it too (cal_killtree), so nothing is left behind.
 cal_tmux() {
-	_o=$(cal_watch cal_killtree "$cal_t" cal_capture "$cal_tb" -u -S "$cal_sock" "$@" 2>&1)
+	# -N: never start a server. The queries hold list-keys, which starts one where none
+	# answers (a stale socket file, say): it would load the user's config, TPM, continuum
+	# and its auto-restore on the target
+	if [ -n "$cal_tb_nostart" ]; then
+		set -- -N -u -S "$cal_sock" "$@"
+	else
+		set -- -u -S "$cal_sock" "$@"
+	fi
+	_o=$(cal_watch cal_killtree "$cal_t" cal_capture "$cal_tb" "$@" 2>&1)
 	_rc=$?
 	cal_cap "$_o"
 	_o=$_cv

@@ -106,6 +106,28 @@ export async function restoreIntoFreshServer(home: Home, opts: { timeoutMs?: num
     throw new Error(`bash -l: tmux new-session failed (${started.code}): ${started.stderr.trim()}`);
   home.pids.add(Number(await tmuxCmd(home, 'display-message', '-p', '#{pid}')));
   await waitForPlugins(home, { expectLoaded: home.plugins.includes('tpm') });
+  // restore.sh restores "from scratch" (and drops session 0) only when the server has exactly
+  // one pane when it starts: make sure of it, and say what else is there if it never holds
+  let panes: string[] = [];
+  await waitFor(
+    async () => {
+      panes = (
+        await tmuxCmd(
+          home,
+          'list-panes',
+          '-a',
+          '-F',
+          '#{session_name}:#{window_index}.#{pane_index} #{pane_pid} #{pane_current_command}',
+        )
+      )
+        .split('\n')
+        .filter(Boolean);
+      return panes.length === 1 || undefined;
+    },
+    { timeoutMs: 10_000, what: 'the fresh server to hold one pane' },
+  ).catch(() => {
+    throw new Error(`restoreIntoFreshServer: the fresh server holds ${panes.length} panes, not 1: ${panes.join('; ')}`);
+  });
   const restore = join(home.pluginsDir, 'tmux-resurrect', 'scripts', 'restore.sh');
   const out = await tmuxTry(home, ['run-shell', `'${restore}'`], timeoutMs);
   if (out.timedOut) throw new Error(`run-shell restore.sh: no answer within ${timeoutMs} ms`);

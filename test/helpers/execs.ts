@@ -10,6 +10,8 @@ export interface ExecCount {
   total: number;
   /** programs by base name, most started first */
   byProgram: Array<[string, number]>;
+  /** each start's strace line (program and arguments, long ones cut by strace) */
+  lines: string[];
   /** the script's exit status and output */
   code: number | null;
   stdout: string;
@@ -28,20 +30,23 @@ export async function countExecs(script: string, env: Record<string, string>, cw
     const traces = readdirSync(dir)
       .map((name) => ({ name, pid: Number(name.slice(name.lastIndexOf('.') + 1)) }))
       .sort((a, b) => a.pid - b.pid);
-    const programs = traces
+    const lines = traces
       .flatMap(({ name }) =>
         readFileSync(join(dir, name), 'utf8')
           .split('\n')
-          .map((l) => /^execve\("([^"]*)".* = 0$/.exec(l)?.[1])
-          .filter((p): p is string => p !== undefined),
+          .filter((l) => /^execve\("[^"]*".* = 0$/.test(l)),
       )
-      .slice(1)
-      .map((p) => p.slice(p.lastIndexOf('/') + 1));
+      .slice(1);
+    const programs = lines.map((l) => {
+      const p = /^execve\("([^"]*)"/.exec(l)![1]!;
+      return p.slice(p.lastIndexOf('/') + 1);
+    });
     const counts = new Map<string, number>();
     for (const p of programs) counts.set(p, (counts.get(p) ?? 0) + 1);
     return {
       total: programs.length,
       byProgram: [...counts].sort((a, b) => b[1] - a[1]),
+      lines,
       code: out.code,
       stdout: out.stdout,
     };

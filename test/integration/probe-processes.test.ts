@@ -42,5 +42,10 @@ describe.skipIf(!tmuxAvailable() || !STRACE)('probe process starts (needs tmux, 
     expect(facts.plugins.resurrectScripts.length).toBeGreaterThan(0);
     expect(facts.plugins.continuumScripts.length).toBeGreaterThan(0);
     expect(r.total, `programs started: ${JSON.stringify(r.byProgram)}`).toBeLessThanOrEqual(MAX_EXECS);
+    // every call to the server says -N (start no server): the queries hold list-keys, which
+    // would start one (loading the user's config and continuum's auto-restore) on a stale socket
+    const calls = r.lines.filter((l) => /^execve\("[^"]*\/tmux"/.test(l) && !l.includes('"-V"'));
+    expect(calls.length).toBeGreaterThan(0);
+    for (const l of calls) expect(l).toMatch(/^execve\("[^"]*\/tmux", \["[^"]*", "-N", /);
   });
 });
