@@ -101,6 +101,18 @@ cal_watch() {
 	return "$_brc"
 }
 
+# cal_tmux_tmpdir: sets _td to TMUX_TMPDIR (else /tmp) without its trailing slashes, the
+# dir tmux puts tmux-UID/ in
+cal_tmux_tmpdir() {
+	_td=${TMUX_TMPDIR:-/tmp}
+	while :; do
+		case $_td in
+		*/) _td=${_td%/} ;;
+		*) break ;;
+		esac
+	done
+}
+
 # cal_kill PID: SIGKILL, quietly
 cal_kill() {
 	kill -9 "$1" 2>/dev/null

@@ -38,13 +38,7 @@ cal_init() {
 	unset TMUX TMUX_PANE
 	HOME=${HOME:-}
 	cal_uid=$(id -u 2>/dev/null)
-	_td=${TMUX_TMPDIR:-/tmp}
-	while :; do
-		case $_td in
-		*/) _td=${_td%/} ;;
-		*) break ;;
-		esac
-	done
+	cal_tmux_tmpdir
 	cal_sock=$_td/tmux-$cal_uid/default
 }
 

@@ -159,13 +159,7 @@ main() {
 	command unset -v CLICOLOR CLICOLOR_FORCE LS_COLORS LSCOLORS TIME_STYLE QUOTING_STYLE \
 		BLOCK_SIZE LS_BLOCK_SIZE BLOCKSIZE GREP_OPTIONS GREP_COLOR GREP_COLORS 2>/dev/null
 
-	_td=${TMUX_TMPDIR:-/tmp}
-	while :; do
-		case $_td in
-		*/) _td=${_td%/} ;;
-		*) break ;;
-		esac
-	done
+	cal_tmux_tmpdir
 	cal_sockdir=$_td/tmux-$cal_uid
 	cal_sockdir2=
 	if [ "$cal_os" = Darwin ] && [ "$cal_sockdir" != "/private/tmp/tmux-$cal_uid" ] &&
