@@ -7,72 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Home, makeHome } from '../harness/home.js';
 import { type Sshd, sshdAvailable, startSshd } from '../harness/sshd.js';
 import { killServer, save, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
-import { cleanupAtExit, makeTempDir, processesWhere, run, signal, TMUX, waitFor } from '../harness/util.js';
 import { BIN, doctorHome, STEADY_CHECKS, sshFlags } from '../helpers/cli.js';
 import { type LateSshd, lateSshd } from '../helpers/late-sshd.js';
+import { Terminal } from '../helpers/terminal.js';
 
 const canRun = sshdAvailable() && tmuxAvailable();
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 const SGR = /\x1b\[[0-9;]*m/;
-
-/** A terminal: one tmux server on its own socket, one window per command, read with capture-pane. */
-class Terminal {
-  readonly dir = makeTempDir('cal-term-');
-  readonly socket = join(this.dir, 's');
-  private readonly forget = cleanupAtExit(() => this.killNow());
-  constructor(private readonly env: Record<string, string>) {}
-
-  private tmux(...args: string[]) {
-    return run(TMUX!, ['-u', '-S', this.socket, '-f', '/dev/null', ...args], {
-      env: this.env,
-      cwd: this.dir,
-      timeoutMs: 10_000,
-    });
-  }
-
-  /** Runs `argv` (shell-quoted here) in a new window `name`; the pane stays with `EXIT=<code>` once it ends. */
-  async start(name: string, argv: string[], env: Record<string, string> = {}): Promise<void> {
-    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    const assign = Object.entries(env)
-      .map(([k, v]) => `${k}=${q(v)}`)
-      .join(' ');
-    const cmd = `${assign ? `env ${assign} ` : ''}${argv.map(q).join(' ')}; printf '\\nEXIT=%s\\n' $?; exec sleep 600`;
-    const has = await this.tmux('has-session', '-t', 'term');
-    const out =
-      has.code === 0
-        ? await this.tmux('new-window', '-d', '-t', 'term', '-n', name, cmd)
-        : await this.tmux('new-session', '-d', '-s', 'term', '-n', name, '-x', '120', '-y', '50', cmd);
-    if (out.code !== 0) throw new Error(`tmux: ${out.stderr}`);
-  }
-
-  /** The visible screen of window `name`; `escapes` keeps the colour codes. */
-  async screen(name: string, escapes = false): Promise<string> {
-    const out = await this.tmux('capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-t', `term:${name}`);
-    if (out.code !== 0) throw new Error(`capture-pane: ${out.stderr}`);
-    return out.stdout;
-  }
-
-  until(name: string, re: RegExp, timeoutMs = 45_000): Promise<string> {
-    return waitFor(
-      async () => {
-        const s = await this.screen(name);
-        return re.test(s) ? s : undefined;
-      },
-      { timeoutMs, intervalMs: 100, what: `${re} on the screen of ${name}` },
-    );
-  }
-
-  private killNow(): void {
-    for (const pid of processesWhere((argv) => argv.some((a) => a.includes(this.socket)))) signal(pid, 'SIGKILL');
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  async kill(): Promise<void> {
-    this.forget();
-    await this.tmux('kill-server');
-    this.killNow();
-  }
-}
 
 describe.skipIf(!canRun)('the live UI in a real terminal (needs sshd, tmux and the vendored plugins)', () => {
   let home: Home;
@@ -118,7 +59,7 @@ describe.skipIf(!canRun)('the live UI in a real terminal (needs sshd, tmux and t
       '--wait',
       '40',
     ]);
-    const waiting = await term.until('live', /waiting: connection refused/, 20_000);
+    const waiting = await term.until('live', /waiting: connection refused/, { timeoutMs: 20_000 });
     expect(waiting).toMatch(/^cal-doctor — /);
     expect(waiting).toMatch(
       new RegExp(`${SPINNER.source} waiting: connection refused by 127\\.0\\.0\\.1:${late.port}`),
@@ -141,7 +82,7 @@ describe.skipIf(!canRun)('the live UI in a real terminal (needs sshd, tmux and t
     }
     expect(done).toMatch(/^7 passed, 0 warnings, 0 failed\s*$/m);
     // colours on screen: the ✓ are green
-    expect(await term.screen('live', true)).toMatch(/\x1b\[32m✓/);
+    expect(await term.screen('live', { escapes: true })).toMatch(/\x1b\[32m✓/);
   });
 
   it('expands the problems with their evidence and fix, and exits 1', async () => {
@@ -194,13 +135,13 @@ describe.skipIf(!canRun)('the live UI in a real terminal (needs sshd, tmux and t
   ] as const) {
     it(`with ${name}: the plain table, no spinner, no escape codes`, async () => {
       const win = name.replace(/\W+/g, '');
-      await term.start(win, [process.execPath, BIN, ...sshFlags(sshd), '--only', STEADY_CHECKS, ...flags], env);
+      await term.start(win, [process.execPath, BIN, ...sshFlags(sshd), '--only', STEADY_CHECKS, ...flags], { env });
       const done = await term.until(win, /EXIT=\d/);
       expect(done).toMatch(/EXIT=0/);
       expect(done).toMatch(/^✓ 7 passed \(--all lists them\)\s*$/m);
       expect(done).toMatch(/^7 passed, 0 warnings, 0 failed\s*$/m);
       expect(done).not.toMatch(SPINNER);
-      expect(await term.screen(win, true)).not.toMatch(SGR);
+      expect(await term.screen(win, { escapes: true })).not.toMatch(SGR);
     });
   }
 });

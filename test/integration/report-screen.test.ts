@@ -3,14 +3,14 @@
 // plugins, and the screen is read back with capture-pane. The same assertions hold for the
 // plain report piped with COLUMNS=W.
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfForUser } from '../../src/cli/again.js';
 import { splitFix } from '../../src/report/layout.js';
 import { type Home, makeHome, SEED_CONFIG_LINES } from '../harness/home.js';
 import { killServer, makeStateOnlySave, save, startServerLogin, tmuxAvailable } from '../harness/tmux.js';
-import { cleanupAtExit, makeTempDir, processesWhere, run, signal, TMUX, waitFor } from '../harness/util.js';
+import { run } from '../harness/util.js';
 import { BIN, cli, doctorHome } from '../helpers/cli.js';
+import { Terminal } from '../helpers/terminal.js';
 
 const WIDTHS = [60, 80, 120, 200] as const;
 /** How the report calls the doctor in its last lines: the CLI runs with the tester's PATH. */
@@ -19,53 +19,6 @@ const SELF = selfForUser(BIN, { PATH: process.env.PATH ?? '/usr/bin:/bin' });
 interface JsonReport {
   checks: Array<{ id: string; status: string; fix: string[] }>;
   causes: Array<{ id: string; symptoms: string[] }>;
-}
-
-/** A terminal per width: one tmux server on its own socket, read with capture-pane. */
-class Terminal {
-  readonly dir = makeTempDir('cal-screen-');
-  readonly socket = join(this.dir, 's');
-  private readonly forget = cleanupAtExit(() => this.killNow());
-  constructor(private readonly env: Record<string, string>) {}
-
-  private tmux(...args: string[]) {
-    return run(TMUX!, ['-u', '-S', this.socket, '-f', '/dev/null', ...args], {
-      env: this.env,
-      cwd: this.dir,
-      timeoutMs: 10_000,
-    });
-  }
-
-  /** Runs argv in a new session `name`, `width` columns wide; the pane keeps `EXIT=<code>` once it ends. */
-  async run(name: string, width: number, argv: string[], env: Record<string, string>): Promise<string> {
-    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    const assign = Object.entries(env)
-      .map(([k, v]) => `${k}=${q(v)}`)
-      .join(' ');
-    // the pane's own $TMUX is the test terminal's, not the target's
-    const cmd = `env -u TMUX -u TMUX_PANE ${assign} ${argv.map(q).join(' ')}; printf '\\nEXIT=%s\\n' $?; exec sleep 600`;
-    const out = await this.tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', '40', cmd);
-    if (out.code !== 0) throw new Error(`tmux: ${out.stderr}`);
-    return waitFor(
-      async () => {
-        // -J joins what the terminal soft-wrapped; -S - includes what scrolled off the top
-        const s = await this.tmux('capture-pane', '-p', '-J', '-S', '-', '-t', `=${name}:`);
-        return /EXIT=\d/.test(s.stdout) ? s.stdout : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 200, what: `EXIT on the screen of ${name}` },
-    );
-  }
-
-  private killNow(): void {
-    for (const pid of processesWhere((argv) => argv.some((a) => a.includes(this.socket)))) signal(pid, 'SIGKILL');
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  async kill(): Promise<void> {
-    this.forget();
-    await this.tmux('kill-server');
-    this.killNow();
-  }
 }
 
 /** What every screen of the report must hold, whatever the width. */
@@ -151,7 +104,10 @@ describe.skipIf(!tmuxAvailable())('the report on real screens (needs tmux and th
       const report = await json(home);
       for (const width of WIDTHS) {
         const env = { ...home.env(), TERM: 'xterm-256color' };
-        const screen = await term.run(`${state}-${width}`, width, [process.execPath, BIN, '--local'], env);
+        const name = `${state}-${width}`;
+        await term.start(name, [process.execPath, BIN, '--local'], { env, width, height: 40 });
+        // what scrolled off the top counts too
+        const screen = await term.until(name, /EXIT=\d/, { timeoutMs: 60_000, history: true });
         assertScreen(screen, report, width);
         const piped = await cli(['--local'], { home: me, env: { ...home.env(), COLUMNS: String(width) } });
         assertScreen(`${piped.stdout}\nEXIT=${piped.code}\n`, report, width);
