@@ -167,7 +167,7 @@ describe.skipIf(!(cliBuilt() && sshdAvailable() && tmuxAvailable()))(
       const r = await runCli([...hostFlags(sshd), '--tmux-timeout', '30', '--timeout', '60'], {
         killAfterMs: 20_000,
         onSpawn: (child) => {
-          void waitFor(() => probeProcesses().some((p) => /tmux -u -S /.test(p.argv)), {
+          void waitFor(() => probeProcesses().some((p) => /tmux (-N )?-u -S /.test(p.argv)), {
             timeoutMs: 10_000,
             intervalMs: 20,
             what: 'the probe to call tmux',
@@ -184,7 +184,7 @@ describe.skipIf(!(cliBuilt() && sshdAvailable() && tmuxAvailable()))(
         home: home.dir,
         killAfterMs: 20_000,
         onSpawn: (child) => {
-          void waitFor(() => probeProcesses().some((p) => /tmux -u -S /.test(p.argv)), {
+          void waitFor(() => probeProcesses().some((p) => /tmux (-N )?-u -S /.test(p.argv)), {
             timeoutMs: 10_000,
             intervalMs: 20,
             what: 'the probe to call tmux',
