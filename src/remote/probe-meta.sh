@@ -6,11 +6,14 @@
 # after it.
 
 # cal_has_nostart 'tmux X.Y': whether that tmux takes -N (start no server; 3.3 has it).
-# An older or unknown one gets a ping before the queries instead (cal_server).
+# An older or unknown one gets a ping before the queries instead (cal_server). A build from
+# git says next-X.Y before X.Y is out: next-3.3 may predate -N, so only next-3.4 on counts.
 cal_has_nostart() {
 	case $1 in
+	"tmux next-3."[0-3] | "tmux next-"[0-2].*) return 1 ;;
+	"tmux next-"*) cal_has_nostart "tmux ${1#tmux next-}" ;;
 	"tmux "[0-2].* | "tmux 3."[0-2] | "tmux 3."[0-2][!0-9]*) return 1 ;;
-	"tmux "[3-9].* | "tmux "[1-9][0-9]* | "tmux next-"*) return 0 ;;
+	"tmux "[3-9].* | "tmux "[1-9][0-9]*) return 0 ;;
 	*) return 1 ;;
 	esac
 }
