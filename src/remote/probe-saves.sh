@@ -60,37 +60,42 @@ cal_savels() {
 		set --
 	fi
 	_total=$#
+	_vold=
 	if [ $# -gt "$CAL_LS_SAVES" ]; then
 		shift $(($# - CAL_LS_SAVES))
+		# `last` is on the newest save (each save moves it there): look through the listed
+		# ones only when it is not
+		_vy=
+		eval "_vy=\${$#}"
 		case $_vl in
 		tmux_resurrect_*.txt)
-			if [ -e "$_vd/$_vl" ] || [ -L "$_vd/$_vl" ]; then
-				for _x in "$@" ""; do
-					if [ "$_x" = "$_vd/$_vl" ]; then break; fi
-					if [ -z "$_x" ]; then set -- "$_vd/$_vl" "$@"; fi
+			if [ "$_vy" != "$_vd/$_vl" ] && { [ -e "$_vd/$_vl" ] || [ -L "$_vd/$_vl" ]; }; then
+				_vold=$_vl
+				for _x in "$@"; do
+					if [ "$_x" = "$_vd/$_vl" ]; then
+						_vold=
+						break
+					fi
 				done
+				if [ -n "$_vold" ]; then set -- "$_vd/$_vl" "$@"; fi
 			fi
 			;;
 		esac
 	fi
 	cal_kv "save.$_vn.listing" "total=$_total" "listed=$#" "max=$CAL_LS_SAVES"
-	_a=$#
-	while [ "$_a" -gt 0 ]; do
-		_x=$1
-		shift
-		_a=$((_a - 1))
-		set -- "$@" "./${_x##*/}"
-	done
-	cal_savedata "$_vn" "$_vd" "$@"
+	cal_savedata "$_vn" "$_vd" saves "$_vold"
 }
 
-# cal_savedata N DIR NAME...: @@save.N.data, one base64 for the files of DIR queued by
+# cal_savedata N DIR [saves OLD]: @@save.N.data, one base64 for the files of DIR queued by
 # cal_hq_add (as cal_heads writes them: `./last`, the archive, the newest saves, each with
-# its cap) and then, after a header `==> . <==`, DIR's listing: the NAMEs and every entry
+# its cap) and then, after a header `==> . <==`, DIR's listing: with `saves`, the newest
+# CAL_LS_SAVES save files and the save file OLD (as cal_savels lists them), and every entry
 # that is not a save file. When DIR cannot be entered, `ls -lant` of it (names without ./,
 # no counts, no files). The listing runs in the subshell of the pipe (it changes
-# directory); names only ever travel as arguments. Listings that may be long (find's, and
-# ls -lant's) are cut to CAL_CAP_LSLINES lines; the NAMEs' is bounded by their number.
+# directory), where the save files are globbed again as ./NAME: rebuilding a long "$@"
+# name by name costs O(n^2) (bash 3.2 walks its positional list on every access: seconds
+# for 500 saves). Names only ever travel as arguments. Listings that may be long (find's,
+# and ls -lant's) are cut to CAL_CAP_LSLINES lines.
 cal_savedata() {
 	cal_key "save.$1.data"
 	(
@@ -98,12 +103,22 @@ cal_savedata() {
 		export LC_ALL
 		CDPATH=
 		_vd=$2
-		shift 2
+		_vs=${3:-}
+		_vold=${4:-}
 		if ! cd -P -- "$_vd"; then
 			printf '==> . <==\n'
 			# shellcheck disable=SC2012 # ls -l is the listing we want; BSD find has no -printf
 			ls -lant "$_vd" | head -n "$((CAL_CAP_LSLINES + 3))"
 			exit 0
+		fi
+		set --
+		if [ -n "$_vs" ]; then
+			set -- ./tmux_resurrect_*.txt
+			if [ ! -e "$1" ] && [ ! -L "$1" ]; then
+				set --
+			fi
+			if [ $# -gt "$CAL_LS_SAVES" ]; then shift $(($# - CAL_LS_SAVES)); fi
+			if [ -n "$_vold" ]; then set -- "./$_vold" "$@"; fi
 		fi
 		_hs=
 		_hi=0
@@ -125,29 +140,27 @@ cal_savedata() {
 			_hs=$NL
 		done
 		printf '%s==> . <==\n' "$_hs"
-		# the other entries: up to CAL_LS_OTHERS on the same ls (fewer processes), more
+		# the other entries, queued as they are found (cal_hq_add: no "$@" rebuilt name by
+		# name), on the same ls as the save files (fewer processes); more than CAL_LS_OTHERS
 		# through find, which splits a list too long for one command line
-		_o=0
+		cal_hq_clear
 		for _e in ./* ./.[!.]* ./..?*; do
 			case $_e in
 			./tmux_resurrect_*.txt) continue ;;
 			esac
-			if [ -e "$_e" ] || [ -L "$_e" ]; then _o=$((_o + 1)); fi
+			if [ -e "$_e" ] || [ -L "$_e" ]; then
+				if [ "$cal_hn" -ge "$CAL_LS_OTHERS" ]; then
+					{
+						if [ $# -gt 0 ]; then ls -lnd "$@"; fi
+						find . ! -name . -prune ! -name 'tmux_resurrect_*.txt' -exec ls -lnd {} +
+					} | head -n "$((CAL_CAP_LSLINES + 3))"
+					exit 0
+				fi
+				cal_hq_add "$_e"
+			fi
 		done
-		if [ "$_o" -gt "$CAL_LS_OTHERS" ]; then
-			{
-				if [ $# -gt 0 ]; then ls -lnd "$@"; fi
-				find . ! -name . -prune ! -name 'tmux_resurrect_*.txt' -exec ls -lnd {} +
-			} | head -n "$((CAL_CAP_LSLINES + 3))"
-			exit 0
-		fi
-		for _e in ./* ./.[!.]* ./..?*; do
-			case $_e in
-			./tmux_resurrect_*.txt) continue ;;
-			esac
-			if [ -e "$_e" ] || [ -L "$_e" ]; then set -- "$@" "$_e"; fi
-		done
-		if [ $# -gt 0 ]; then ls -lnd "$@"; fi
+		cal_hq_args 1
+		if [ $# -gt 0 ] || [ "$cal_hn" -gt 0 ]; then eval "ls -lnd \"\$@\" $_hr"; fi
 	) 2>/dev/null | base64
 	cal_hq_clear
 }

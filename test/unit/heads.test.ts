@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { remoteSource } from '../../src/remote/assemble.js';
 import { splitHeads, splitRecords } from '../../src/remote/records.js';
+import { BSD_USERLAND_BIN } from '../harness/macos.js';
+import { TARGET_SHELLS } from '../helpers/shells.js';
 
 const str = (parts: Array<Buffer | undefined>) => parts.map((p) => p?.toString('latin1'));
 
@@ -80,18 +82,10 @@ describe('splitHeads', () => {
 
 // probe.sh's cal_heads run for real: under dash and macOS's bash 3.2.57, with GNU's head and
 // FreeBSD's (when ../shared has them), the files come back byte for byte
-const which = (cmd: string) =>
-  spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
-const SHARED = new URL('../../../shared/tools/', import.meta.url).pathname;
-const BASH_32 = `${SHARED}macos-sh/bash-3.2.57`;
-const SHELLS = [
-  { name: 'dash', cmd: which('dash'), args: [] as string[] },
-  { name: 'bash 3.2.57 --posix (macOS /bin/sh)', cmd: existsSync(BASH_32) ? BASH_32 : undefined, args: ['--posix'] },
-].filter((s): s is { name: string; cmd: string; args: string[] } => s.cmd !== undefined);
 const HEADS = [
   { name: 'GNU head', path: process.env.PATH ?? '' },
-  ...(existsSync(`${SHARED}bsd-userland/bin/head`)
-    ? [{ name: 'FreeBSD head', path: `${SHARED}bsd-userland/bin:${process.env.PATH ?? ''}` }]
+  ...(existsSync(join(BSD_USERLAND_BIN, 'head'))
+    ? [{ name: 'FreeBSD head', path: `${BSD_USERLAND_BIN}:${process.env.PATH ?? ''}` }]
     : []),
 ];
 const probe = remoteSource('probe.sh');
@@ -111,15 +105,19 @@ describe('cal_heads on a real head', () => {
   mkdirSync(dir, { recursive: true });
   for (const [n, b] of files) writeFileSync(join(dir, n), b);
 
-  for (const sh of SHELLS)
+  for (const sh of TARGET_SHELLS)
     for (const head of HEADS)
       it(`${sh.name}, ${head.name}: several files, one file, a cap`, () => {
         const run = (names: string[]) => {
           const script = `${remoteSource('lib.sh')}\n${HELPERS}\nNL='\n'\ncal_hn=0\nfor f in "$@"; do cal_hq_add "$f"; done\ncal_heads x 511\ncal_key end\n`;
-          const r = spawnSync(sh.cmd, [...sh.args, '-c', script, 'sh', ...names.map((n) => join(dir, n))], {
-            env: { PATH: head.path, HOME: dir },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          });
+          const r = spawnSync(
+            sh.argv[0]!,
+            [...sh.argv.slice(1), '-c', script, 'sh', ...names.map((n) => join(dir, n))],
+            {
+              env: { PATH: head.path, HOME: dir },
+              stdio: ['ignore', 'pipe', 'pipe'],
+            },
+          );
           expect(r.stderr.toString()).toBe('');
           const value = splitRecords(r.stdout).records.get('x') ?? Buffer.alloc(0);
           // sizes as ls gives them, cut to the cap + 1 (`forge` holds `last`'s header)

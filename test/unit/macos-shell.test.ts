@@ -2,7 +2,7 @@
 // dash and under macOS's bash 3.2.57 (../shared/tools, when there), fed the real macOS outputs
 // of test/fixtures/macos/ through stub commands first on the PATH.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,21 +11,15 @@ import { parseProbeOutput } from '../../src/probe/parse.js';
 import { remoteSource } from '../../src/remote/assemble.js';
 import { BASH_32 } from '../harness/macos.js';
 import { macosFixture } from '../helpers/fixtures.js';
+import { HAVE_BASH32, TARGET_SHELLS, which } from '../helpers/shells.js';
 
-const which = (cmd: string) =>
-  spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
 const DASH = which('dash')!;
 const PERL = which('perl');
 const REAL_DATE = which('date')!;
-const HAVE_BASH32 = existsSync(BASH_32);
 /** Skipped (with this said in the title) where ../shared/tools has no macOS bash. */
 const bash32 = it.skipIf(!HAVE_BASH32);
 const NO_BASH32 = '(skipped when ../shared/tools has no bash-3.2.57)';
-/** The shells a Mac and Linux run target scripts with: `sh -s` is bash 3.2 in POSIX mode on a Mac. */
-const SHELLS = [
-  { name: 'dash', argv: [DASH] },
-  ...(HAVE_BASH32 ? [{ name: 'bash 3.2.57 --posix', argv: [BASH_32, '--posix'] }] : []),
-];
+const SHELLS = TARGET_SHELLS;
 
 const dir = mkdtempSync(join(tmpdir(), 'cal-macos-shell-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
