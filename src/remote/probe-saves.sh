@@ -93,8 +93,8 @@ cal_savels() {
 # that is not a save file. When DIR cannot be entered, `ls -lant` of it (names without ./,
 # no counts, no files). The listing runs in the subshell of the pipe (it changes
 # directory), where the save files are globbed again as ./NAME: rebuilding a long "$@"
-# name by name costs O(n^2) (bash 3.2 walks its positional list on every access: seconds
-# for 500 saves). Names only ever travel as arguments. Listings that may be long (find's,
+# name by name costs O(n^2), and bash 3.2 (a Mac's /bin/sh) takes seconds for 500 names.
+# Names only ever travel as arguments. Listings that may be long (find's,
 # and ls -lant's) are cut to CAL_CAP_LSLINES lines.
 cal_savedata() {
 	cal_key "save.$1.data"
