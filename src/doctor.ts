@@ -1,11 +1,9 @@
 // One doctor run: resolve the target, gather facts in one probe pass, run the checks.
 
-import { causeTree } from './engine/causes.js';
 import type { Check, CheckContext } from './engine/check.js';
 import { loadChecks, selectChecks } from './engine/discover.js';
-import { describeEnvironment } from './engine/environment.js';
 import { type Report, summarize } from './engine/report.js';
-import { type CheckOutcome, DEFAULT_CHECK_TIMEOUT_MS, runChecks } from './engine/run.js';
+import type { CheckOutcome } from './engine/run.js';
 import { didYouMean } from './engine/suggest.js';
 import { gatherFacts } from './probe/gather.js';
 import {
@@ -76,12 +74,14 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
   const started = Date.now();
   const report = newReport(opts.target, started);
   const emit = opts.onEvent ?? (() => {});
-  // Loading the checks is the client's biggest piece of work; it is done while the probe
-  // runs on the target, the longest wait, where it delays nothing. Done while connecting,
-  // it would hold up each handshake reply. --only/--skip load them first instead: a typo
-  // in a check id then fails before any connect or --wait.
+  // Loading the checks and the engine that runs them is the client's biggest piece of work;
+  // it is done while the probe runs on the target, the longest wait, where it delays
+  // nothing. Done while connecting, it would hold up each handshake reply. --only/--skip
+  // load the checks first instead: a typo in a check id then fails before any connect.
   let loading: Promise<Check[]> | undefined;
   const loadSelected = () => (loading ??= selectedChecks(opts, report, emit));
+  let engine: Promise<typeof import('./engine/examine.js')> | undefined;
+  const loadEngine = () => (engine ??= import('./engine/examine.js'));
   let target: Target | undefined;
   try {
     if (opts.only?.length || opts.skip?.length) await loadSelected();
@@ -92,9 +92,14 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
     const facts = await gatherFacts(target, {
       tmuxTimeoutSec: opts.tmuxTimeoutSec ?? 2,
       timeoutMs: opts.timeoutMs ?? 30_000,
-      onStarted: () => void loadSelected().catch(() => undefined), // its error surfaces below
+      onStarted: () => {
+        // their errors surface below
+        void loadSelected().catch(() => undefined);
+        void loadEngine().catch(() => undefined);
+      },
     });
     const selected = await loadSelected();
+    const { examine } = await loadEngine();
     report.target = {
       kind: target.kind,
       label: target.label,
@@ -103,19 +108,16 @@ export async function runDoctor(opts: DoctorOptions): Promise<Report> {
       hostname: facts.host.hostname,
     };
     if (facts.probe.warnings.length) report.probeWarnings = facts.probe.warnings;
-    report.environment = describeEnvironment(facts, conn.tart);
     const ctx: CheckContext = {
       facts,
       tart: conn.tart,
       targetKind: target.kind,
       target: opts.active ? target : undefined,
     };
-    emit({ type: 'phase', phase: 'checking', label: target.label });
-    report.checks = await runChecks(selected, ctx, DEFAULT_CHECK_TIMEOUT_MS, (outcome) =>
-      emit({ type: 'result', outcome }),
-    );
-    report.summary = summarize(report.checks);
-    report.causes = causeTree(report.checks);
+    await examine(report, selected, ctx, {
+      checking: () => emit({ type: 'phase', phase: 'checking', label: report.target.label }),
+      result: (outcome) => emit({ type: 'result', outcome }),
+    });
     if (opts.afterChecks) {
       emit({ type: 'phase', phase: 'repairing', label: target.label });
       await opts.afterChecks(ctx, target, report);

@@ -3,7 +3,6 @@ import { assembleScript } from '../remote/assemble.js';
 import { outputComplete, splitRecords } from '../remote/records.js';
 import { type RunOptions, type RunResult, type Target, TargetError } from '../targets/target.js';
 import type { Facts } from './facts.js';
-import { parseProbeOutput } from './parse.js';
 
 /**
  * The probe's files, in the order the probe is assembled: one file a phase (each says what it
@@ -51,8 +50,18 @@ export function describeRun(res: RunResult): string {
 }
 
 export async function gatherFacts(target: Target, opts: { tmuxTimeoutSec: number } & RunOptions): Promise<Facts> {
-  const { tmuxTimeoutSec, ...run } = opts;
-  const res = await target.runScript(probeScript(tmuxTimeoutSec), run);
+  const { tmuxTimeoutSec, onStarted, ...run } = opts;
+  // the parser and the domain code it uses load while the probe runs, the one long wait,
+  // rather than before the connect
+  let parser: Promise<typeof import('./parse.js')> | undefined;
+  const loadParser = () => (parser ??= import('./parse.js'));
+  const res = await target.runScript(probeScript(tmuxTimeoutSec), {
+    ...run,
+    onStarted: () => {
+      void loadParser().catch(() => undefined); // its error surfaces below
+      onStarted?.();
+    },
+  });
   if (!outputComplete(res.stdout)) {
     throw new TargetError(
       `probe was cut off: ${describeRun(res)}`,
@@ -62,6 +71,7 @@ export async function gatherFacts(target: Target, opts: { tmuxTimeoutSec: number
   if (splitRecords(res.stdout).records.has('nobase64')) {
     throw new TargetError(`probe could not run on ${target.label}: the target has no base64 command`);
   }
+  const { parseProbeOutput } = await loadParser();
   const facts = parseProbeOutput(res.stdout);
   // the probe reports the bound it ran with; without a meta record, it is the one sent
   if (facts.probe.tmuxTimeoutSec === 0) facts.probe.tmuxTimeoutSec = tmuxTimeoutSec;
