@@ -1,4 +1,7 @@
-import semver from 'semver';
+import semverLt from 'semver/functions/lt.js';
+import semverMajor from 'semver/functions/major.js';
+import semverMinor from 'semver/functions/minor.js';
+import semverPatch from 'semver/functions/patch.js';
 import { parseTmuxVersion, type TmuxVersion } from '../src/domain/tmux/version.js';
 import { asDashV, liveServer, primaryTmux, samePath } from '../src/domain/util.js';
 import { defineCheck, type Result } from '../src/engine/check.js';
@@ -17,9 +20,9 @@ interface BadVersion {
 const plain = (major: number, minor: number) => (v: TmuxVersion) =>
   v.flavor === 'release' &&
   v.semver !== null &&
-  semver.major(v.semver) === major &&
-  semver.minor(v.semver) === minor &&
-  semver.patch(v.semver) === 0 &&
+  semverMajor(v.semver) === major &&
+  semverMinor(v.semver) === minor &&
+  semverPatch(v.semver) === 0 &&
   v.letter === '';
 
 /** tmux releases with bugs that break what resurrect and continuum do (from the plugins' issue trackers). */
@@ -42,7 +45,7 @@ const KNOWN_BAD: BadVersion[] = [
   },
   {
     label: '< 2.0',
-    matches: (v) => v.flavor === 'release' && v.semver !== null && semver.lt(v.semver, '2.0.0'),
+    matches: (v) => v.flavor === 'release' && v.semver !== null && semverLt(v.semver, '2.0.0'),
     status: 'warn',
     what: 'restore skips windows whose name starts with a digit (a window-target lookup bug in tmux)',
     fixedIn: '2.0',
