@@ -16,14 +16,15 @@ cal_mentions() {
 	_mk=$1
 	_mo=$2
 	shift 2
-	_a=$#
-	while [ "$_a" -gt 0 ]; do
-		_f=$1
-		shift
-		_a=$((_a - 1))
-		# regular files only (-f follows symlinks): a FIFO would block grep
-		if [ -f "$_f" ] && [ -r "$_f" ]; then set -- "$@" "$_f"; fi
+	# regular files only (-f follows symlinks): a FIFO would block grep. Kept as words for
+	# one eval: "$@" rebuilt a file at a time costs O(n^2) (~/.local/bin can hold hundreds)
+	_fq=
+	_i=0
+	for _f in "$@"; do
+		_i=$((_i + 1))
+		if [ -f "$_f" ] && [ -r "$_f" ]; then _fq="$_fq \"\${$_i}\""; fi
 	done
+	eval "set -- $_fq"
 	_gl=
 	if [ $# -gt 0 ]; then
 		# grep -l prints a name per line; a name is matched whole between newlines below,
