@@ -61,8 +61,13 @@ function runJob(job: Job, isolate: boolean, env: NodeJS.ProcessEnv): Promise<{ c
   });
 }
 
+/** The environment of a run: --macos switches every file to the macOS-like target. */
+function testEnv(macos: boolean): NodeJS.ProcessEnv {
+  return { ...process.env, ...(macos ? { CAL_DOCTOR_TARGET: 'macos' } : {}) };
+}
+
 async function suite(macos: boolean, jsonDir: string | undefined): Promise<number> {
-  const env = { ...process.env, ...(macos ? { CAL_DOCTOR_TARGET: 'macos' } : {}) };
+  const env = testEnv(macos);
   const targetFiles = [...files('test/integration'), ...files('test/reliability')]
     .filter((f) => !(macos && NO_TARGET.has(f)))
     .sort((a, b) => statSync(join(ROOT, b)).size - statSync(join(ROOT, a)).size);
@@ -119,7 +124,11 @@ if (argv[0] === '--summary') {
   const rest = argv.filter((a, i) => a !== '--macos' && (jsonAt < 0 || (i !== jsonAt && i !== jsonAt + 1)));
   process.exitCode =
     rest.length > 0
-      ? (spawnSync(VITEST, ['run', ...rest], { cwd: ROOT, stdio: 'inherit' }).status ?? 1)
+      ? (spawnSync(VITEST, ['run', ...rest], {
+          cwd: ROOT,
+          stdio: 'inherit',
+          env: testEnv(macos),
+        }).status ?? 1)
       : await suite(macos, jsonDir);
 }
 
