@@ -16,46 +16,17 @@ cal_expand() {
 	cal_replace "$_r" "~" "${HOME:-}"
 }
 
-# cal_recent N FILE...: the newest CAL_RECENT_MAX save files (by name): their kv record,
-# and the readable ones queued for @@save.N.data (cal_hq_add)
-cal_recent() {
-	_rn=$1
-	shift
-	if [ ! -e "$1" ] && [ ! -L "$1" ]; then
-		set --
-	fi
-	_total=$#
-	if [ $# -gt "$CAL_RECENT_MAX" ]; then
-		shift $(($# - CAL_RECENT_MAX))
-	fi
-	_a=$#
-	_i=0
-	while [ "$_a" -gt 0 ]; do
-		_f=$1
-		shift
-		_a=$((_a - 1))
-		set -- "$@" "$_i=${_f##*/}"
-		if [ -f "$_f" ] && [ -r "$_f" ]; then cal_hq_add "./${_f##*/}"; fi
-		_i=$((_i + 1))
-	done
-	cal_kv "save.$_rn.recent" "count=$_total" "cap=$CAL_CAP_RECENT" "$@"
-}
-
-# cal_savels N DIR LAST: @@save.N.listing (kv: how many save files, how many listed) and
-# @@save.N.data (cal_savedata), whose listing is the `ls -ln` lines of DIR's entries as
-# `./NAME`: the newest CAL_LS_SAVES save files (`tmux_resurrect_*.txt` by name, and names
-# sort by time), the save file LAST (`last`'s target, as ls shows it) when it is an older
-# one, and every other entry. Older saves are only counted: `ls -lant` of a 10,000-save
-# dir is 1 MB of output.
-cal_savels() {
+# cal_savefiles N DIR LAST FILE...: DIR's save files (FILE..., globbed once by the caller;
+# names sort by time). @@save.N.listing (kv: how many save files, how many listed) when DIR
+# can be entered: the newest CAL_LS_SAVES and the save file LAST (`last`'s target, as ls
+# shows it) when it is an older one; older saves are only counted (`ls -lant` of a
+# 10,000-save dir is 1 MB of output). @@save.N.recent: the newest CAL_RECENT_MAX, the
+# readable ones queued for @@save.N.data (cal_hq_add). Then @@save.N.data (cal_savedata).
+cal_savefiles() {
 	_vn=$1
 	_vd=$2
 	_vl=${3##*/}
-	if [ ! -x "$_vd" ]; then
-		cal_savedata "$_vn" "$_vd"
-		return 0
-	fi
-	set -- "$_vd"/tmux_resurrect_*.txt
+	shift 3
 	if [ ! -e "$1" ] && [ ! -L "$1" ]; then
 		set --
 	fi
@@ -82,14 +53,35 @@ cal_savels() {
 			;;
 		esac
 	fi
-	cal_kv "save.$_vn.listing" "total=$_total" "listed=$#" "max=$CAL_LS_SAVES"
-	cal_savedata "$_vn" "$_vd" saves "$_vold"
+	if [ -x "$_vd" ]; then
+		cal_kv "save.$_vn.listing" "total=$_total" "listed=$#" "max=$CAL_LS_SAVES"
+	fi
+	if [ $# -gt "$CAL_RECENT_MAX" ]; then
+		shift $(($# - CAL_RECENT_MAX))
+	fi
+	_a=$#
+	_i=0
+	while [ "$_a" -gt 0 ]; do
+		_f=$1
+		shift
+		_a=$((_a - 1))
+		set -- "$@" "$_i=${_f##*/}"
+		if [ -f "$_f" ] && [ -r "$_f" ]; then cal_hq_add "./${_f##*/}"; fi
+		_i=$((_i + 1))
+	done
+	cal_kv "save.$_vn.recent" "count=$_total" "cap=$CAL_CAP_RECENT" "$@"
+	# the files queued (by cal_savedir and above) and the listing: one base64
+	if [ -x "$_vd" ]; then
+		cal_savedata "$_vn" "$_vd" saves "$_vold"
+	else
+		cal_savedata "$_vn" "$_vd"
+	fi
 }
 
 # cal_savedata N DIR [saves OLD]: @@save.N.data, one base64 for the files of DIR queued by
 # cal_hq_add (as cal_heads writes them: `./last`, the archive, the newest saves, each with
 # its cap) and then, after a header `==> . <==`, DIR's listing: with `saves`, the newest
-# CAL_LS_SAVES save files and the save file OLD (as cal_savels lists them), and every entry
+# CAL_LS_SAVES save files and the save file OLD (as cal_savefiles lists them), and every entry
 # that is not a save file. When DIR cannot be entered, `ls -lant` of it (names without ./,
 # no counts, no files). The listing runs in the subshell of the pipe (it changes
 # directory), where the save files are globbed again as ./NAME: rebuilding a long "$@"
@@ -232,9 +224,8 @@ cal_savedir() {
 				fi
 			fi
 		fi
-		cal_recent "$_sn" "$_d"/tmux_resurrect_*.txt
-		# the files queued above and the listing: one base64
-		cal_savels "$_sn" "$_d" "$_lt"
+		# the save files, globbed once for the listing and the newest ones read
+		cal_savefiles "$_sn" "$_d" "$_lt" "$_d"/tmux_resurrect_*.txt
 	elif [ -e "$_d" ]; then
 		set -- "$@" "exists=0" "notdir=1" "self=$(LC_ALL=C ls -lnd "$_d" 2>&1)"
 	else
