@@ -19,6 +19,7 @@ import { PROBE_FILES } from '../../src/probe/gather.js';
 import { parseLsofListens, parseProcListens } from '../../src/probe/parse/server.js';
 import { parseProbeOutput } from '../../src/probe/parse.js';
 import { remoteSource, shellWord } from '../../src/remote/assemble.js';
+import { POSIX_SHELLS, type Shell, which } from '../helpers/shells.js';
 
 /** A fixture's output: the file without its `#` header and the blank line after it. */
 function fixture(path: string): string {
@@ -174,24 +175,16 @@ describe('@@unreached into Facts.serverSockets', () => {
 
 // The probe's own functions, run for real: the choice of servers from ps, and the lsof way
 // (the Linux one runs in the integration tests) with a stand-in lsof printing the fixture.
-const which = (cmd: string) =>
-  spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
-const BASH_32 = new URL('../../../shared/tools/macos-sh/bash-3.2.57', import.meta.url).pathname;
-const SHELLS = [
-  { name: 'dash', cmd: which('dash'), args: [] as string[] },
-  { name: 'bash --posix', cmd: which('bash'), args: ['--posix'] },
-  { name: 'bash 3.2.57 --posix (macOS /bin/sh)', cmd: existsSync(BASH_32) ? BASH_32 : undefined, args: ['--posix'] },
-].filter((s): s is { name: string; cmd: string; args: string[] } => s.cmd !== undefined);
 
 const dir = mkdtempSync(join(tmpdir(), 'cal-unreached-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The probe's files without their last line (the call of main), then `body`; the records it printed, read as Facts. */
-function probeFunctions(shell: { cmd: string; args: string[] }, path: string, body: string) {
+function probeFunctions(shell: Shell, path: string, body: string) {
   const probeSh = PROBE_FILES.map(remoteSource)
     .join('')
     .replace(/\nmain <\/dev\/null\n*$/, '\n');
-  const r = spawnSync(shell.cmd, [...shell.args, '-s'], {
+  const r = spawnSync(shell.argv[0]!, [...shell.argv.slice(1), '-s'], {
     input: `${remoteSource('lib.sh')}${probeSh}\nNL='\n'\n${body}\n`,
     env: { PATH: path },
     timeout: 20_000,
@@ -219,7 +212,7 @@ const LSOF_OUT = fixture('macos/lsof-U-tmux-server.txt').replace('p4211', `p${NO
 const PRINTS = fakeLsof('prints', `printf '%s' ${shellWord(LSOF_OUT)}`);
 const REFUSED = fakeLsof('refused', "echo 'lsof: WARNING: access denied' >&2; exit 1");
 
-describe.each(SHELLS.map((s) => [s.name, s] as const))('cal_unreached (probe-server.sh) under %s', (_, shell) => {
+describe.each(POSIX_SHELLS.map((s) => [s.name, s] as const))('cal_unreached (probe-server.sh) under %s', (_, shell) => {
   const run = (path: string, answering: number) =>
     probeFunctions(
       shell,

@@ -1,23 +1,15 @@
 // src/remote/lib.sh, the library of every target-side script, run for real under dash, bash
-// --posix and (when ../shared has it) macOS's bash 3.2.57: its records read back byte for byte
+// --posix and (when the macOS tools are there) macOS's bash 3.2.57: its records read back byte for byte
 // by src/remote/records.ts, and its watchdog bounds a call and leaves nothing behind, also
 // under a caller's TERM trap and inside a signal's trap handler.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { remoteSource, shellWord } from '../../src/remote/assemble.js';
 import { decodeKv, outputComplete, scanOutput, splitRecords } from '../../src/remote/records.js';
-import { BASH_32 } from '../harness/macos.js';
-
-const which = (cmd: string) =>
-  spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim() || undefined;
-const SHELLS = [
-  { name: 'dash', cmd: which('dash'), args: [] as string[] },
-  { name: 'bash --posix', cmd: which('bash'), args: ['--posix'] },
-  { name: 'bash 3.2.57 --posix (macOS /bin/sh)', cmd: existsSync(BASH_32) ? BASH_32 : undefined, args: ['--posix'] },
-].filter((s): s is { name: string; cmd: string; args: string[] } => s.cmd !== undefined);
+import { POSIX_SHELLS, type Shell } from '../helpers/shells.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cal-remote-lib-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,14 +34,13 @@ function leftInGroup(pgid: number): string[] {
 }
 
 /** Runs lib.sh + `body` with `shell -s` in a process group of its own; `during` gets its pid. */
-function run(
-  shell: { cmd: string; args: string[] },
-  body: string,
-  during?: (pid: number) => Promise<void>,
-): Promise<Run> {
+function run(shell: Shell, body: string, during?: (pid: number) => Promise<void>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(shell.cmd, [...shell.args, '-s'], { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
+    const child = spawn(shell.argv[0]!, [...shell.argv.slice(1), '-s'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      detached: true,
+    });
     const out: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.on('error', reject);
@@ -65,7 +56,7 @@ function run(
 
 const HOSTILE = `it's "q" $(x) \`y\` \\ ${'\t'}tab\nline é 💥 @@end\n`;
 
-describe.each(SHELLS.map((s) => [s.name, s] as const))('lib.sh under %s', (_, shell) => {
+describe.each(POSIX_SHELLS.map((s) => [s.name, s] as const))('lib.sh under %s', (_, shell) => {
   it('writes records that records.ts reads back exactly: kv items, strings, raw bytes with the cap', async () => {
     const bin = join(dir, 'bin');
     writeFileSync(bin, Buffer.from([0, 1, 2, 255, 10, 64, 64, 13, 10, ...Buffer.from('x'.repeat(200))]));
