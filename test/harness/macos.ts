@@ -1,8 +1,8 @@
 // The macOS-like target, switched on by CAL_DOCTOR_TARGET=macos for any integration or
 // reliability file (and the bench): macOS's bash 3.2.57 as /bin/sh and /bin/bash, FreeBSD's
 // userland first on every PATH a target session gets, zsh as the login shell, tmux only on
-// the login PATH at /opt/homebrew/bin. The tools come from CAL_DOCTOR_MACOS_TOOLS, else
-// ../shared/tools beside the checkout (macos-sh/ and bsd-userland/, each with its build.sh).
+// the login PATH at /opt/homebrew/bin. The tools are not in this repository: they come from
+// CAL_DOCTOR_MACOS_TOOLS, else a shared/tools dir beside the checkout (macos-sh/, bsd-userland/).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // splitHeads: the files of one `head -c N FILE…` record (probe.sh's cal_heads, cal_savedata).
 // Fixtures are the bytes GNU head (coreutils 9.1) and FreeBSD's head (the family macOS's
-// comes from; ../shared/tools/bsd-userland) printed for the files named in each test, as an
+// comes from; the macOS tools of test/harness/macos.ts) printed for the files named in each test, as an
 // ordinary user who could not read ./unread; both printed the same bytes.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,7 +81,7 @@ describe('splitHeads', () => {
 });
 
 // probe.sh's cal_heads run for real: under dash and macOS's bash 3.2.57, with GNU's head and
-// FreeBSD's (when ../shared has them), the files come back byte for byte
+// FreeBSD's (when the macOS tools are there), the files come back byte for byte
 const HEADS = [
   { name: 'GNU head', path: process.env.PATH ?? '' },
   ...(existsSync(join(BSD_USERLAND_BIN, 'head'))

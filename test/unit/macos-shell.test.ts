@@ -1,5 +1,5 @@
 // What a Mac's shell and tools do differently, run for real: the target-side shell code under
-// dash and under macOS's bash 3.2.57 (../shared/tools, when there), fed the real macOS outputs
+// dash and under macOS's bash 3.2.57 (test/harness/macos.ts, when there), fed the real macOS outputs
 // of test/fixtures/macos/ through stub commands first on the PATH.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,10 +16,9 @@ import { HAVE_BASH32, TARGET_SHELLS, which } from '../helpers/shells.js';
 const DASH = which('dash')!;
 const PERL = which('perl');
 const REAL_DATE = which('date')!;
-/** Skipped (with this said in the title) where ../shared/tools has no macOS bash. */
+/** Skipped (with this said in the title) where the macOS tools are missing. */
 const bash32 = it.skipIf(!HAVE_BASH32);
-const NO_BASH32 = '(skipped when ../shared/tools has no bash-3.2.57)';
-const SHELLS = TARGET_SHELLS;
+const NO_BASH32 = '(skipped when the macOS tools of test/harness/macos.ts are missing)';
 
 const dir = mkdtempSync(join(tmpdir(), 'cal-macos-shell-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,7 +78,7 @@ describe('BSD date has no %N: lib.sh falls back to perl, else whole seconds', ()
     return { clk, ms: Number(ms), status: r.status };
   };
 
-  for (const sh of SHELLS) {
+  for (const sh of TARGET_SHELLS) {
     for (const out of outputs) {
       it.skipIf(!PERL)(
         `${sh.name}, \`date +%s%N\` printing ${out}: milliseconds from perl (skipped without perl)`,
@@ -110,7 +109,7 @@ describe('the probe over macOS outputs: `id`, and `launchctl print gui/UID` of a
     // answers only the GUI domain of the uid that id printed
     launchctl: `if [ "$1 $2" = 'print gui/501' ]; then cat '${printed}'; else exit 64; fi`,
   });
-  for (const sh of SHELLS) {
+  for (const sh of TARGET_SHELLS) {
     it(`${sh.name}: uid 501 and name saitooo; the GUI domain read, no tmux job in it`, () => {
       // no tmux server under the throwaway TMUX_TMPDIR; SHELL empty: no login shell is run
       const r = run(sh.argv, probeScript(2), {

@@ -31,7 +31,7 @@ const MIN = 60;
 const DAY = 86_400;
 const SYSTEM_PATH = '/usr/bin:/bin';
 const SHELLCHECK = spawnSync('sh', ['-c', 'command -v shellcheck'], { encoding: 'utf8' }).stdout.trim() || undefined;
-/** The shells a target runs the repairs with; macOS's (bash 3.2.57 over BSD tools) when ../shared has it. */
+/** The shells a target runs the repairs with; macOS's (bash 3.2.57 over BSD tools) when the macOS tools are there. */
 const SHELLS = [
   ...['/bin/sh', '/bin/bash', '/bin/dash'].map((shell) => ({ name: shell, shell, path: SYSTEM_PATH })),
   { name: 'bash 3.2.57 (macOS /bin/sh) over BSD tools', shell: BASH_32, path: `${BSD_USERLAND_BIN}:${SYSTEM_PATH}` },
